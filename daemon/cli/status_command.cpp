@@ -1,0 +1,118 @@
+// personsync status: schema version, configured sources and their last runs.
+
+#include <array>
+#include <map>
+#include <ostream>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "daemon/cli/commands.hpp"
+#include "daemon/cli/config_loading.hpp"
+#include "daemon/cli/exit_codes.hpp"
+#include "daemon/store/database.hpp"
+#include "daemon/store/migrations.hpp"
+#include "daemon/store/sync_runs.hpp"
+
+namespace personsync::cli {
+namespace {
+
+constexpr std::array options{
+    config_option,
+    option_spec{.name = "json", .help = "print one JSON object instead of text"},
+};
+
+struct configured_source {
+  std::string name;
+  std::string provider;
+  std::string scope;
+};
+
+std::vector<configured_source> sources_of(const settings::daemon_config& cfg) {
+  std::vector<configured_source> out;
+  for (const auto& s : cfg.whop_sources) out.push_back({s.source.name, "whop", s.scope()});
+  for (const auto& s : cfg.posthog_sources) out.push_back({s.source.name, "posthog", s.scope()});
+  return out;
+}
+
+boost::json::value run_to_json(const store::sync_run& r) {
+  boost::json::object o{
+      {"run_id", r.run_id}, {"mode", r.mode}, {"status", r.status}, {"started_at", r.started_at},
+      {"fetched", r.fetched}, {"inserted", r.inserted}, {"updated", r.updated}, {"unchanged", r.unchanged},
+      {"rejected", r.rejected}, {"deleted", r.deleted}};
+  o["finished_at"] = r.finished_at ? boost::json::value(*r.finished_at) : boost::json::value(nullptr);
+  o["error"] = r.error ? boost::json::value(*r.error) : boost::json::value(nullptr);
+  return o;
+}
+
+std::string run_to_text(const store::sync_run& r) {
+  std::string text = fmt::format("run {} {} {} started {}", r.run_id, r.mode, r.status, r.started_at);
+  if (r.finished_at) text += fmt::format(", finished {}", *r.finished_at);
+  text += fmt::format("; fetched {}, inserted {}, updated {}, unchanged {}, rejected {}, deleted {}", r.fetched,
+                      r.inserted, r.updated, r.unchanged, r.rejected, r.deleted);
+  if (r.error) text += fmt::format("; error: {}", *r.error);
+  return text;
+}
+
+int run(const arguments& args, command_io io) {
+  const auto cfg = load_config_for(args, io);
+  if (!cfg) return exit_config;
+
+  const auto session = store::connect(cfg->database);
+  const store::schema_state schema = store::inspect_schema(*session, cfg->database.schema);
+  std::map<std::string, store::sync_run> last_run;
+  if (schema.current_version > 0) {
+    for (store::sync_run& r : store::latest_runs(*session)) last_run.emplace(r.source_name, std::move(r));
+  }
+  const std::vector<configured_source> sources = sources_of(*cfg);
+
+  if (args.flag("json")) {
+    boost::json::array pending(schema.pending.begin(), schema.pending.end());
+    boost::json::array source_list;
+    for (const configured_source& s : sources) {
+      const auto it = last_run.find(s.name);
+      source_list.push_back(boost::json::object{
+          {"name", s.name}, {"provider", s.provider}, {"scope", s.scope},
+          {"last_run", it == last_run.end() ? boost::json::value(nullptr) : run_to_json(it->second)}});
+    }
+    const boost::json::object status{
+        {"schema", boost::json::object{{"name", cfg->database.schema},
+                                       {"version", schema.current_version},
+                                       {"latest", schema.latest_version},
+                                       {"pending", std::move(pending)}}},
+        {"sources", std::move(source_list)}};
+    io.out << boost::json::serialize(status) << '\n';
+    return exit_ok;
+  }
+
+  if (schema.current_version == 0) {
+    io.out << fmt::format("schema {}: not migrated (run `personsync migrate`)\n", cfg->database.schema);
+  } else if (schema.pending.empty()) {
+    io.out << fmt::format("schema {}: version {} (up to date)\n", cfg->database.schema, schema.current_version);
+  } else {
+    io.out << fmt::format("schema {}: version {}, {} pending (latest {}; run `personsync migrate`)\n",
+                          cfg->database.schema, schema.current_version, schema.pending.size(), schema.latest_version);
+  }
+  io.out << fmt::format("sources: {}\n", sources.size());
+  for (const configured_source& s : sources) {
+    const auto it = last_run.find(s.name);
+    io.out << fmt::format("  {:<8} {:<20} scope {:<24} {}\n", s.provider, s.name, s.scope,
+                          it == last_run.end() ? std::string("never run") : run_to_text(it->second));
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+const command status_command{
+    .name = "status",
+    .summary = "show schema version, sources and their last runs",
+    .usage = "[--config FILE] [--json]",
+    .description = "Reads the database: the schema version against this binary's migrations, and for each "
+                   "configured source its most recent run.\n"
+                   "Exit codes: 0 printed, 1 failure, 69 database unavailable, 78 invalid config.",
+    .options = options,
+    .run = run,
+};
+
+}  // namespace personsync::cli

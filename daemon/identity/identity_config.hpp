@@ -1,0 +1,42 @@
+#pragma once
+// The [identity] section: how records are linked into persons. Per identifier
+// kind ([identity.kinds.<kind>]): whether it is used, its priority, whether it
+// links records of different providers, and how many records one value may link
+// before it is quarantined.
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/config/section.hpp"
+
+namespace personsync::identity {
+
+enum class identifier_kind { email, email_loose, phone, whop_person_id, whop_user_id, posthog_distinct_id };
+
+std::span<const identifier_kind> all_identifier_kinds();
+std::string_view name_of(identifier_kind kind);
+
+struct kind_rule {
+  bool enabled = true;
+  int priority = 0;         // lower links first
+  bool cross_source = true;
+  int max_records = 0;      // a value on more records than this is quarantined
+};
+
+struct identity_config {
+  std::string phone_default_region = "US";
+  int max_component_size = 1000;
+  bool upstream_split_pins_cannot_link = true;
+  std::vector<std::string> blocked_values;
+  std::vector<std::string> blocked_patterns;  // ECMAScript regular expressions, matched whole
+  std::map<identifier_kind, kind_rule> kinds;
+
+  static std::span<const config::key_spec> config_keys();
+  static std::span<const config::key_spec> kind_keys();
+  static identity_config from_config(const config::section& s);
+};
+
+}  // namespace personsync::identity

@@ -1,0 +1,22 @@
+#pragma once
+// The [log] section: level and output format.
+
+#include <span>
+
+#include <spdlog/common.h>
+
+#include "common/config/section.hpp"
+
+namespace personsync::logging {
+
+enum class log_format { text, json };
+
+struct log_config {
+  spdlog::level::level_enum level = spdlog::level::info;
+  log_format format = log_format::text;
+
+  static std::span<const config::key_spec> config_keys();
+  static log_config from_config(const config::section& s);
+};
+
+}  // namespace personsync::logging

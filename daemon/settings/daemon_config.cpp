@@ -1,0 +1,89 @@
+#include "daemon/settings/daemon_config.hpp"
+
+#include <array>
+#include <cstdlib>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace personsync::settings {
+namespace {
+
+using config::key_spec;
+using config::value_kind;
+
+constexpr std::array sections{
+    key_spec{.name = "database", .kind = value_kind::table, .help = "PostgreSQL connection and schema."},
+    key_spec{.name = "log", .kind = value_kind::table, .help = "Logging."},
+    key_spec{.name = "http", .kind = value_kind::table, .help = "Metrics and health endpoint."},
+    key_spec{.name = "identity", .kind = value_kind::table, .help = "Identity resolution rules."},
+    key_spec{.name = "whop", .kind = value_kind::table_list, .help = "Whop sources, one [[whop]] block each."},
+    key_spec{.name = "posthog", .kind = value_kind::table_list, .help = "PostHog sources, one [[posthog]] block each."},
+};
+
+// Names identify a source in sync_runs, metrics and `sync --source`: one name, one source.
+template <typename Source>
+void read_sources(const config::section& root, std::string_view key, std::vector<Source>& out,
+                  std::map<std::string, std::string>& names_seen) {
+  const std::vector<const toml::table*> blocks = root.tables(key);
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const std::string path = fmt::format("{}[{}]", key, i);
+    const config::section s(blocks[i], path, Source::config_keys(), root.context());
+    out.push_back(Source::from_config(s));
+    const std::string& name = out.back().source.name;
+    if (name.empty()) continue;
+    if (const auto [it, inserted] = names_seen.emplace(name, path); !inserted) {
+      s.error("name", fmt::format("source name '{}' is already used by {}", name, it->second));
+    }
+  }
+}
+
+}  // namespace
+
+std::span<const key_spec> top_level_keys() { return sections; }
+
+std::filesystem::path default_config_path() {
+  if (const char* env = std::getenv("PERSONSYNC_CONFIG"); env && *env) return env;
+  return "/etc/personsync/personsync.toml";
+}
+
+loaded_config load_config(const std::filesystem::path& file, config::load_context::env_lookup env) {
+  loaded_config out;
+  const std::string shown = file.string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    out.diagnostics.error({shown, 0, 0}, "", "cannot read the config file: no such file");
+    return out;
+  }
+
+  toml::table root_table;
+  try {
+    root_table = toml::parse_file(shown);
+  } catch (const toml::parse_error& e) {
+    out.diagnostics.error({shown, e.source().begin.line, e.source().begin.column}, "",
+                          fmt::format("not valid TOML: {}", e.description()));
+    return out;
+  }
+
+  config::load_context ctx{shown, std::filesystem::absolute(file).parent_path(), std::move(env), &out.diagnostics};
+  const config::section root(&root_table, "", sections, ctx);
+
+  daemon_config cfg;
+  cfg.file = file;
+  cfg.database = store::database_config::from_config(
+      config::section(root.table("database"), "database", store::database_config::config_keys(), ctx));
+  cfg.log = logging::log_config::from_config(
+      config::section(root.table("log"), "log", logging::log_config::config_keys(), ctx));
+  cfg.http = http::http_config::from_config(
+      config::section(root.table("http"), "http", http::http_config::config_keys(), ctx));
+  cfg.identity = identity::identity_config::from_config(
+      config::section(root.table("identity"), "identity", identity::identity_config::config_keys(), ctx));
+  std::map<std::string, std::string> names_seen;
+  read_sources(root, "whop", cfg.whop_sources, names_seen);
+  read_sources(root, "posthog", cfg.posthog_sources, names_seen);
+
+  if (!out.diagnostics.has_errors()) out.config = std::move(cfg);
+  return out;
+}
+
+}  // namespace personsync::settings

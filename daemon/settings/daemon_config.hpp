@@ -1,0 +1,46 @@
+#pragma once
+// The whole config file. This part knows which sections exist and which
+// component owns each; the keys of a section are the component's own business.
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "common/config/diagnostics.hpp"
+#include "common/config/section.hpp"
+#include "connectors/posthog/posthog_config.hpp"
+#include "connectors/whop/whop_config.hpp"
+#include "daemon/http/http_config.hpp"
+#include "daemon/identity/identity_config.hpp"
+#include "daemon/logging/log_config.hpp"
+#include "daemon/store/database_config.hpp"
+
+namespace personsync::settings {
+
+struct daemon_config {
+  std::filesystem::path file;
+  store::database_config database;
+  logging::log_config log;
+  http::http_config http;
+  identity::identity_config identity;
+  std::vector<whop::whop_source_config> whop_sources;
+  std::vector<posthog::posthog_source_config> posthog_sources;
+
+  [[nodiscard]] std::size_t source_count() const { return whop_sources.size() + posthog_sources.size(); }
+};
+
+struct loaded_config {
+  std::optional<daemon_config> config;  // set when there are no errors
+  config::diagnostics diagnostics;      // every error and warning, in file order per section
+};
+
+loaded_config load_config(const std::filesystem::path& file,
+                          config::load_context::env_lookup env = config::load_context::process_environment());
+
+// The top-level table: one entry per section.
+std::span<const config::key_spec> top_level_keys();
+
+// Where the config is when --config is not given.
+std::filesystem::path default_config_path();
+
+}  // namespace personsync::settings

@@ -1,0 +1,56 @@
+#include "daemon/store/database.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace personsync::store {
+
+std::unique_ptr<soci::session> connect(const database_config& cfg) {
+  auto session = std::make_unique<soci::session>();
+  try {
+    session->open(soci::postgresql, libpq_connection_string(cfg));
+  } catch (const soci::soci_error& e) {
+    // libpq's message names host and reason; it never repeats the password.
+    std::string reason = e.get_error_message();
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    throw database_unavailable(fmt::format("cannot connect to PostgreSQL: {}", reason));
+  }
+  // Server notices ("already exists, skipping") belong in the debug log, not on stderr.
+  PQsetNoticeProcessor(native_handle(*session), [](void*, const char* message) {
+    std::string_view text(message);
+    while (text.ends_with('\n')) text.remove_suffix(1);
+    spdlog::debug("postgres: {}", text);
+  }, nullptr);
+  execute_script(*session, fmt::format("SET search_path TO {}", quote_identifier(cfg.schema)));
+  return session;
+}
+
+PGconn* native_handle(soci::session& session) {
+  auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+  return backend->conn_;
+}
+
+void execute_script(soci::session& session, std::string_view sql) {
+  PGconn* conn = native_handle(session);
+  std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, std::string(sql).c_str()), &PQclear);
+  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return;
+
+  std::string message = result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn);
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  if (PQstatus(conn) != CONNECTION_OK) throw database_unavailable("lost the connection to PostgreSQL: " + message);
+  throw std::runtime_error(message);
+}
+
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace personsync::store

@@ -1,0 +1,34 @@
+#pragma once
+// Connections to PostgreSQL. SOCI for statements; the native PGconn behind a
+// session for what SOCI cannot do on PostgreSQL (multi-statement scripts, COPY).
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <libpq-fe.h>
+#include <soci/soci.h>
+
+#include "daemon/store/database_config.hpp"
+
+namespace personsync::store {
+
+// The server cannot be reached or refused the login (exit code 69).
+class database_unavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Opens one session with search_path set to the configured schema.
+std::unique_ptr<soci::session> connect(const database_config& cfg);
+
+PGconn* native_handle(soci::session& session);
+
+// Runs SQL that may hold several statements (PQexec); throws with the server's message.
+void execute_script(soci::session& session, std::string_view sql);
+
+// Double-quotes an identifier for SQL.
+std::string quote_identifier(std::string_view name);
+
+}  // namespace personsync::store

@@ -1,0 +1,118 @@
+#include "daemon/store/database_config.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <regex>
+
+#include <fmt/format.h>
+
+namespace personsync::store {
+namespace {
+
+using config::key_spec;
+using config::reload;
+using config::value_kind;
+
+constexpr std::array keys{
+    key_spec{.name = "conninfo", .kind = value_kind::string, .default_value = "dbname=personsync",
+             .on_reload = reload::needs_restart,
+             .help = "libpq connection string (keywords or postgresql:// URI) without a password; the PG* "
+                     "environment variables and ~/.pgpass apply as usual."},
+    key_spec{.name = "password", .kind = value_kind::credential, .on_reload = reload::needs_restart,
+             .help = "Database password, if the server asks for one: password_file or password_env."},
+    key_spec{.name = "schema", .kind = value_kind::string, .default_value = "personsync",
+             .on_reload = reload::needs_restart, .help = "Schema that holds every personsync table and view."},
+    key_spec{.name = "pool_size", .kind = value_kind::integer, .default_value = "4", .on_reload = reload::needs_restart,
+             .min = 1, .max = 64, .help = "Database connections the daemon keeps open."},
+    key_spec{.name = "connect_timeout", .kind = value_kind::duration, .default_value = "10s",
+             .on_reload = reload::needs_restart, .min = 1, .max = 300,
+             .help = "How long one connection attempt may take."},
+};
+
+// Escapes a value for a libpq keyword/value string: single-quoted, with \ and ' escaped.
+std::string quote_conninfo_value(std::string_view value) {
+  std::string out = "'";
+  for (const char c : value) {
+    if (c == '\\' || c == '\'') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+std::string percent_encode(std::string_view value) {
+  std::string out;
+  for (const unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+bool is_uri(std::string_view conninfo) {
+  return conninfo.starts_with("postgresql://") || conninfo.starts_with("postgres://");
+}
+
+bool carries_password(std::string_view conninfo) {
+  static const std::regex keyword(R"((^|\s)password\s*=)", std::regex::icase);
+  static const std::regex uri_userinfo(R"(^postgres(ql)?://[^/@]*:[^/@]*@)", std::regex::icase);
+  static const std::regex uri_param(R"([?&]password=)", std::regex::icase);
+  const std::string s(conninfo);
+  return is_uri(conninfo) ? (std::regex_search(s, uri_userinfo) || std::regex_search(s, uri_param))
+                          : std::regex_search(s, keyword);
+}
+
+}  // namespace
+
+std::span<const config::key_spec> database_config::config_keys() { return keys; }
+
+bool is_valid_schema_name(std::string_view name) {
+  static const std::regex pattern("[a-z_][a-z0-9_]{0,62}");
+  return std::regex_match(std::string(name), pattern);
+}
+
+database_config database_config::from_config(const config::section& s) {
+  database_config out;
+  out.conninfo = s.string("conninfo");
+  out.password = s.credential("password");
+  out.schema = s.string("schema");
+  out.pool_size = static_cast<int>(s.integer("pool_size"));
+  out.connect_timeout = s.duration("connect_timeout");
+
+  if (carries_password(out.conninfo)) {
+    // The message must not repeat the conninfo: it holds the password.
+    s.error("conninfo", "holds a password: secrets are never written in the config file; use password_file "
+                        "or password_env");
+    out.conninfo.clear();
+  }
+  if (!is_valid_schema_name(out.schema)) {
+    s.error("schema", fmt::format("'{}' is not a valid schema name: lowercase letters, digits and '_', at most 63",
+                                  out.schema));
+  }
+  return out;
+}
+
+std::string libpq_connection_string(const database_config& cfg) {
+  const auto timeout_s = std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(cfg.connect_timeout).count());
+  if (is_uri(cfg.conninfo)) {
+    std::string out = cfg.conninfo;
+    const auto add = [&](std::string_view key, std::string_view value) {
+      out += out.find('?') == std::string::npos ? '?' : '&';
+      out += fmt::format("{}={}", key, percent_encode(value));
+    };
+    add("connect_timeout", std::to_string(timeout_s));
+    add("application_name", "personsync");
+    if (cfg.password) add("password", cfg.password->reveal());
+    return out;
+  }
+  // Ours first: in a keyword/value string a later keyword wins, so the operator's conninfo can override them.
+  std::string out = fmt::format("connect_timeout={} application_name=personsync {}", timeout_s, cfg.conninfo);
+  if (cfg.password) out += " password=" + quote_conninfo_value(cfg.password->reveal());
+  return out;
+}
+
+}  // namespace personsync::store

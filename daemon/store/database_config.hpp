@@ -1,0 +1,33 @@
+#pragma once
+// The [database] section: where PostgreSQL is and which schema personsync owns.
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "common/config/section.hpp"
+#include "common/secret.hpp"
+
+namespace personsync::store {
+
+struct database_config {
+  std::string conninfo;                // libpq keyword/value string or URI, never with a password
+  std::optional<secret> password;      // password_file / password_env
+  std::string schema = "personsync";
+  int pool_size = 4;
+  std::chrono::milliseconds connect_timeout{10'000};
+
+  static std::span<const config::key_spec> config_keys();
+  static database_config from_config(const config::section& s);
+};
+
+// The string handed to libpq: conninfo plus password, timeout and application
+// name. It holds the password, so it is built at the moment of connecting and
+// never stored or logged.
+std::string libpq_connection_string(const database_config& cfg);
+
+// True when a schema name is safe to splice into SQL unquoted.
+bool is_valid_schema_name(std::string_view name);
+
+}  // namespace personsync::store

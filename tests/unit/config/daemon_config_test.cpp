@@ -1,0 +1,189 @@
+// The whole file: the example config is valid and documents every key with its
+// default; mistakes in different sections are all reported with their lines.
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "daemon/settings/daemon_config.hpp"
+#include "tests/support/subprocess.hpp"
+
+namespace personsync::settings {
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::filesystem::path example_path() { return std::filesystem::path(PERSONSYNC_SOURCE_DIR) / "config/personsync.example.toml"; }
+
+config::load_context::env_lookup env_of(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](std::string_view n) -> std::optional<std::string> {
+    const auto it = vars.find(std::string(n));
+    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+
+std::string all_messages(const config::diagnostics& d) {
+  std::string text;
+  for (const auto& item : d.all()) text += to_string(item) + "\n";
+  return text;
+}
+
+// The example with its commented-out source blocks switched on.
+std::string example_with_sources() {
+  std::string text = read_file(example_path());
+  const auto sources = text.find("\n# Sources\n");
+  std::string head = text.substr(0, sources);
+  std::string tail = text.substr(sources);
+  static const std::regex toml_line(R"(\n# (\[\[[a-z]+\]\]|[a-z_]+ = ))");
+  return head + std::regex_replace(tail, toml_line, "\n$1");
+}
+
+TEST(DaemonConfig, ExampleFileIsValidWithoutWarnings) {
+  const loaded_config loaded = load_config(example_path(), env_of({}));
+  EXPECT_TRUE(loaded.diagnostics.all().empty()) << all_messages(loaded.diagnostics);
+  ASSERT_TRUE(loaded.config.has_value());
+  EXPECT_EQ(loaded.config->database.schema, "personsync");
+  EXPECT_EQ(loaded.config->http.listen_address, "127.0.0.1");
+}
+
+TEST(DaemonConfig, ExampleSourceBlocksAreValidWhenUncommented) {
+  testing::temp_dir dir;
+  dir.write("whop_api_key", "whop-key", 0600);
+  const auto file = dir.write("personsync.toml", example_with_sources());
+  const loaded_config loaded = load_config(file, env_of({{"POSTHOG_PERSONAL_API_KEY", "phx_key"}}));
+  ASSERT_TRUE(loaded.config.has_value()) << all_messages(loaded.diagnostics);
+  ASSERT_EQ(loaded.config->whop_sources.size(), 1u);
+  ASSERT_EQ(loaded.config->posthog_sources.size(), 1u);
+  EXPECT_EQ(loaded.config->whop_sources[0].source.token->reveal(), "whop-key");
+  EXPECT_EQ(loaded.config->whop_sources[0].scope(), "biz_XXXXXXXXXXXXXX");
+  EXPECT_EQ(loaded.config->posthog_sources[0].source.token->reveal(), "phx_key");
+  EXPECT_EQ(loaded.config->posthog_sources[0].scope(), "12345");
+}
+
+// Every key of every component's table appears in the example, with its default.
+TEST(DaemonConfig, ExampleDocumentsEveryKeyWithItsDefault) {
+  const std::string text = example_with_sources();
+  const auto documented = [&](const config::key_spec& k, const std::string& context) {
+    std::string expected;
+    switch (k.kind) {
+      case config::value_kind::credential:
+        EXPECT_TRUE(text.find(std::string(k.name) + "_file = ") != std::string::npos ||
+                    text.find(std::string(k.name) + "_env = ") != std::string::npos)
+            << context << ": credential " << k.name;
+        return;
+      case config::value_kind::table:
+        EXPECT_NE(text.find("[" + context + std::string(k.name)), std::string::npos) << context << k.name;
+        return;
+      case config::value_kind::table_list:
+        EXPECT_NE(text.find("[[" + std::string(k.name) + "]]"), std::string::npos) << k.name;
+        return;
+      case config::value_kind::string:
+      case config::value_kind::duration:
+        expected = k.default_value.empty() ? std::string(k.name) + " = "
+                                           : std::string(k.name) + " = \"" + std::string(k.default_value) + "\"";
+        break;
+      case config::value_kind::string_list:
+        expected = std::string(k.name) + " = []";
+        break;
+      default:
+        expected = std::string(k.name) + " = " + std::string(k.default_value);
+    }
+    EXPECT_NE(text.find(expected), std::string::npos) << context << ": expected the line '" << expected << "'";
+  };
+  for (const auto& k : top_level_keys()) documented(k, "");
+  for (const auto& k : store::database_config::config_keys()) documented(k, "database");
+  for (const auto& k : logging::log_config::config_keys()) documented(k, "log");
+  for (const auto& k : http::http_config::config_keys()) documented(k, "http");
+  for (const auto& k : identity::identity_config::config_keys()) documented(k, "identity.");
+  for (const auto& k : whop::whop_source_config::config_keys()) documented(k, "whop");
+  for (const auto& k : posthog::posthog_source_config::config_keys()) documented(k, "posthog");
+  for (const auto kind : identity::all_identifier_kinds()) {
+    EXPECT_NE(text.find("[identity.kinds." + std::string(identity::name_of(kind)) + "]"), std::string::npos);
+  }
+}
+
+TEST(DaemonConfig, ThreeMistakesInThreeSectionsAreAllReportedWithTheirLines) {
+  testing::temp_dir dir;
+  const auto file = dir.write("bad.toml", R"([database]
+pool_size = 0
+
+[log]
+format = "xml"
+
+[[posthog]]
+name = "product"
+token_env = "PH_KEY"
+project_id = 1
+base_url = "ftp://example.com"
+)");
+  const loaded_config loaded = load_config(file, env_of({{"PH_KEY", "x"}}));
+  EXPECT_FALSE(loaded.config.has_value());
+  ASSERT_EQ(loaded.diagnostics.error_count(), 3u) << all_messages(loaded.diagnostics);
+  const std::string text = all_messages(loaded.diagnostics);
+  const std::string f = file.string();
+  EXPECT_NE(text.find(f + ":2:13: error: database.pool_size: must be between 1 and 64, got 0"), std::string::npos) << text;
+  EXPECT_NE(text.find(f + ":5:10: error: log.format: must be one of: text, json; got 'xml'"), std::string::npos) << text;
+  EXPECT_NE(text.find(f + ":11:12: error: posthog[0].base_url: scheme must be https"), std::string::npos) << text;
+}
+
+TEST(DaemonConfig, SecretsNeverAppearInDiagnostics) {
+  testing::temp_dir dir;
+  const auto file = dir.write("bad.toml", R"([database]
+conninfo = "host=db user=app password=hunter2-db"
+
+[[whop]]
+name = "store"
+token = "sk_live_hunter2"
+)");
+  const loaded_config loaded = load_config(file, env_of({}));
+  const std::string text = all_messages(loaded.diagnostics);
+  EXPECT_EQ(loaded.diagnostics.error_count(), 2u) << text;
+  EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+  EXPECT_NE(text.find("database.conninfo: holds a password"), std::string::npos) << text;
+}
+
+TEST(DaemonConfig, PlainHttpOnlyToLoopbackUnlessAllowed) {
+  testing::temp_dir dir;
+  const auto body = [](const std::string& url, bool allow) {
+    return "[[whop]]\nname = \"w\"\ntoken_env = \"T\"\nbase_url = \"" + url + "\"\nallow_insecure_http = " +
+           (allow ? "true" : "false") + "\n";
+  };
+  EXPECT_TRUE(load_config(dir.write("a.toml", body("http://127.0.0.1:8080/api/v1", false)), env_of({{"T", "x"}})).config);
+  EXPECT_TRUE(load_config(dir.write("b.toml", body("http://localhost:8080", false)), env_of({{"T", "x"}})).config);
+  EXPECT_FALSE(load_config(dir.write("c.toml", body("http://api.example.com", false)), env_of({{"T", "x"}})).config);
+  EXPECT_TRUE(load_config(dir.write("d.toml", body("http://api.example.com", true)), env_of({{"T", "x"}})).config);
+}
+
+TEST(DaemonConfig, TomlSyntaxErrorNamesItsPosition) {
+  testing::temp_dir dir;
+  const auto file = dir.write("broken.toml", "[database]\nschema = \"unterminated\n");
+  const loaded_config loaded = load_config(file, env_of({}));
+  ASSERT_EQ(loaded.diagnostics.error_count(), 1u);
+  EXPECT_EQ(loaded.diagnostics.all()[0].where.line, 2u);
+  EXPECT_NE(loaded.diagnostics.all()[0].message.find("not valid TOML"), std::string::npos);
+}
+
+TEST(DaemonConfig, IdentityKindsAreCheckedByName) {
+  testing::temp_dir dir;
+  const auto file = dir.write("id.toml", R"([identity.kinds.emial]
+enabled = true
+
+[identity.kinds.phone]
+max_records = 1
+)");
+  const loaded_config loaded = load_config(file, env_of({}));
+  ASSERT_EQ(loaded.diagnostics.error_count(), 2u) << all_messages(loaded.diagnostics);
+  const std::string text = all_messages(loaded.diagnostics);
+  EXPECT_NE(text.find("identity.kinds.emial: unknown identifier kind"), std::string::npos) << text;
+  EXPECT_NE(text.find("identity.kinds.phone.max_records: must be between 2 and 1000000, got 1"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace personsync::settings

@@ -1,0 +1,35 @@
+#include <gtest/gtest.h>
+
+#include "daemon/store/database_config.hpp"
+
+namespace personsync::store {
+namespace {
+
+TEST(DatabaseConfig, KeywordConninfoGetsQuotedPasswordAndOurDefaultsFirst) {
+  database_config cfg;
+  cfg.conninfo = "host=db dbname=people";
+  cfg.password.emplace("it's a \\ secret");
+  EXPECT_EQ(libpq_connection_string(cfg),
+            "connect_timeout=10 application_name=personsync host=db dbname=people password='it\\'s a \\\\ secret'");
+}
+
+TEST(DatabaseConfig, UriConninfoGetsPercentEncodedParameters) {
+  database_config cfg;
+  cfg.conninfo = "postgresql://app@db:5432/people?sslmode=require";
+  cfg.password.emplace("p@ss word");
+  EXPECT_EQ(libpq_connection_string(cfg),
+            "postgresql://app@db:5432/people?sslmode=require&connect_timeout=10&application_name=personsync"
+            "&password=p%40ss%20word");
+}
+
+TEST(DatabaseConfig, SchemaNamesAreSafeIdentifiers) {
+  EXPECT_TRUE(is_valid_schema_name("personsync"));
+  EXPECT_TRUE(is_valid_schema_name("_ps_2"));
+  EXPECT_FALSE(is_valid_schema_name(""));
+  EXPECT_FALSE(is_valid_schema_name("Person"));
+  EXPECT_FALSE(is_valid_schema_name("a\"; DROP SCHEMA public; --"));
+  EXPECT_FALSE(is_valid_schema_name(std::string(64, 'a')));
+}
+
+}  // namespace
+}  // namespace personsync::store
