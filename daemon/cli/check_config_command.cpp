@@ -3,6 +3,8 @@
 #include <array>
 #include <ostream>
 
+#include <fmt/format.h>
+
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/config_loading.hpp"
 #include "daemon/cli/exit_codes.hpp"
@@ -18,12 +20,11 @@ int run(const arguments& args, command_io io) {
 
   io.out << cfg->file.string() << ": OK, " << cfg->source_count()
          << (cfg->source_count() == 1 ? " source" : " sources") << '\n';
-  for (const auto& s : cfg->whop_sources) {
-    io.out << "  whop    " << s.source.name << "  scope " << s.scope() << "  " << s.source.base_url << '\n';
-  }
-  for (const auto& s : cfg->posthog_sources) {
-    io.out << "  posthog " << s.source.name << "  scope " << s.scope() << "  " << s.source.base_url << '\n';
-  }
+  const auto line = [&](std::string_view provider, const auto& s) {
+    io.out << fmt::format("  {:<8} {:<20} scope {:<24} {}\n", provider, s.source.name, s.scope(), s.source.base_url);
+  };
+  for (const auto& s : cfg->whop_sources) line("whop", s);
+  for (const auto& s : cfg->posthog_sources) line("posthog", s);
   return exit_ok;
 }
 
