@@ -1,10 +1,13 @@
 #include "connectors/source_config.hpp"
 
 #include <array>
+#include <filesystem>
 #include <regex>
 
-#include <boost/url/parse.hpp>
 #include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include "connectors/http/url.hpp"
 
 namespace personsync::connectors {
 namespace {
@@ -19,13 +22,37 @@ constexpr std::array shared_keys{
              .help = "API key: token_file (path, relative to $CREDENTIALS_DIRECTORY when set) or token_env."},
     key_spec{.name = "allow_insecure_http", .kind = value_kind::boolean, .default_value = "false",
              .help = "Allow plain http:// to a host that is not loopback."},
+    key_spec{.name = "ca_file", .kind = value_kind::string,
+             .help = "PEM file of the CAs to trust for this source, instead of the system's store."},
+    key_spec{.name = "concurrency", .kind = value_kind::integer, .default_value = "4", .min = 1, .max = 64,
+             .help = "Requests in flight at once for this source."},
+    key_spec{.name = "max_retries", .kind = value_kind::integer, .default_value = "8", .min = 0, .max = 100,
+             .help = "Tries after the first for one request failing with 5xx, a timeout or a broken connection."},
+    key_spec{.name = "retry_base_delay", .kind = value_kind::duration, .default_value = "500ms", .min = 0.001,
+             .max = 60, .help = "First backoff ceiling; doubles per retry (full jitter)."},
+    key_spec{.name = "retry_max_delay", .kind = value_kind::duration, .default_value = "30s", .min = 0.001,
+             .max = 3600, .help = "Largest backoff ceiling."},
+    key_spec{.name = "connect_timeout", .kind = value_kind::duration, .default_value = "10s", .min = 0.1, .max = 300,
+             .help = "Connecting, including the TLS handshake."},
+    key_spec{.name = "request_timeout", .kind = value_kind::duration, .default_value = "60s", .min = 0.1, .max = 3600,
+             .help = "Sending one request and reading its whole response."},
+    key_spec{.name = "idle_timeout", .kind = value_kind::duration, .default_value = "30s", .min = 0.1, .max = 3600,
+             .help = "A kept-alive connection idle longer is not reused."},
+    key_spec{.name = "body_limit_mib", .kind = value_kind::integer, .default_value = "64", .min = 1, .max = 4096,
+             .help = "Largest response body accepted, in MiB."},
 };
 
-bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host == "::1" || host.starts_with("127.");
-}
-
 }  // namespace
+
+std::string source_config::credential_id() const {
+  if (!token) return {};
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(token->reveal().data(), token->reveal().size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < 8; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
 
 std::vector<key_spec> source_keys(std::span<const key_spec> provider_keys) {
   std::vector<key_spec> keys(shared_keys.begin(), shared_keys.end());
@@ -38,7 +65,14 @@ source_config read_source_config(const config::section& s) {
   out.name = s.string("name");
   out.base_url = s.string("base_url");
   out.token = s.credential("token");
-  out.allow_insecure_http = s.boolean("allow_insecure_http");
+  out.http.allow_insecure_http = s.boolean("allow_insecure_http");
+  out.http.connect_timeout = s.duration("connect_timeout");
+  out.http.request_timeout = s.duration("request_timeout");
+  out.http.idle_timeout = s.duration("idle_timeout");
+  out.http.body_limit = static_cast<std::uint64_t>(s.integer("body_limit_mib")) << 20;
+  out.concurrency = static_cast<std::size_t>(s.integer("concurrency"));
+  out.max_retries = static_cast<unsigned>(s.integer("max_retries"));
+  out.backoff = {s.duration("retry_base_delay"), s.duration("retry_max_delay")};
 
   static const std::regex name_pattern("[a-z0-9][a-z0-9_-]{0,62}");
   if (s.has("name") && !std::regex_match(out.name, name_pattern)) {
@@ -46,16 +80,32 @@ source_config read_source_config(const config::section& s) {
                                 "and '-', starting with a letter or digit", out.name));
   }
 
-  const auto url = boost::urls::parse_absolute_uri(out.base_url);
+  const std::string rate_text = s.string("rate_limit");
+  if (const auto windows = paging::parse_rate_limit(rate_text)) {
+    out.rate_limit = *windows;
+  } else {
+    s.error("rate_limit", fmt::format("'{}' is not a rate limit: write windows like \"180/min, 1200/hour\", "
+                                      "or \"none\"", rate_text));
+  }
+
+  if (const auto ca = s.optional_string("ca_file")) {
+    std::filesystem::path path(*ca);
+    if (path.is_relative()) path = s.context().config_dir / path;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      s.error("ca_file", fmt::format("cannot read CA file {}", path.string()));
+    }
+    out.http.ca_file = path;
+  }
+
+  const auto url = net::parse_endpoint(out.base_url);
   if (!url) {
-    s.error("base_url", fmt::format("'{}' is not an absolute URL", out.base_url));
-  } else if (url->scheme() != "https" && url->scheme() != "http") {
-    s.error("base_url", fmt::format("scheme must be https (or http to a loopback host), got '{}'", url->scheme()));
-  } else if (url->has_query() || url->has_fragment() || url->has_userinfo()) {
+    s.error("base_url", fmt::format("'{}' is not an absolute http(s) URL", out.base_url));
+  } else if (out.base_url.find_first_of("?#@") != std::string::npos) {
     s.error("base_url", "must not carry a query, a fragment or user info (credentials go in token_file or token_env)");
-  } else if (url->scheme() == "http" && !is_loopback_host(url->host()) && !out.allow_insecure_http) {
+  } else if (!url->is_tls() && !net::is_loopback_host(url->host) && !out.http.allow_insecure_http) {
     s.error("base_url", fmt::format("plain http to '{}' would send the token unencrypted: use https, or set "
-                                    "allow_insecure_http = true", std::string(url->host())));
+                                    "allow_insecure_http = true", url->host));
   }
   while (out.base_url.ends_with('/')) out.base_url.pop_back();
   return out;

@@ -2,6 +2,7 @@
 // The keys every provider source block ([[whop]], [[posthog]]) has, read once
 // here so that each provider only declares what is its own.
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -10,6 +11,10 @@
 #include "common/config/key_spec.hpp"
 #include "common/config/section.hpp"
 #include "common/secret.hpp"
+#include "connectors/http/http_types.hpp"
+#include "connectors/paging/backoff.hpp"
+#include "connectors/paging/driver_options.hpp"
+#include "connectors/paging/rate_limiter.hpp"
 
 namespace personsync::connectors {
 
@@ -17,14 +22,23 @@ struct source_config {
   std::string name;      // unique across all sources; names the source in logs, metrics and sync_runs
   std::string base_url;  // scheme://host[:port][/path], no trailing slash
   std::optional<secret> token;
-  bool allow_insecure_http = false;
+  net::client_options http;
+  std::size_t concurrency = 4;
+  unsigned max_retries = 8;
+  paging::backoff_policy backoff;
+  std::vector<paging::rate_window> rate_limit;  // empty: no limit of our own
+
+  // Names the credential without being it, for sharing one rate limit per key.
+  [[nodiscard]] std::string credential_id() const;
+  [[nodiscard]] paging::driver_options driver_options() const {
+    return {name, concurrency, max_retries, backoff};
+  }
 };
 
 // The shared keys followed by a provider's own, as one table for a section.
+// The provider table declares `base_url` and `rate_limit`: their defaults differ.
 std::vector<config::key_spec> source_keys(std::span<const config::key_spec> provider_keys);
 
-// Reads and checks the shared keys; `base_url` must be declared by the provider
-// table (its default differs per provider).
 source_config read_source_config(const config::section& s);
 
 }  // namespace personsync::connectors

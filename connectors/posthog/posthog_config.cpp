@@ -11,6 +11,8 @@ using config::value_kind;
 constexpr std::array own_keys{
     key_spec{.name = "base_url", .kind = value_kind::string, .default_value = "https://us.posthog.com",
              .help = "Base URL of the PostHog instance (EU cloud: https://eu.posthog.com)."},
+    key_spec{.name = "rate_limit", .kind = value_kind::string, .default_value = "180/min, 1200/hour",
+             .help = "Request budget of this key, shared by every source using it (PostHog's persons limits)."},
     key_spec{.name = "project_id", .kind = value_kind::integer, .required = true, .min = 1,
              .help = "Project id, as in /api/projects/:project_id/."},
 };

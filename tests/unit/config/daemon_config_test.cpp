@@ -41,7 +41,7 @@ std::string example_with_sources() {
   const auto sources = text.find("\n# Sources\n");
   std::string head = text.substr(0, sources);
   std::string tail = text.substr(sources);
-  static const std::regex toml_line(R"(\n# (\[\[[a-z]+\]\]|[a-z_]+ = ))");
+  static const std::regex toml_line(R"(\n# (\[\[[a-z.]+\]\]|[a-z_]+ = ))");
   return head + std::regex_replace(tail, toml_line, "\n$1");
 }
 
@@ -63,6 +63,9 @@ TEST(DaemonConfig, ExampleSourceBlocksAreValidWhenUncommented) {
   ASSERT_EQ(loaded.config->posthog_sources.size(), 1u);
   EXPECT_EQ(loaded.config->whop_sources[0].source.token->reveal(), "whop-key");
   EXPECT_EQ(loaded.config->whop_sources[0].scope(), "biz_XXXXXXXXXXXXXX");
+  ASSERT_EQ(loaded.config->whop_sources[0].filters.size(), 1u);
+  EXPECT_EQ(loaded.config->whop_sources[0].filters[0].op, "gte");
+  EXPECT_EQ(loaded.config->posthog_sources[0].source.rate_limit.size(), 2u);
   EXPECT_EQ(loaded.config->posthog_sources[0].source.token->reveal(), "phx_key");
   EXPECT_EQ(loaded.config->posthog_sources[0].scope(), "12345");
 }
@@ -82,7 +85,8 @@ TEST(DaemonConfig, ExampleDocumentsEveryKeyWithItsDefault) {
         EXPECT_NE(text.find("[" + context + std::string(k.name)), std::string::npos) << context << k.name;
         return;
       case config::value_kind::table_list:
-        EXPECT_NE(text.find("[[" + std::string(k.name) + "]]"), std::string::npos) << k.name;
+        EXPECT_NE(text.find("[[" + (context.empty() ? "" : context + ".") + std::string(k.name) + "]]"),
+                  std::string::npos) << context << ": " << k.name;
         return;
       case config::value_kind::string:
       case config::value_kind::duration:
@@ -104,6 +108,7 @@ TEST(DaemonConfig, ExampleDocumentsEveryKeyWithItsDefault) {
   for (const auto& k : identity::identity_config::config_keys()) documented(k, "identity.");
   for (const auto& k : whop::whop_source_config::config_keys()) documented(k, "whop");
   for (const auto& k : posthog::posthog_source_config::config_keys()) documented(k, "posthog");
+  for (const auto& k : whop::whop_source_config::filter_keys()) documented(k, "whop.filters");
   for (const auto kind : identity::all_identifier_kinds()) {
     EXPECT_NE(text.find("[identity.kinds." + std::string(identity::name_of(kind)) + "]"), std::string::npos);
   }
@@ -130,7 +135,8 @@ base_url = "ftp://example.com"
   const std::string f = file.string();
   EXPECT_NE(text.find(f + ":2:13: error: database.pool_size: must be between 1 and 64, got 0"), std::string::npos) << text;
   EXPECT_NE(text.find(f + ":5:10: error: log.format: must be one of: text, json; got 'xml'"), std::string::npos) << text;
-  EXPECT_NE(text.find(f + ":11:12: error: posthog[0].base_url: scheme must be https"), std::string::npos) << text;
+  EXPECT_NE(text.find(f + ":11:12: error: posthog[0].base_url: 'ftp://example.com' is not an absolute http(s) URL"),
+            std::string::npos) << text;
 }
 
 TEST(DaemonConfig, SecretsNeverAppearInDiagnostics) {

@@ -1,0 +1,31 @@
+#pragma once
+// What the client needs of a URL, and building query strings.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace personsync::net {
+
+struct endpoint {
+  std::string scheme;  // "http" or "https"
+  std::string host;    // without brackets for IPv6
+  std::string port;    // always set: the scheme's default when the URL has none
+  std::string target;  // path and query, at least "/"
+
+  // scheme://host:port — what connections are pooled by, and what a `next` link must match.
+  [[nodiscard]] std::string origin() const { return scheme + "://" + host + ":" + port; }
+  [[nodiscard]] bool is_tls() const { return scheme == "https"; }
+};
+
+// nullopt for anything that is not an absolute http(s) URL.
+std::optional<endpoint> parse_endpoint(std::string_view url);
+
+bool is_loopback_host(std::string_view host);
+
+// "a=1&b=x%20y" from the pairs, each part percent-encoded.
+std::string encode_query(const std::vector<std::pair<std::string, std::string>>& params);
+
+}  // namespace personsync::net

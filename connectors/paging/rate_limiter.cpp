@@ -1,0 +1,117 @@
+#include "connectors/paging/rate_limiter.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <regex>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace personsync::paging {
+namespace {
+
+// Sends in the last `period` (the log is in time order, so a binary search).
+std::size_t sends_within(const std::deque<std::chrono::steady_clock::time_point>& sent,
+                         std::chrono::steady_clock::time_point now, std::chrono::milliseconds period) {
+  const auto first_inside = std::upper_bound(sent.begin(), sent.end(), now - period);
+  return static_cast<std::size_t>(sent.end() - first_inside);
+}
+
+}  // namespace
+
+std::optional<std::vector<rate_window>> parse_rate_limit(std::string_view text) {
+  std::vector<rate_window> windows;
+  const std::string s(text);
+  if (std::regex_match(s, std::regex(R"(\s*(none)?\s*)"))) return windows;
+  static const std::regex part(R"(\s*(\d+)\s*/\s*(s|sec|second|min|minute|h|hour|d|day)\s*)");
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const std::size_t comma = s.find(',', start);
+    const std::string piece = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::smatch m;
+    if (!std::regex_match(piece, m, part)) return std::nullopt;
+    std::size_t n = 0;
+    const std::string count = m[1];
+    std::from_chars(count.data(), count.data() + count.size(), n);
+    if (n == 0) return std::nullopt;
+    const std::string unit = m[2];
+    std::chrono::milliseconds period{1000};
+    if (unit == "min" || unit == "minute") period = std::chrono::minutes(1);
+    else if (unit == "h" || unit == "hour") period = std::chrono::hours(1);
+    else if (unit == "d" || unit == "day") period = std::chrono::hours(24);
+    windows.push_back({n, period});
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return windows;
+}
+
+rate_limiter::rate_limiter(std::vector<rate_window> windows) : windows_(std::move(windows)) {}
+
+void rate_limiter::set_windows(std::vector<rate_window> windows) { windows_ = std::move(windows); }
+
+void rate_limiter::pause_until(clock::time_point until) {
+  const clock::time_point now = clock::now();
+  if (until <= paused_until_ || until <= now) return;
+  paused_total_ += std::chrono::duration_cast<std::chrono::milliseconds>(until - std::max(now, paused_until_));
+  paused_until_ = until;
+}
+
+void rate_limiter::forget_before(clock::time_point now) {
+  clock::duration longest{0};
+  for (const rate_window& w : windows_) longest = std::max<clock::duration>(longest, w.period);
+  while (!sent_.empty() && now - sent_.front() >= longest) sent_.pop_front();
+}
+
+rate_limiter::clock::duration rate_limiter::wait_needed(clock::time_point now) {
+  forget_before(now);
+  clock::duration wait = paused_until_ > now ? paused_until_ - now : clock::duration::zero();
+  for (const rate_window& w : windows_) {
+    if (sends_within(sent_, now, w.period) >= w.requests) {
+      // Room comes when the oldest send that still counts leaves the window.
+      const clock::time_point oldest_counted = *(sent_.rbegin() + static_cast<std::ptrdiff_t>(w.requests) - 1);
+      wait = std::max(wait, oldest_counted + w.period - now);
+    }
+  }
+  return wait;
+}
+
+std::size_t rate_limiter::available(clock::time_point now) {
+  forget_before(now);
+  if (paused_until_ > now) return 0;
+  std::size_t room = SIZE_MAX;
+  for (const rate_window& w : windows_) {
+    const std::size_t inside = sends_within(sent_, now, w.period);
+    room = std::min(room, inside >= w.requests ? 0 : w.requests - inside);
+  }
+  return room;
+}
+
+boost::asio::awaitable<void> rate_limiter::acquire() {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  // Single-threaded: between computing the wait and recording the send, no one else runs.
+  for (;;) {
+    const clock::time_point now = clock::now();
+    const clock::duration wait = wait_needed(now);
+    if (wait <= clock::duration::zero()) {
+      if (!windows_.empty()) sent_.push_back(now);
+      co_return;
+    }
+    timer.expires_after(wait);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
+}
+
+std::shared_ptr<rate_limiter> rate_limiter_registry::for_credential(const std::string& credential_id,
+                                                                    std::vector<rate_window> windows) {
+  std::erase_if(limiters_, [](const auto& entry) { return entry.second.expired(); });
+  for (const auto& [id, limiter] : limiters_) {
+    if (id == credential_id) return limiter.lock();
+  }
+  auto limiter = std::make_shared<rate_limiter>(std::move(windows));
+  limiters_.emplace_back(credential_id, limiter);
+  return limiter;
+}
+
+}  // namespace personsync::paging

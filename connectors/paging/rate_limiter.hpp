@@ -1,0 +1,73 @@
+#pragma once
+// Request rate limits of one credential, shared by every source that uses it.
+//
+// Each window ("180/min") allows at most N requests in ANY interval of its
+// length: a sliding log of send times, which never trips a server that counts
+// the same way (PostHog's throttles do). A plain token bucket of the same
+// numbers could let 2N through in one interval. A server's Retry-After pauses
+// the whole credential until then.
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+namespace personsync::paging {
+
+struct rate_window {
+  std::size_t requests;
+  std::chrono::milliseconds period;
+  friend bool operator==(const rate_window&, const rate_window&) = default;
+};
+
+// "180/min, 1200/hour" (units: s, sec, second, min, minute, h, hour, d, day);
+// "" or "none" for no limit. nullopt when the text does not parse.
+std::optional<std::vector<rate_window>> parse_rate_limit(std::string_view text);
+
+class rate_limiter {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  explicit rate_limiter(std::vector<rate_window> windows);
+
+  // Waits until every window has room and no pause is in force, then takes a
+  // slot in each. Cancellable through the awaiting coroutine's slot.
+  boost::asio::awaitable<void> acquire();
+
+  // The server said "not before then" (Retry-After): nothing is sent until.
+  void pause_until(clock::time_point until);
+
+  void set_windows(std::vector<rate_window> windows);  // a reload
+  [[nodiscard]] const std::vector<rate_window>& windows() const noexcept { return windows_; }
+  // Requests that may go out now without waiting (the smallest over the windows).
+  [[nodiscard]] std::size_t available(clock::time_point now = clock::now());
+  [[nodiscard]] std::chrono::milliseconds paused_total() const noexcept { return paused_total_; }
+
+ private:
+  // How long until a request may go; zero when it may go now.
+  clock::duration wait_needed(clock::time_point now);
+  void forget_before(clock::time_point now);
+
+  std::vector<rate_window> windows_;
+  std::deque<clock::time_point> sent_;  // send times within the longest window
+  clock::time_point paused_until_{};
+  std::chrono::milliseconds paused_total_{0};
+};
+
+// One limiter per credential: sources that share a key share its budget.
+class rate_limiter_registry {
+ public:
+  // `credential_id` identifies the key without being it (a hash), `windows` its limits;
+  // the first caller for a credential sets the limits, later ones share them.
+  std::shared_ptr<rate_limiter> for_credential(const std::string& credential_id, std::vector<rate_window> windows);
+
+ private:
+  std::vector<std::pair<std::string, std::weak_ptr<rate_limiter>>> limiters_;
+};
+
+}  // namespace personsync::paging

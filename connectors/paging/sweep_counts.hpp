@@ -1,0 +1,26 @@
+#pragma once
+// What one sweep of a source did, as the page driver counts it.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+
+namespace personsync::paging {
+
+struct sweep_counts {
+  std::uint64_t requests = 0;
+  std::uint64_t pages = 0;
+  std::uint64_t records = 0;     // after deduplication
+  std::uint64_t duplicates = 0;  // seen twice within the sweep (offset drift)
+  std::uint64_t rejected = 0;
+  std::uint64_t retries = 0;
+  std::uint64_t throttled = 0;   // 429 responses
+  std::chrono::milliseconds retry_after_wait{0};
+  std::uint64_t bad_pages = 0;
+  std::uint64_t transport_errors = 0;
+  std::map<int, std::uint64_t> responses_by_status;
+  std::int64_t expected_total = -1;  // what the provider announced, when it did
+  std::uint64_t shortfall = 0;       // expected_total - records, when positive
+};
+
+}  // namespace personsync::paging

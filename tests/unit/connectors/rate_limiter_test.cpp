@@ -1,0 +1,97 @@
+// The rate limiter never lets more than N requests into any window of its
+// period, shares one budget per credential, and honours pauses.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include "connectors/paging/rate_limiter.hpp"
+
+namespace personsync::paging {
+namespace {
+
+using namespace std::chrono_literals;
+using clock = std::chrono::steady_clock;
+
+TEST(RateLimit, ParsesSeveralWindows) {
+  const auto w = parse_rate_limit("180/min, 1200/hour");
+  ASSERT_TRUE(w);
+  EXPECT_EQ(*w, (std::vector<rate_window>{{180, std::chrono::minutes(1)}, {1200, std::chrono::hours(1)}}));
+  EXPECT_EQ(parse_rate_limit("20/s")->front(), (rate_window{20, 1s}));
+  EXPECT_EQ(parse_rate_limit(" 5 / second ,10/day")->size(), 2u);
+  EXPECT_TRUE(parse_rate_limit("none")->empty());
+  EXPECT_TRUE(parse_rate_limit("")->empty());
+  for (const char* bad : {"180", "180/fortnight", "0/min", "x/min", "180/min,", "180/min 1200/hour"}) {
+    EXPECT_FALSE(parse_rate_limit(bad)) << bad;
+  }
+}
+
+// Sends `n` requests through the limiter as fast as it allows; returns their times.
+std::vector<clock::time_point> drive(rate_limiter& limiter, int n, int concurrent = 4) {
+  boost::asio::io_context io;
+  std::vector<clock::time_point> sent;
+  int left = n;
+  for (int w = 0; w < concurrent; ++w) {
+    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
+      while (left > 0) {
+        --left;
+        co_await limiter.acquire();
+        sent.push_back(clock::now());
+      }
+    }, boost::asio::detached);
+  }
+  io.run();
+  return sent;
+}
+
+std::size_t most_in_any_window(const std::vector<clock::time_point>& times, clock::duration period) {
+  std::size_t most = 0;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    std::size_t inside = 0;
+    for (std::size_t j = i; j < times.size() && times[j] - times[i] < period; ++j) ++inside;
+    most = std::max(most, inside);
+  }
+  return most;
+}
+
+TEST(RateLimiter, NeverExceedsAnyWindow) {
+  rate_limiter limiter({{5, 200ms}, {12, 1000ms}});
+  const auto start = clock::now();
+  const auto sent = drive(limiter, 30);
+  ASSERT_EQ(sent.size(), 30u);
+  EXPECT_LE(most_in_any_window(sent, 200ms), 5u);
+  EXPECT_LE(most_in_any_window(sent, 1000ms), 12u);
+  // 30 requests at 12 per second need at least two full windows after the first burst.
+  EXPECT_GE(clock::now() - start, 2000ms);
+}
+
+TEST(RateLimiter, UnlimitedWhenNoWindows) {
+  rate_limiter limiter({});
+  const auto start = clock::now();
+  EXPECT_EQ(drive(limiter, 1000).size(), 1000u);
+  EXPECT_LT(clock::now() - start, 500ms);
+}
+
+TEST(RateLimiter, PauseHoldsEveryRequestUntilItEnds) {
+  rate_limiter limiter({{100, 1s}});
+  const auto until = clock::now() + 300ms;
+  limiter.pause_until(until);
+  EXPECT_EQ(limiter.available(), 0u);
+  const auto sent = drive(limiter, 3);
+  for (const auto t : sent) EXPECT_GE(t, until);
+  EXPECT_GE(limiter.paused_total(), 250ms);
+}
+
+TEST(RateLimiter, RegistrySharesOneLimiterPerCredential) {
+  rate_limiter_registry registry;
+  const auto a = registry.for_credential("key-a", {{10, 1s}});
+  const auto b = registry.for_credential("key-a", {{99, 1s}});
+  const auto c = registry.for_credential("key-b", {{10, 1s}});
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  EXPECT_EQ(b->windows().front().requests, 10u) << "the first source's limits apply to the shared key";
+}
+
+}  // namespace
+}  // namespace personsync::paging
