@@ -1,22 +1,37 @@
 #pragma once
 // A [[whop]] source block: one Whop account's People API.
 
+#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "common/config/section.hpp"
 #include "connectors/source_config.hpp"
 
 namespace personsync::whop {
 
+struct people_filter {
+  std::string field;
+  std::string op;  // the API's `operator`
+  std::string value;
+};
+
 struct whop_source_config {
   connectors::source_config source;
   // Required when the credential can reach several accounts; an account API key
   // implies its account.
   std::optional<std::string> account_id;
+  int page_size = 100;  // the API's `first`, 1 to 101
+  std::string sort = "last_seen_at";
+  std::string direction = "desc";
+  std::vector<people_filter> filters;
+  std::chrono::milliseconds full_sweep_window{std::chrono::hours(24 * 366)};
+  std::chrono::milliseconds incremental_overlap{std::chrono::hours(1)};
 
   static std::span<const config::key_spec> config_keys();
+  static std::span<const config::key_spec> filter_keys();
   static whop_source_config from_config(const config::section& s);
 
   // The scope its records land under: the account id, or the source name when

@@ -1,0 +1,197 @@
+#include "tests/fakes/people_generator.hpp"
+
+#include <array>
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace personsync::fakes {
+namespace {
+
+using rng_t = std::mt19937_64;
+
+constexpr std::array<std::string_view, 16> first_names{
+    "Ada", "José", "Zoë", "Li", "Amara", "Olivier", "Priya", "Søren",
+    "Mia", "Noah", "Yuki", "Fatima", "Liam", "Chloé", "Mateo", "Anaïs"};
+constexpr std::array<std::string_view, 12> last_names{
+    "Lovelace", "Müller", "O'Brien", "Nakamura", "Okafor", "Dubois",
+    "Sharma", "Kowalski", "García", "Smith", "Nguyen", "Johansson"};
+// Names that break naive code: quotes, backslashes, newlines, SQL, emoji, RTL.
+constexpr std::array<std::string_view, 8> hostile_names{
+    "Robert'); DROP TABLE source_records;--", "\"The Rock\" Johnson", "Back\\slash Person", "Line\nBreak",
+    "Emoji 😀 Person", "زینب علی", "李小龍", "Tab\tSeparated"};
+constexpr std::array<std::string_view, 4> domains{"example.com", "gmail.com", "example.org", "mail.example.net"};
+constexpr std::array<std::string_view, 6> area_codes{"415", "212", "646", "310", "512", "206"};
+
+std::string random_id(rng_t& rng, std::string_view prefix, std::size_t length = 14) {
+  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+  std::string out(prefix);
+  for (std::size_t i = 0; i < length; ++i) out.push_back(alphabet[pick(rng)]);
+  return out;
+}
+
+bool chance(rng_t& rng, double p) { return std::uniform_real_distribution<double>(0.0, 1.0)(rng) < p; }
+
+template <typename T, std::size_t N>
+T pick_one(rng_t& rng, const std::array<T, N>& items) {
+  return items[std::uniform_int_distribution<std::size_t>(0, N - 1)(rng)];
+}
+
+std::vector<ad_ref> ads_for(rng_t& rng, std::string_view kind) {
+  std::vector<ad_ref> out;
+  const int n = std::uniform_int_distribution<int>(0, 3)(rng);
+  for (int i = 0; i < n; ++i) {
+    const int which = std::uniform_int_distribution<int>(1, 20)(rng);
+    ad_ref ref{fmt::format("{}_{:03}", kind, which), std::nullopt, std::nullopt};
+    if (!chance(rng, 0.2)) ref.name = fmt::format("{} {}", kind, which);
+    if (chance(rng, 0.5)) ref.thumbnail_url = fmt::format("https://cdn.example.com/{}/{}.png", kind, which);
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+human make_human(rng_t& rng, std::size_t index, bool adversarial) {
+  human h;
+  h.id = fmt::format("h{:06}", index);
+  h.whop_user_id = random_id(rng, "user_");
+  const std::string first(pick_one(rng, first_names));
+  const std::string last(pick_one(rng, last_names));
+  if (adversarial && chance(rng, 0.02)) {
+    h.name = std::string(pick_one(rng, hostile_names));
+  } else if (adversarial && index % 997 == 5) {
+    h.name = std::string(10 * 1024, 'N');  // a 10 KB name
+  } else if (!chance(rng, 0.05)) {
+    h.name = first + " " + last;
+  }
+  if (!chance(rng, 0.08)) {
+    h.email = fmt::format("{}.{}{}@{}", random_id(rng, "", 5), "p", index, pick_one(rng, domains));
+    for (char& c : *h.email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (chance(rng, 0.6)) {
+    h.phone = fmt::format("+1{}555{:04}", pick_one(rng, area_codes), std::uniform_int_distribution<int>(0, 9999)(rng));
+  }
+  return h;
+}
+
+whop_person make_whop_record(rng_t& rng, const human& h, bool first_record, std::int64_t now, bool adversarial) {
+  whop_person p;
+  p.id = first_record ? h.whop_user_id : random_id(rng, "user_");
+  p.person_id = random_id(rng, "prsn_");
+  p.human_id = h.id;
+  p.name = h.name;
+  if (h.email) p.email = first_record && !chance(rng, 0.3) ? *h.email : vary_email(*h.email, rng);
+  if (h.phone) p.phone = vary_phone(*h.phone, rng);
+  if (adversarial && chance(rng, 0.01)) p.email = "";  // empty strings are data too
+  if (adversarial && chance(rng, 0.01)) p.phone = "";
+
+  const std::int64_t year = 366 * 86400;
+  p.first_seen_at = now - std::uniform_int_distribution<std::int64_t>(86400, year - 86400)(rng);
+  p.last_seen_at = std::uniform_int_distribution<std::int64_t>(p.first_seen_at, now - 60)(rng);
+  p.purchase_count = chance(rng, 0.4) ? 0 : std::uniform_int_distribution<std::int64_t>(1, 20)(rng);
+  if (p.purchase_count > 0) {
+    // Many decimals on purpose: they must land exactly.
+    const double ltv = static_cast<double>(p.purchase_count) * 19.99 + std::uniform_real_distribution<double>(0, 1)(rng);
+    p.ltv = ltv;
+    p.aov = ltv / static_cast<double>(p.purchase_count);
+  } else if (!chance(rng, 0.3)) {
+    p.ltv = 0.0;
+    p.aov = 0.0;
+  }
+  if (!chance(rng, 0.1)) p.has_failed_payment = chance(rng, 0.1);
+  p.campaigns = ads_for(rng, "cmp");
+  p.ad_sets = ads_for(rng, "adset");
+  p.ads = ads_for(rng, "ad");
+  return p;
+}
+
+boost::json::value json_or_null(const std::optional<std::string>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+boost::json::array ads_json(const std::vector<ad_ref>& refs) {
+  boost::json::array out;
+  for (const ad_ref& r : refs) {
+    out.push_back(boost::json::object{{"id", r.id}, {"name", json_or_null(r.name)}, {"thumbnail_url", json_or_null(r.thumbnail_url)}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string vary_email(const std::string& email, rng_t& rng) {
+  std::string out = email;
+  for (char& c : out) {
+    if (chance(rng, 0.3)) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
+    case 0: return "  " + out;
+    case 1: return out + " ";
+    case 2: return "\t" + out + "  ";
+    default: return out;
+  }
+}
+
+std::string vary_phone(const std::string& e164, rng_t& rng) {
+  // +1AAABBBCCCC
+  const std::string area = e164.substr(2, 3), exchange = e164.substr(5, 3), line = e164.substr(8, 4);
+  switch (std::uniform_int_distribution<int>(0, 6)(rng)) {
+    case 0: return fmt::format("+1 ({}) {}-{}", area, exchange, line);
+    case 1: return area + exchange + line;
+    case 2: return fmt::format("001-{}-{}-{}", area, exchange, line);
+    case 3: return fmt::format("({}) {}-{}", area, exchange, line);
+    case 4: return fmt::format("{}.{}.{}", area, exchange, line);
+    case 5: return fmt::format("+1-{}-{}-{}", area, exchange, line);
+    default: return e164;
+  }
+}
+
+generated_people generate_people(const generator_options& options) {
+  rng_t rng(options.seed);
+  const std::int64_t now = options.now != 0
+                               ? options.now
+                               : std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch()).count();
+  generated_people out;
+  out.whop.reserve(options.whop_people);
+  while (out.whop.size() < options.whop_people) {
+    human h = make_human(rng, out.humans.size() + 1, options.adversarial_text);
+    out.whop.push_back(make_whop_record(rng, h, true, now, options.adversarial_text));
+    if (out.whop.size() < options.whop_people && chance(rng, options.second_record_share)) {
+      out.whop.push_back(make_whop_record(rng, h, false, now, options.adversarial_text));
+    }
+    out.humans.push_back(std::move(h));
+  }
+  // One inbox shared by many different humans (a reseller, a family, a bad form): never a link.
+  const std::size_t step = std::max<std::size_t>(1, out.whop.size() / std::max<std::size_t>(1, options.junk_email_people));
+  std::string last_human;
+  for (std::size_t i = 0, shared = 0; i < out.whop.size() && shared < options.junk_email_people; i += step) {
+    if (out.whop[i].human_id == last_human) continue;
+    out.whop[i].email = chance(rng, 0.5) ? std::string(junk_email) : vary_email(std::string(junk_email), rng);
+    last_human = out.whop[i].human_id;
+    ++shared;
+  }
+  return out;
+}
+
+boost::json::object to_json(const whop_person& p) {
+  boost::json::object o;
+  o["id"] = p.id;
+  o["person_id"] = p.person_id;
+  o["name"] = json_or_null(p.name);
+  o["email"] = json_or_null(p.email);
+  o["phone"] = json_or_null(p.phone);
+  o["first_seen_at"] = p.first_seen_at;
+  o["last_seen_at"] = p.last_seen_at;
+  o["purchase_count"] = p.purchase_count;
+  if (p.has_failed_payment) o["has_failed_payment"] = *p.has_failed_payment;
+  if (p.ltv) o["ltv"] = *p.ltv;
+  if (p.aov) o["aov"] = *p.aov;
+  o["campaigns"] = ads_json(p.campaigns);
+  o["ad_sets"] = ads_json(p.ad_sets);
+  o["ads"] = ads_json(p.ads);
+  return o;
+}
+
+}  // namespace personsync::fakes

@@ -1,0 +1,129 @@
+#include "tests/fakes/simulator.hpp"
+
+#include "common/json/precise_parse.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+namespace personsync::fakes {
+namespace {
+
+sim_reply json_reply(int status, const boost::json::value& body) {
+  sim_reply reply;
+  reply.status = status;
+  reply.body = boost::json::serialize(body);
+  return reply;
+}
+
+sim_reply control_error(std::string_view message) { return json_reply(400, boost::json::object{{"error", message}}); }
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+simulator::simulator(simulator_options options)
+    : whop_(generate_people(options.people).whop, options.whop),
+      faults_(options.fault_seed),
+      latency_(options.latency) {}
+
+sim_reply simulator::handle(const sim_request& request) {
+  sim_reply reply = request.path.starts_with("/_control/") ? control(request) : api(request);
+  const double at = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+  if (!request.path.starts_with("/_control/")) log_.push_back({at, request.method, request.target, reply.status});
+  return reply;
+}
+
+sim_reply simulator::api(const sim_request& request) {
+  ++api_requests_;
+  sim_reply reply;
+  const std::optional<fault_rule> fault = faults_.pick(request.path);
+  if (fault && fault->kind != fault_kind::close_mid_body && fault->kind != fault_kind::slow) {
+    reply = apply_fault(*fault, request);
+  } else if (request.path == "/api/v1/people" && request.method == "GET") {
+    reply = whop_.list_people(request, unix_now());
+    if (fault && fault->kind == fault_kind::close_mid_body) reply.close_mid_body = true;
+    if (fault && fault->kind == fault_kind::slow) reply.delay = std::chrono::milliseconds(fault->delay_ms);
+  } else {
+    reply = whop_error(404, "not_found", "No such endpoint.");
+  }
+  reply.delay += latency_;
+  return reply;
+}
+
+sim_reply simulator::apply_fault(const fault_rule& fault, const sim_request& request) {
+  switch (fault.kind) {
+    case fault_kind::status_429: {
+      sim_reply r = whop_error(429, "rate_limit_exceeded", "Too many requests.");
+      r.headers.emplace_back("Retry-After", std::to_string(fault.retry_after));
+      return r;
+    }
+    case fault_kind::status_500: return whop_error(500, "internal_server_error", "Something went wrong.");
+    case fault_kind::status_502: return whop_error(502, "bad_gateway", "Bad gateway.");
+    case fault_kind::status_503: return whop_error(503, "service_unavailable", "Try again later.");
+    case fault_kind::malformed_json: {
+      sim_reply r = whop_.list_people(request, unix_now());
+      r.body = r.body.substr(0, r.body.size() / 2) + "<html>oops";
+      return r;
+    }
+    case fault_kind::wrong_types: {
+      sim_reply r;
+      r.body = R"({"data":{"unexpected":"object"},"total_count":"many"})";
+      return r;
+    }
+    case fault_kind::slow:
+    case fault_kind::close_mid_body: break;  // applied to the real reply by api()
+  }
+  return whop_error(500, "internal_server_error", "unhandled fault");
+}
+
+sim_reply simulator::control(const sim_request& request) {
+  boost::json::object body;
+  if (!request.body.empty()) {
+    boost::system::error_code ec;
+    const boost::json::value parsed = json::parse_precise(request.body, ec);
+    if (ec || !parsed.is_object()) return control_error("the body must be a JSON object");
+    body = parsed.get_object();
+  }
+  const std::string& path = request.path;
+
+  if (path == "/_control/truth" && request.method == "GET") {
+    return json_reply(200, boost::json::object{{"whop", whop_.truth()}});
+  }
+  if (path == "/_control/whop/people" && request.method == "POST") {
+    const std::string error = whop_.control(body);
+    return error.empty() ? json_reply(200, boost::json::object{{"ok", true}}) : control_error(error);
+  }
+  if (path == "/_control/faults" && request.method == "POST") {
+    std::string error;
+    auto rule = parse_fault_rule(body, error);
+    if (!rule) return control_error(error);
+    faults_.add(std::move(*rule));
+    return json_reply(200, boost::json::object{{"ok", true}});
+  }
+  if (path == "/_control/faults" && request.method == "DELETE") {
+    faults_.clear();
+    return json_reply(200, boost::json::object{{"ok", true}});
+  }
+  if (path == "/_control/latency" && request.method == "POST") {
+    const auto* ms = body.if_contains("ms");
+    if (!ms || !ms->is_int64()) return control_error("ms is required");
+    latency_ = std::chrono::milliseconds(ms->get_int64());
+    return json_reply(200, boost::json::object{{"ok", true}});
+  }
+  if (path == "/_control/requests" && request.method == "GET") {
+    boost::json::array out;
+    for (const logged_request& r : log_) {
+      out.push_back(boost::json::object{{"at_ms", r.at_ms}, {"method", r.method}, {"target", r.target}, {"status", r.status}});
+    }
+    return json_reply(200, out);
+  }
+  if (path == "/_control/requests" && request.method == "DELETE") {
+    log_.clear();
+    return json_reply(200, boost::json::object{{"ok", true}});
+  }
+  return json_reply(404, boost::json::object{{"error", "no such control endpoint"}});
+}
+
+}  // namespace personsync::fakes

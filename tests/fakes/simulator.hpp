@@ -1,0 +1,59 @@
+#pragma once
+// The provider simulators behind one HTTP server: Whop's People API under
+// /api/v1/people, and a control API under /_control/ for tests, benchmarks
+// and the demo (ground truth, data changes, faults, latency, request log).
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/fakes/faults.hpp"
+#include "tests/fakes/people_generator.hpp"
+#include "tests/fakes/sim_server.hpp"
+#include "tests/fakes/whop_api.hpp"
+
+namespace personsync::fakes {
+
+struct simulator_options {
+  generator_options people;
+  whop_api_options whop;
+  std::chrono::milliseconds latency{0};  // added to every API reply
+  std::uint64_t fault_seed = 7;
+};
+
+struct logged_request {
+  double at_ms;  // since the simulator started
+  std::string method;
+  std::string target;
+  int status;
+};
+
+class simulator {
+ public:
+  explicit simulator(simulator_options options);
+
+  // The sim_server handler.
+  sim_reply handle(const sim_request& request);
+
+  whop_api& whop() noexcept { return whop_; }
+  fault_injector& faults() noexcept { return faults_; }
+  void set_latency(std::chrono::milliseconds latency) noexcept { latency_ = latency; }
+  [[nodiscard]] const std::vector<logged_request>& requests() const noexcept { return log_; }
+  [[nodiscard]] std::uint64_t api_requests() const noexcept { return api_requests_; }
+
+ private:
+  sim_reply api(const sim_request& request);
+  sim_reply control(const sim_request& request);
+  sim_reply apply_fault(const fault_rule& fault, const sim_request& request);
+
+  whop_api whop_;
+  fault_injector faults_;
+  std::chrono::milliseconds latency_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::vector<logged_request> log_;
+  std::uint64_t api_requests_ = 0;
+};
+
+}  // namespace personsync::fakes
