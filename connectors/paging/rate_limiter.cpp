@@ -11,10 +11,17 @@
 namespace personsync::paging {
 namespace {
 
-// Sends in the last `period` (the log is in time order, so a binary search).
+// A send counts a little longer than its window: the server counts arrivals,
+// and a request that paid for a new connection arrives later than one on a warm
+// connection, which would let the server see one request too many in a window.
+std::chrono::milliseconds counted_for(std::chrono::milliseconds period) {
+  return period + std::max<std::chrono::milliseconds>(std::chrono::milliseconds(20), period / 50);
+}
+
+// Sends that still count against a window of `period` (the log is in time order).
 std::size_t sends_within(const std::deque<std::chrono::steady_clock::time_point>& sent,
                          std::chrono::steady_clock::time_point now, std::chrono::milliseconds period) {
-  const auto first_inside = std::upper_bound(sent.begin(), sent.end(), now - period);
+  const auto first_inside = std::upper_bound(sent.begin(), sent.end(), now - counted_for(period));
   return static_cast<std::size_t>(sent.end() - first_inside);
 }
 
@@ -60,7 +67,7 @@ void rate_limiter::pause_until(clock::time_point until) {
 
 void rate_limiter::forget_before(clock::time_point now) {
   clock::duration longest{0};
-  for (const rate_window& w : windows_) longest = std::max<clock::duration>(longest, w.period);
+  for (const rate_window& w : windows_) longest = std::max<clock::duration>(longest, counted_for(w.period));
   while (!sent_.empty() && now - sent_.front() >= longest) sent_.pop_front();
 }
 
@@ -71,7 +78,7 @@ rate_limiter::clock::duration rate_limiter::wait_needed(clock::time_point now) {
     if (sends_within(sent_, now, w.period) >= w.requests) {
       // Room comes when the oldest send that still counts leaves the window.
       const clock::time_point oldest_counted = *(sent_.rbegin() + static_cast<std::ptrdiff_t>(w.requests) - 1);
-      wait = std::max(wait, oldest_counted + w.period - now);
+      wait = std::max(wait, oldest_counted + counted_for(w.period) - now);
     }
   }
   return wait;

@@ -4,7 +4,9 @@
 // Each window ("180/min") allows at most N requests in ANY interval of its
 // length: a sliding log of send times, which never trips a server that counts
 // the same way (PostHog's throttles do). A plain token bucket of the same
-// numbers could let 2N through in one interval. A server's Retry-After pauses
+// numbers could let 2N through in one interval. Each send counts 2% (at least
+// 20 ms) beyond its window, so that network jitter cannot tip the server's
+// count of arrivals over. A server's Retry-After pauses
 // the whole credential until then.
 
 #include <chrono>
