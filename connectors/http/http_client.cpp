@@ -182,7 +182,7 @@ class http_client::impl {
 
   asio::awaitable<exchange_result> exchange(connection& conn, const endpoint& target, const http_request& request) {
     bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(request.method), target.target, 11};
-    req.set(bhttp::field::host, target.host);
+    req.set(bhttp::field::host, target.host_header());
     req.set(bhttp::field::user_agent, options_.user_agent);
     req.set(bhttp::field::accept, "application/json");
     for (const auto& [name, value] : request.headers) req.set(name, value);

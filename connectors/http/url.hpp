@@ -18,6 +18,12 @@ struct endpoint {
   // scheme://host:port — what connections are pooled by, and what a `next` link must match.
   [[nodiscard]] std::string origin() const { return scheme + "://" + host + ":" + port; }
   [[nodiscard]] bool is_tls() const { return scheme == "https"; }
+  // The Host header: the port only when it is not the scheme's default (RFC 9110 §7.2).
+  [[nodiscard]] std::string host_header() const {
+    const std::string name = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    const bool default_port = (is_tls() && port == "443") || (!is_tls() && port == "80");
+    return default_port ? name : name + ":" + port;
+  }
 };
 
 // nullopt for anything that is not an absolute http(s) URL.

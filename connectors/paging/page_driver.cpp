@@ -40,7 +40,7 @@ asio::awaitable<void> page_driver::sleep(std::chrono::milliseconds duration) {
 }
 
 asio::awaitable<net::http_response> page_driver::fetch(const page_request& request, const source_stream& stream,
-                                                       std::initializer_list<int> accepted) {
+                                                       std::vector<int> accepted) {
   unsigned failures = 0;
   // Counts one failed try against the budget, then waits before the next.
   const auto back_off = [&](const std::string& what) -> asio::awaitable<void> {
@@ -167,6 +167,7 @@ asio::awaitable<void> page_driver::run(source_stream& stream, const page_sink& s
       });
       counts_.records += result.records.size();
       counts_.rejected += result.rejected.size();
+      counts_.replaced_characters += result.replaced_characters;
       for (page_request& next : result.follow_ups) pending.push_back(std::move(next));
       result.follow_ups.clear();
       co_await sink(std::move(result));

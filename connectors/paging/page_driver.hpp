@@ -55,7 +55,7 @@ class page_driver {
   // One request with the same retries, rate limit and error handling (e.g. a retrieve).
   // Statuses in `accepted` (besides 2xx) are returned rather than failing the source.
   boost::asio::awaitable<net::http_response> fetch(const page_request& request, const source_stream& stream,
-                                                   std::initializer_list<int> accepted = {});
+                                                   std::vector<int> accepted = {});
 
   [[nodiscard]] const sweep_counts& counts() const noexcept { return counts_; }
 

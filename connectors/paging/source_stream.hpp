@@ -25,6 +25,7 @@ struct page_result {
   std::vector<connectors::rejected_item> rejected;
   std::vector<page_request> follow_ups;  // further pages this one revealed
   std::int64_t position = 0;             // of the request it answers
+  std::uint64_t replaced_characters = 0; // made storable (NUL, lone surrogates, invalid UTF-8)
 };
 
 // The page as a whole breaks the contract (not JSON, `data` missing, …): it is

@@ -21,6 +21,8 @@ struct sweep_counts {
   std::map<int, std::uint64_t> responses_by_status;
   std::int64_t expected_total = -1;  // what the provider announced, when it did
   std::uint64_t shortfall = 0;       // expected_total - records, when positive
+  bool drifted = false;              // ended further from expected_total than the source tolerates
+  std::uint64_t replaced_characters = 0;
 };
 
 }  // namespace personsync::paging

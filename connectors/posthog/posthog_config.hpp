@@ -1,7 +1,9 @@
 #pragma once
 // A [[posthog]] source block: one PostHog project's Persons API.
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -10,14 +12,34 @@
 
 namespace personsync::posthog {
 
+// Optional list filters, for partial syncs. A filtered sweep is never complete:
+// it cannot tell a deleted person from one the filter left out.
+struct persons_filter {
+  std::optional<std::string> properties;  // the API's JSON `properties` list
+  std::optional<std::string> search;
+  std::optional<std::string> distinct_id;
+  std::optional<std::string> email;
+
+  [[nodiscard]] bool any() const { return properties || search || distinct_id || email; }
+};
+
 struct posthog_source_config {
   connectors::source_config source;
   std::int64_t project_id = 0;
+  int page_size = 500;  // the API's `limit`
+  persons_filter filter;
+  std::chrono::milliseconds incremental_overlap{std::chrono::minutes(10)};
+  // How far the announced total may be from what a sweep collected before it
+  // is reported as drift.
+  double drift_tolerance = 0.01;
 
   static std::span<const config::key_spec> config_keys();
   static posthog_source_config from_config(const config::section& s);
 
   [[nodiscard]] std::string scope() const { return std::to_string(project_id); }
+  [[nodiscard]] std::string persons_url() const {
+    return source.base_url + "/api/projects/" + std::to_string(project_id) + "/persons/";
+  }
 };
 
 }  // namespace personsync::posthog

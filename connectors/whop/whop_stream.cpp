@@ -6,6 +6,7 @@
 
 #include "common/json/precise_parse.hpp"
 #include "connectors/http/url.hpp"
+#include "connectors/paging/item_mapping.hpp"
 #include "connectors/whop/whop_item.hpp"
 
 namespace personsync::whop {
@@ -70,16 +71,7 @@ paging::page_result whop_offset_stream::parse_page(const paging::page_request& r
   if (!total || !(total->is_int64() || total->is_uint64())) throw paging::bad_page("`total_count` is missing or not an integer");
 
   paging::page_result result;
-  const auto observed_at = std::chrono::system_clock::now();
-  const std::string scope = cfg_.scope();
-  for (const boost::json::value& item : data->get_array()) {
-    auto mapped = map_person(item, scope, observed_at);
-    if (auto* record = std::get_if<connectors::source_record>(&mapped)) {
-      result.records.push_back(std::move(*record));
-    } else {
-      result.rejected.push_back({"whop", scope, boost::json::serialize(item), std::get<std::string>(mapped), observed_at});
-    }
-  }
+  paging::map_items(data->get_array(), "whop", cfg_.scope(), &map_person, result);
 
   // The first page plans the rest from total_count.
   if (request.position == 0) {

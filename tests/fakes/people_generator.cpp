@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -118,7 +119,48 @@ boost::json::array ads_json(const std::vector<ad_ref>& refs) {
   return out;
 }
 
+posthog_person make_posthog_person(rng_t& rng, const human& h, bool knows_whop_id, std::int64_t id, std::int64_t now) {
+  posthog_person p;
+  p.id = id;
+  p.uuid = random_uuid(rng);
+  p.human_id = h.id;
+  if (knows_whop_id) p.distinct_ids.push_back(h.whop_user_id);  // the app identifies users by their Whop id
+  const int anonymous = std::uniform_int_distribution<int>(knows_whop_id ? 0 : 1, 2)(rng);
+  for (int i = 0; i < anonymous; ++i) p.distinct_ids.push_back(random_uuid(rng));
+  if (h.email && !chance(rng, 0.1)) p.properties[chance(rng, 0.3) ? "$email" : "email"] = vary_email(*h.email, rng);
+  if (h.phone && chance(rng, 0.5)) p.properties[chance(rng, 0.3) ? "$phone" : "phone"] = vary_phone(*h.phone, rng);
+  if (h.name) p.properties["name"] = *h.name;
+  p.properties["$browser"] = chance(rng, 0.5) ? "Chrome" : "Firefox";
+  p.properties["plan"] = chance(rng, 0.3) ? "pro" : "free";
+  p.properties["$initial_referrer"] = chance(rng, 0.5) ? boost::json::value("https://example.com/?q=\"quoted\"") : nullptr;
+  p.created_at = now - std::uniform_int_distribution<std::int64_t>(3600, 300 * 86400)(rng);
+  p.updated_at = p.created_at;
+  return p;
+}
+
 }  // namespace
+
+std::string random_uuid(rng_t& rng) {
+  std::uniform_int_distribution<int> nibble(0, 15);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
+    int v = nibble(rng);
+    if (i == 12) v = 4;
+    if (i == 16) v = 8 | (v & 3);
+    out += hex[v];
+  }
+  return out;
+}
+
+std::string iso_time(std::int64_t unix_seconds) {
+  const std::time_t t = unix_seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+}
 
 std::string vary_email(const std::string& email, rng_t& rng) {
   std::string out = email;
@@ -172,7 +214,38 @@ generated_people generate_people(const generator_options& options) {
     last_human = out.whop[i].human_id;
     ++shared;
   }
+
+  // PostHog: most of the store's humans use the product, identified by their Whop id or only anonymous;
+  // past them, product-only humans.
+  std::int64_t next_id = 1;
+  for (std::size_t i = 0; i < out.humans.size() && out.posthog.size() < options.posthog_persons; ++i) {
+    if (!chance(rng, options.posthog_share)) continue;
+    out.posthog.push_back(make_posthog_person(rng, out.humans[i], chance(rng, 0.85), next_id++, now));
+  }
+  while (out.posthog.size() < options.posthog_persons) {
+    human h = make_human(rng, out.humans.size() + 1, options.adversarial_text);
+    out.posthog.push_back(make_posthog_person(rng, h, false, next_id++, now));
+    out.humans.push_back(std::move(h));
+  }
   return out;
+}
+
+boost::json::object to_json(const posthog_person& p) {
+  boost::json::object o;
+  o["id"] = p.id;
+  o["uuid"] = p.uuid;
+  boost::json::array ids;
+  for (const auto& d : p.distinct_ids) ids.push_back(boost::json::string(d));
+  o["distinct_ids"] = std::move(ids);
+  o["properties"] = p.properties;
+  o["created_at"] = iso_time(p.created_at);
+  // PostHog's display name: the email if there is one, else the first distinct id.
+  const auto* email = p.properties.if_contains("email");
+  if (!email) email = p.properties.if_contains("$email");
+  o["name"] = email && email->is_string() ? boost::json::value(email->get_string())
+              : p.distinct_ids.empty()   ? boost::json::value(nullptr)
+                                         : boost::json::value(p.distinct_ids.front());
+  return o;
 }
 
 boost::json::object to_json(const whop_person& p) {

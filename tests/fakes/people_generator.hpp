@@ -45,6 +45,16 @@ struct whop_person {
   std::string human_id;  // ground truth; never served
 };
 
+struct posthog_person {
+  std::int64_t id = 0;
+  std::string uuid;
+  std::vector<std::string> distinct_ids;
+  boost::json::object properties;
+  std::int64_t created_at = 0;  // unix seconds
+  std::int64_t updated_at = 0;  // bumped by property changes, not by distinct-id changes
+  std::string human_id;         // ground truth; never served
+};
+
 struct generator_options {
   std::uint64_t seed = 42;
   std::size_t whop_people = 1000;
@@ -52,6 +62,9 @@ struct generator_options {
   double second_record_share = 0.1;  // humans with a second Whop record (other id, varied email/phone)
   std::size_t junk_email_people = 100;  // distinct humans whose records carry one shared junk email
   bool adversarial_text = true;      // unicode, emoji, quotes, backslashes, newlines, 10 KB names
+  std::size_t posthog_persons = 0;   // PostHog persons: first from the Whop humans, then product-only humans
+  double posthog_share = 0.8;        // of the Whop humans, how many PostHog knows
+  std::int64_t posthog_project = 1;
 };
 
 inline constexpr std::string_view junk_email = "orders@shared-inbox.example";
@@ -59,12 +72,19 @@ inline constexpr std::string_view junk_email = "orders@shared-inbox.example";
 struct generated_people {
   std::vector<human> humans;
   std::vector<whop_person> whop;
+  std::vector<posthog_person> posthog;
 };
 
 generated_people generate_people(const generator_options& options);
 
 // The item as the People API serves it.
 boost::json::object to_json(const whop_person& p);
+// The person as the Persons API serves it.
+boost::json::object to_json(const posthog_person& p);
+
+// A version-4-looking UUID from the generator's randomness.
+std::string random_uuid(std::mt19937_64& rng);
+std::string iso_time(std::int64_t unix_seconds);
 
 // Same human, differently written: case and padding; phone formats.
 std::string vary_email(const std::string& email, std::mt19937_64& rng);

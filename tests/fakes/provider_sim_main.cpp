@@ -2,8 +2,10 @@
 // and anyone poking at personsync by hand. Prints "listening on PORT" once
 // ready; stops on SIGINT or SIGTERM.
 //
-//   provider_sim [--port N] [--seed N] [--whop-people N] [--whop-token T]
-//                [--whop-account biz_…] [--latency-ms N] [--tls-cert F --tls-key F]
+//   provider_sim [--port N] [--seed N] [--latency-ms N] [--tls-cert F --tls-key F]
+//                [--whop-people N] [--whop-token T] [--whop-account biz_…]
+//                [--posthog-persons N] [--posthog-token T] [--posthog-project N]
+//                [--posthog-rate-limit "240/min, 1200/hour"|none] [--posthog-ghosts SHARE]
 
 #include <csignal>
 #include <cstdlib>
@@ -36,6 +38,11 @@ int main(int argc, char** argv) {
     else if (arg == "--whop-people") options.people.whop_people = std::stoull(value());
     else if (arg == "--whop-token") options.whop.token = value();
     else if (arg == "--whop-account") options.whop.account_id = value();
+    else if (arg == "--posthog-persons") options.people.posthog_persons = std::stoull(value());
+    else if (arg == "--posthog-token") options.posthog.tokens = {value()};
+    else if (arg == "--posthog-project") options.posthog.project_id = std::stoll(value());
+    else if (arg == "--posthog-rate-limit") options.posthog.rate_limit = value();
+    else if (arg == "--posthog-ghosts") options.posthog.ghost_share = std::stod(value());
     else if (arg == "--latency-ms") options.latency = std::chrono::milliseconds(std::stoi(value()));
     else if (arg == "--tls-cert") cert = value();
     else if (arg == "--tls-key") key = value();

@@ -31,6 +31,7 @@ sim_request to_sim_request(const http::request<http::string_body>& req) {
   out.target = std::string(req.target());
   out.body = req.body();
   if (const auto auth = req.find(http::field::authorization); auth != req.end()) out.authorization = auth->value();
+  if (const auto host = req.find(http::field::host); host != req.end()) out.host = host->value();
   const auto parsed = boost::urls::parse_origin_form(out.target);
   if (parsed) {
     out.path = std::string(parsed->path());

@@ -25,6 +25,7 @@ struct sim_request {
   std::string path;
   std::map<std::string, std::string> query;  // decoded
   std::string authorization;                 // the Authorization header, if any
+  std::string host;                          // the Host header
   std::string body;
 };
 

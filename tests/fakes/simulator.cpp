@@ -23,16 +23,58 @@ std::int64_t unix_now() {
 
 }  // namespace
 
+namespace {
+
+struct both_providers {
+  generated_people people;
+  explicit both_providers(const generator_options& options) : people(generate_people(options)) {}
+};
+
+bool is_posthog(const sim_request& r) { return r.path.starts_with("/api/projects/"); }
+
+// The fault's error body in the shape of the provider the request was for.
+sim_reply error_for(const sim_request& r, int status, std::string_view type, std::string_view message) {
+  if (!is_posthog(r)) return whop_error(status, type, message);
+  sim_reply reply;
+  reply.status = status;
+  reply.body = boost::json::serialize(
+      boost::json::object{{"type", "server_error"}, {"code", type}, {"detail", message}, {"attr", nullptr}});
+  return reply;
+}
+
+}  // namespace
+
 simulator::simulator(simulator_options options)
-    : whop_(generate_people(options.people).whop, options.whop),
+    : simulator(generate_people([&] {
+                  auto people = options.people;
+                  people.posthog_project = options.posthog.project_id;
+                  return people;
+                }()),
+                std::move(options)) {}
+
+simulator::simulator(generated_people people, simulator_options options)
+    : whop_(std::move(people.whop), options.whop),
+      posthog_(std::move(people.posthog), options.posthog),
       faults_(options.fault_seed),
       latency_(options.latency) {}
 
 sim_reply simulator::handle(const sim_request& request) {
   sim_reply reply = request.path.starts_with("/_control/") ? control(request) : api(request);
   const double at = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-  if (!request.path.starts_with("/_control/")) log_.push_back({at, request.method, request.target, reply.status});
+  if (!request.path.starts_with("/_control/")) {
+    const std::string& auth = request.authorization;
+    log_.push_back({at, request.method, auth.size() >= 4 ? auth.substr(auth.size() - 4) : auth, request.target, reply.status});
+  }
   return reply;
+}
+
+sim_reply simulator::serve(const sim_request& request) {
+  if (request.path == "/api/v1/people" && request.method == "GET") return whop_.list_people(request, unix_now());
+  if (is_posthog(request)) {
+    const double now_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    return posthog_.handle(request, now_ms);
+  }
+  return whop_error(404, "not_found", "No such endpoint.");
 }
 
 sim_reply simulator::api(const sim_request& request) {
@@ -41,12 +83,10 @@ sim_reply simulator::api(const sim_request& request) {
   const std::optional<fault_rule> fault = faults_.pick(request.path);
   if (fault && fault->kind != fault_kind::close_mid_body && fault->kind != fault_kind::slow) {
     reply = apply_fault(*fault, request);
-  } else if (request.path == "/api/v1/people" && request.method == "GET") {
-    reply = whop_.list_people(request, unix_now());
+  } else {
+    reply = serve(request);
     if (fault && fault->kind == fault_kind::close_mid_body) reply.close_mid_body = true;
     if (fault && fault->kind == fault_kind::slow) reply.delay = std::chrono::milliseconds(fault->delay_ms);
-  } else {
-    reply = whop_error(404, "not_found", "No such endpoint.");
   }
   reply.delay += latency_;
   return reply;
@@ -55,27 +95,28 @@ sim_reply simulator::api(const sim_request& request) {
 sim_reply simulator::apply_fault(const fault_rule& fault, const sim_request& request) {
   switch (fault.kind) {
     case fault_kind::status_429: {
-      sim_reply r = whop_error(429, "rate_limit_exceeded", "Too many requests.");
+      sim_reply r = error_for(request, 429, "rate_limit_exceeded", "Too many requests.");
       r.headers.emplace_back("Retry-After", std::to_string(fault.retry_after));
       return r;
     }
-    case fault_kind::status_500: return whop_error(500, "internal_server_error", "Something went wrong.");
-    case fault_kind::status_502: return whop_error(502, "bad_gateway", "Bad gateway.");
-    case fault_kind::status_503: return whop_error(503, "service_unavailable", "Try again later.");
+    case fault_kind::status_500: return error_for(request, 500, "internal_server_error", "Something went wrong.");
+    case fault_kind::status_502: return error_for(request, 502, "bad_gateway", "Bad gateway.");
+    case fault_kind::status_503: return error_for(request, 503, "service_unavailable", "Try again later.");
     case fault_kind::malformed_json: {
-      sim_reply r = whop_.list_people(request, unix_now());
+      sim_reply r = serve(request);
       r.body = r.body.substr(0, r.body.size() / 2) + "<html>oops";
       return r;
     }
     case fault_kind::wrong_types: {
       sim_reply r;
-      r.body = R"({"data":{"unexpected":"object"},"total_count":"many"})";
+      r.body = is_posthog(request) ? R"({"results":{"unexpected":"object"},"next":42,"count":"many"})"
+                                   : R"({"data":{"unexpected":"object"},"total_count":"many"})";
       return r;
     }
     case fault_kind::slow:
     case fault_kind::close_mid_body: break;  // applied to the real reply by api()
   }
-  return whop_error(500, "internal_server_error", "unhandled fault");
+  return error_for(request, 500, "internal_server_error", "unhandled fault");
 }
 
 sim_reply simulator::control(const sim_request& request) {
@@ -89,7 +130,15 @@ sim_reply simulator::control(const sim_request& request) {
   const std::string& path = request.path;
 
   if (path == "/_control/truth" && request.method == "GET") {
-    return json_reply(200, boost::json::object{{"whop", whop_.truth()}});
+    return json_reply(200, boost::json::object{{"whop", whop_.truth()}, {"posthog", posthog_.truth()}});
+  }
+  if (path == "/_control/posthog/persons" && request.method == "POST") {
+    const std::string error = posthog_.control(body);
+    return error.empty() ? json_reply(200, boost::json::object{{"ok", true}}) : control_error(error);
+  }
+  if (path == "/_control/posthog/settings" && request.method == "POST") {
+    const std::string error = posthog_.settings(body);
+    return error.empty() ? json_reply(200, boost::json::object{{"ok", true}}) : control_error(error);
   }
   if (path == "/_control/whop/people" && request.method == "POST") {
     const std::string error = whop_.control(body);
@@ -115,7 +164,8 @@ sim_reply simulator::control(const sim_request& request) {
   if (path == "/_control/requests" && request.method == "GET") {
     boost::json::array out;
     for (const logged_request& r : log_) {
-      out.push_back(boost::json::object{{"at_ms", r.at_ms}, {"method", r.method}, {"target", r.target}, {"status", r.status}});
+      out.push_back(boost::json::object{
+          {"at_ms", r.at_ms}, {"method", r.method}, {"key", r.key}, {"target", r.target}, {"status", r.status}});
     }
     return json_reply(200, out);
   }

@@ -11,6 +11,7 @@
 
 #include "tests/fakes/faults.hpp"
 #include "tests/fakes/people_generator.hpp"
+#include "tests/fakes/posthog_api.hpp"
 #include "tests/fakes/sim_server.hpp"
 #include "tests/fakes/whop_api.hpp"
 
@@ -19,6 +20,7 @@ namespace personsync::fakes {
 struct simulator_options {
   generator_options people;
   whop_api_options whop;
+  posthog_api_options posthog;
   std::chrono::milliseconds latency{0};  // added to every API reply
   std::uint64_t fault_seed = 7;
 };
@@ -26,6 +28,7 @@ struct simulator_options {
 struct logged_request {
   double at_ms;  // since the simulator started
   std::string method;
+  std::string key;  // which credential: the last 4 characters of the token
   std::string target;
   int status;
 };
@@ -33,11 +36,13 @@ struct logged_request {
 class simulator {
  public:
   explicit simulator(simulator_options options);
+  simulator(generated_people people, simulator_options options);
 
   // The sim_server handler.
   sim_reply handle(const sim_request& request);
 
   whop_api& whop() noexcept { return whop_; }
+  posthog_api& posthog() noexcept { return posthog_; }
   fault_injector& faults() noexcept { return faults_; }
   void set_latency(std::chrono::milliseconds latency) noexcept { latency_ = latency; }
   [[nodiscard]] const std::vector<logged_request>& requests() const noexcept { return log_; }
@@ -47,8 +52,10 @@ class simulator {
   sim_reply api(const sim_request& request);
   sim_reply control(const sim_request& request);
   sim_reply apply_fault(const fault_rule& fault, const sim_request& request);
+  sim_reply serve(const sim_request& request);  // the API reply before faults
 
   whop_api whop_;
+  posthog_api posthog_;
   fault_injector faults_;
   std::chrono::milliseconds latency_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

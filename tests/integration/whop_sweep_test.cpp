@@ -16,6 +16,7 @@
 #include "connectors/paging/page_driver.hpp"
 #include "connectors/whop/whop_stream.hpp"
 #include "tests/support/sim_fixture.hpp"
+#include "tests/support/sweep_runner.hpp"
 #include "tests/support/tls_certs.hpp"
 
 namespace personsync::whop {
@@ -25,24 +26,7 @@ using namespace std::chrono_literals;
 using paging::source_failed;
 using testing::sim_fixture;
 
-struct sweep_outcome {
-  std::map<std::string, connectors::source_record> records;  // by key
-  std::vector<connectors::rejected_item> rejected;
-  paging::sweep_counts counts;
-  std::exception_ptr error;
-  std::chrono::milliseconds took{0};
-  std::size_t connections = 0;
-
-  [[nodiscard]] source_failed failure() const {
-    try {
-      if (error) std::rethrow_exception(error);
-    } catch (const source_failed& e) {
-      return e;
-    }
-    ADD_FAILURE() << "the sweep did not fail";
-    return {source_failed::reason::cancelled, ""};
-  }
-};
+using testing::sweep_outcome;
 
 whop_source_config config_for(const sim_fixture& sim) {
   whop_source_config cfg;
@@ -57,35 +41,10 @@ whop_source_config config_for(const sim_fixture& sim) {
   return cfg;
 }
 
-// Runs one sweep to its end, cancelling it after `cancel_after` if given.
 sweep_outcome sweep(const whop_source_config& cfg, std::optional<time_window> window = std::nullopt,
                     std::optional<std::chrono::milliseconds> cancel_after = std::nullopt) {
-  boost::asio::io_context io;
-  net::http_client client(io.get_executor(), cfg.source.http);
-  paging::cancel_scope scope;
-  paging::page_driver driver(client, std::make_shared<paging::rate_limiter>(cfg.source.rate_limit),
-                             cfg.source.driver_options(), scope);
   whop_offset_stream stream(cfg, window.value_or(full_sweep_window(cfg, std::chrono::system_clock::now())));
-  sweep_outcome out;
-  const auto start = std::chrono::steady_clock::now();
-  const paging::page_sink sink = [&](paging::page_result&& page) -> boost::asio::awaitable<void> {
-    for (auto& r : page.records) out.records.emplace(r.source_key, std::move(r));
-    for (auto& r : page.rejected) out.rejected.push_back(std::move(r));
-    co_return;
-  };
-  boost::asio::co_spawn(io, driver.run(stream, sink), [&](std::exception_ptr e) { out.error = e; });
-  boost::asio::steady_timer cancel_timer(io);
-  if (cancel_after) {
-    cancel_timer.expires_after(*cancel_after);
-    cancel_timer.async_wait([&](boost::system::error_code ec) {
-      if (!ec) scope.cancel();
-    });
-  }
-  io.run();
-  out.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  out.counts = driver.counts();
-  out.connections = client.connections_opened();
-  return out;
+  return testing::run_sweep(stream, cfg.source, {.limiter = nullptr, .cancel_after = cancel_after});
 }
 
 std::map<std::string, boost::json::value> truth_of(sim_fixture& sim) {

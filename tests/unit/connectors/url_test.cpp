@@ -24,6 +24,13 @@ TEST(Url, EndpointsWithAndWithoutPorts) {
   EXPECT_FALSE(parse_endpoint("not a url"));
 }
 
+TEST(Url, HostHeaderCarriesOnlyANonDefaultPort) {
+  EXPECT_EQ(parse_endpoint("https://api.whop.com/x")->host_header(), "api.whop.com");
+  EXPECT_EQ(parse_endpoint("https://api.whop.com:8443/x")->host_header(), "api.whop.com:8443");
+  EXPECT_EQ(parse_endpoint("http://127.0.0.1:41615/x")->host_header(), "127.0.0.1:41615");
+  EXPECT_EQ(parse_endpoint("http://localhost:80/")->host_header(), "localhost");
+}
+
 TEST(Url, QueryPartsArePercentEncoded) {
   EXPECT_EQ(encode_query({{"a", "1"}, {"filters", R"([{"field":"ltv","operator":"gt","value":"5"}])"}}),
             "a=1&filters=%5B%7B%22field%22%3A%22ltv%22%2C%22operator%22%3A%22gt%22%2C%22value%22%3A%225%22%7D%5D");

@@ -1,0 +1,141 @@
+#include "connectors/posthog/persons_stream.hpp"
+
+#include <cmath>
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "common/json/precise_parse.hpp"
+#include "common/json/storable_text.hpp"
+#include "connectors/http/url.hpp"
+#include "connectors/paging/item_mapping.hpp"
+#include "connectors/paging/page_driver.hpp"
+#include "connectors/posthog/person_item.hpp"
+
+namespace personsync::posthog {
+namespace {
+
+std::optional<std::int64_t> offset_in(const std::string& url) {
+  const auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return std::nullopt;
+  for (const auto& param : parsed->params()) {
+    if (param.key == "offset") {
+      try {
+        return std::stoll(std::string(param.value));
+      } catch (...) {
+        return std::nullopt;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string describe_posthog_error(const net::http_response& response) {
+  boost::system::error_code ec;
+  const boost::json::value body = boost::json::parse(response.body, ec);
+  if (!ec && body.is_object()) {
+    const auto& o = body.get_object();
+    const auto text = [&](const char* key) -> std::string {
+      const auto* v = o.if_contains(key);
+      return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    if (!text("detail").empty()) return fmt::format("{} ({}): {}", text("type"), text("code"), text("detail"));
+  }
+  return fmt::format("unexpected error body ({} bytes)", response.body.size());
+}
+
+persons_stream::persons_stream(const posthog_source_config& cfg, std::optional<std::string> updated_after)
+    : cfg_(cfg), updated_after_(std::move(updated_after)) {
+  if (const auto base = net::parse_endpoint(cfg_.source.base_url)) origin_ = base->origin();
+}
+
+paging::page_request persons_stream::request_at(std::int64_t offset, bool include_total) const {
+  std::vector<std::pair<std::string, std::string>> params{{"limit", std::to_string(cfg_.page_size)},
+                                                          {"offset", std::to_string(offset)}};
+  if (include_total) params.emplace_back("include_total", "true");
+  if (updated_after_) params.emplace_back("updated_after", *updated_after_);
+  if (cfg_.filter.properties) params.emplace_back("properties", *cfg_.filter.properties);
+  if (cfg_.filter.search) params.emplace_back("search", *cfg_.filter.search);
+  if (cfg_.filter.distinct_id) params.emplace_back("distinct_id", *cfg_.filter.distinct_id);
+  if (cfg_.filter.email) params.emplace_back("email", *cfg_.filter.email);
+  paging::page_request r;
+  r.http.url = cfg_.persons_url() + "?" + net::encode_query(params);
+  r.http.bearer = cfg_.source.token ? &*cfg_.source.token : nullptr;
+  r.position = offset;
+  return r;
+}
+
+paging::page_request persons_stream::follow(const std::string& next_url, std::int64_t fallback_position) const {
+  // The key goes only where it was configured to go.
+  const auto next = net::parse_endpoint(next_url);
+  if (!next || next->origin() != origin_) {
+    throw paging::source_failed(paging::source_failed::reason::provider_error,
+                                fmt::format("refusing to follow `next` to {}: it is not the configured {}",
+                                            next ? next->origin() : std::string("an invalid URL"), origin_));
+  }
+  paging::page_request r;
+  r.http.url = next_url;
+  r.http.bearer = cfg_.source.token ? &*cfg_.source.token : nullptr;
+  r.position = offset_in(next_url).value_or(fallback_position);
+  return r;
+}
+
+std::vector<paging::page_request> persons_stream::first_requests() { return {request_at(0, true)}; }
+
+paging::page_result persons_stream::parse_page(const paging::page_request& request,
+                                               const net::http_response& response) {
+  paging::page_result result;
+  std::string text = response.body;
+  result.replaced_characters = json::make_storable(text);
+
+  boost::system::error_code ec;
+  const boost::json::value body = json::parse_precise(text, ec);
+  if (ec) throw paging::bad_page(fmt::format("the body is not JSON: {}", ec.message()));
+  if (!body.is_object()) throw paging::bad_page("the body is not a JSON object");
+  const auto& page = body.get_object();
+  const auto* results = page.if_contains("results");
+  const auto* next = page.if_contains("next");
+  if (!results || !results->is_array()) throw paging::bad_page("`results` is missing or not an array");
+  if (next && !next->is_null() && !next->is_string()) throw paging::bad_page("`next` is neither a URL nor null");
+
+  paging::map_items(results->get_array(), "posthog", cfg_.scope(), &map_person, result);
+
+  const bool has_next = next && next->is_string();
+  if (request.position == 0 && total_ < 0) {
+    if (const auto* count = page.if_contains("count"); count && count->is_int64()) total_ = count->get_int64();
+    if (total_ >= 0 && cfg_.source.concurrency > 1 && has_next) {
+      // The total is known: plan every page now and fetch them side by side.
+      for (std::int64_t offset = cfg_.page_size; offset < total_; offset += cfg_.page_size) {
+        result.follow_ups.push_back(request_at(offset, false));
+        last_planned_ = offset;
+      }
+      return result;
+    }
+  }
+  // Following `next`: always, when walking page by page; past the planned range, from its last page.
+  const bool walking = last_planned_ < 0 || request.position >= last_planned_;
+  if (has_next && walking) result.follow_ups.push_back(follow(std::string(next->get_string()), request.position + cfg_.page_size));
+  return result;
+}
+
+std::string persons_stream::describe_error(const net::http_response& response) const {
+  return describe_posthog_error(response);
+}
+
+void persons_stream::finish(paging::sweep_counts& counts) {
+  counts.expected_total = total_;
+  if (total_ < 0) return;
+  const double difference = std::abs(static_cast<double>(counts.records) - static_cast<double>(total_));
+  if (counts.records < static_cast<std::uint64_t>(total_)) counts.shortfall = static_cast<std::uint64_t>(total_) - counts.records;
+  if (difference > cfg_.drift_tolerance * static_cast<double>(std::max<std::int64_t>(total_, 1))) {
+    counts.drifted = true;
+    spdlog::warn("{}: the sweep collected {} persons; the first page announced {} (drift beyond {:.1f}%)",
+                 cfg_.source.name, counts.records, total_, cfg_.drift_tolerance * 100);
+  }
+}
+
+}  // namespace personsync::posthog

@@ -1,0 +1,477 @@
+#include "tests/fakes/posthog_api.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <fmt/format.h>
+
+#include "common/uuid.hpp"
+#include "connectors/paging/rate_limiter.hpp"
+
+namespace personsync::fakes {
+namespace {
+
+// PostHog's namespace for split-off persons (DESIGN.md).
+constexpr std::string_view split_namespace = "932979b4-65c3-4424-8467-0b66ec27bc22";
+
+sim_reply error(int status, std::string_view type, std::string_view code, std::string_view detail,
+                std::optional<std::string_view> attr = std::nullopt) {
+  sim_reply r;
+  r.status = status;
+  r.body = boost::json::serialize(boost::json::object{
+      {"type", type}, {"code", code}, {"detail", detail},
+      {"attr", attr ? boost::json::value(*attr) : boost::json::value(nullptr)}});
+  return r;
+}
+
+sim_reply not_found() { return error(404, "invalid_request", "not_found", "Not found."); }
+
+std::optional<std::int64_t> to_int(const std::string& s) {
+  try {
+    std::size_t used = 0;
+    const long long v = std::stoll(s, &used);
+    if (used == s.size()) return v;
+  } catch (...) {
+  }
+  return std::nullopt;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<std::int64_t> parse_iso(const std::string& text) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!end) return std::nullopt;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+std::string text_of(const boost::json::object& properties, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (const auto* v = properties.if_contains(k); v && v->is_string()) return std::string(v->get_string());
+  }
+  return {};
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+}  // namespace
+
+posthog_api::posthog_api(std::vector<posthog_person> persons, posthog_api_options options)
+    : options_(std::move(options)), rng_(options_.seed) {
+  for (const auto& w : paging::parse_rate_limit(options_.rate_limit).value_or(std::vector<paging::rate_window>{})) {
+    limits_.emplace_back(w.requests, w.period);
+  }
+  for (auto& p : persons) {
+    next_id_ = std::max(next_id_, p.id + 1);
+    add(std::move(p));
+  }
+  // Ghost rows: persons the index still lists that no longer hydrate.
+  const auto ghosts = static_cast<std::size_t>(options_.ghost_share * static_cast<double>(persons_.size()));
+  for (std::size_t i = 0; i < ghosts; ++i) {
+    const auto& anchor = persons_[std::uniform_int_distribution<std::size_t>(0, persons_.size() - 1)(rng_)];
+    insert_row({anchor.created_at, next_id_++, -1});
+  }
+}
+
+void posthog_api::insert_row(const index_row& row) {
+  const auto at = std::lower_bound(index_.begin(), index_.end(), row, [](const index_row& a, const index_row& b) {
+    return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
+  });
+  index_.insert(at, row);
+}
+
+std::int64_t posthog_api::add(posthog_person p) {
+  if (p.id == 0) p.id = next_id_++;
+  const auto n = static_cast<std::int64_t>(persons_.size());
+  for (const auto& d : p.distinct_ids) by_distinct_id_[d] = n;
+  insert_row({p.created_at, p.id, n});
+  persons_.push_back(std::move(p));
+  alive_.push_back(true);
+  return n;
+}
+
+void posthog_api::remove(std::int64_t person) {
+  alive_[static_cast<std::size_t>(person)] = false;
+  for (const auto& d : persons_[static_cast<std::size_t>(person)].distinct_ids) {
+    if (by_distinct_id_[d] == person) by_distinct_id_.erase(d);
+  }
+  std::erase_if(index_, [&](const index_row& r) { return r.person == person; });
+}
+
+std::int64_t posthog_api::find(const std::string& id_or_uuid) const {
+  const auto id = to_int(id_or_uuid);
+  for (std::size_t i = 0; i < persons_.size(); ++i) {
+    if (alive_[i] && (id ? persons_[i].id == *id : persons_[i].uuid == id_or_uuid)) return static_cast<std::int64_t>(i);
+  }
+  return -1;
+}
+
+void posthog_api::merge(std::int64_t keep, std::int64_t vanish) {
+  auto& kept = persons_[static_cast<std::size_t>(keep)];
+  const auto gone = persons_[static_cast<std::size_t>(vanish)];
+  remove(vanish);
+  for (const auto& d : gone.distinct_ids) {
+    kept.distinct_ids.push_back(d);
+    by_distinct_id_[d] = keep;
+  }
+  // Distinct ids moved; properties and version did not: updated_after does not see it.
+}
+
+void posthog_api::split(std::int64_t person, const std::optional<std::string>& main_distinct_id) {
+  auto& p = persons_[static_cast<std::size_t>(person)];
+  if (p.distinct_ids.size() < 2) return;
+  const std::string main = main_distinct_id.value_or(p.distinct_ids.front());
+  std::vector<std::string> leaving;
+  for (const auto& d : p.distinct_ids) {
+    if (d != main) leaving.push_back(d);
+  }
+  p.distinct_ids = {main};
+  const std::int64_t now = unix_now();
+  for (const auto& d : leaving) {
+    posthog_person off;
+    off.uuid = uuid5(split_namespace, fmt::format("{}:{}", options_.project_id, d));
+    off.distinct_ids = {d};
+    off.created_at = now;
+    off.updated_at = now;
+    off.human_id = p.human_id;  // the truth of who it is does not change with PostHog's bookkeeping
+    add(std::move(off));
+  }
+}
+
+void posthog_api::apply_due_writes() {
+  for (auto& w : pending_) --w.requests_left;
+  while (!pending_.empty() && pending_.front().requests_left <= 0) {
+    const pending_write w = std::move(pending_.front());
+    pending_.pop_front();
+    if (!alive_[static_cast<std::size_t>(w.person)]) continue;
+    auto& p = persons_[static_cast<std::size_t>(w.person)];
+    if (w.kind == "split") {
+      const auto* main = w.args.if_contains("main_distinct_id");
+      split(w.person, main && main->is_string() ? std::optional<std::string>(std::string(main->get_string())) : std::nullopt);
+      continue;
+    }
+    if (w.kind == "patch") {
+      if (const auto* props = w.args.if_contains("properties"); props && props->is_object()) {
+        for (const auto& [k, v] : props->get_object()) p.properties[k] = v;
+      }
+    } else if (w.kind == "update_property") {
+      p.properties[std::string(w.args.at("key").as_string())] = w.args.at("value");
+    } else if (w.kind == "delete_property") {
+      p.properties.erase(std::string(w.args.at("key").as_string()));
+    }
+    p.updated_at = unix_now();
+  }
+}
+
+void posthog_api::churn() {
+  if (options_.churn_every <= 0 || ++list_requests_ % static_cast<std::uint64_t>(options_.churn_every) != 0) return;
+  const std::int64_t now = unix_now();
+  for (int i = 0; i < options_.churn_create; ++i) {
+    posthog_person p;
+    p.uuid = random_uuid(rng_);
+    p.distinct_ids = {random_uuid(rng_)};
+    p.properties["plan"] = "free";
+    p.created_at = now;
+    p.updated_at = now;
+    p.human_id = "churn-" + p.uuid;
+    add(std::move(p));
+  }
+  for (int i = 0; i < options_.churn_delete; ++i) {
+    std::vector<std::int64_t> candidates;
+    for (const auto& row : index_) {
+      if (row.person >= 0) candidates.push_back(row.person);
+    }
+    if (candidates.empty()) break;
+    remove(candidates[std::uniform_int_distribution<std::size_t>(0, candidates.size() - 1)(rng_)]);
+  }
+}
+
+std::optional<sim_reply> posthog_api::throttle(std::size_t key, double now_ms) {
+  auto& log = key_log_[key];
+  double longest = 0;
+  for (const auto& [n, window] : limits_) longest = std::max(longest, static_cast<double>(window.count()));
+  while (!log.empty() && now_ms - log.front() >= longest) log.pop_front();
+  double wait_ms = 0;
+  for (const auto& [n, window] : limits_) {
+    const double w = static_cast<double>(window.count());
+    const auto inside = static_cast<std::size_t>(std::count_if(log.begin(), log.end(), [&](double t) { return now_ms - t < w; }));
+    if (inside >= n) wait_ms = std::max(wait_ms, *(log.end() - static_cast<std::ptrdiff_t>(n)) + w - now_ms);
+  }
+  if (wait_ms > 0) {
+    ++throttled_;
+    const auto seconds = static_cast<long long>(std::ceil(wait_ms / 1000.0));
+    sim_reply r = error(429, "throttled_error", "throttled",
+                        fmt::format("Request was throttled. Expected available in {} seconds.", seconds));
+    r.headers.emplace_back("Retry-After", std::to_string(seconds));
+    return r;
+  }
+  log.push_back(now_ms);
+  return std::nullopt;
+}
+
+sim_reply posthog_api::handle(const sim_request& request, double now_ms) {
+  // /api/projects/{project}/persons/[{id}/[{action}/]]
+  std::vector<std::string> parts;
+  for (std::size_t start = 1; start < request.path.size();) {
+    const std::size_t slash = request.path.find('/', start);
+    parts.push_back(request.path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  if (!parts.empty() && parts.back().empty()) parts.pop_back();
+  if (parts.size() < 4 || parts[0] != "api" || parts[1] != "projects" || parts[3] != "persons") return not_found();
+
+  if (!request.authorization.starts_with("Bearer ")) {
+    return error(401, "authentication_error", "not_authenticated", "Authentication credentials were not provided.");
+  }
+  const std::string token = request.authorization.substr(7);
+  const auto key = std::find(options_.tokens.begin(), options_.tokens.end(), token);
+  if (key == options_.tokens.end()) {
+    return error(401, "authentication_error", "authentication_failed", "Personal API key found in request is invalid.");
+  }
+  if (parts[2] != std::to_string(options_.project_id)) {
+    return error(403, "authentication_error", "permission_denied", "You don't have access to the project.");
+  }
+  if (auto throttled = throttle(static_cast<std::size_t>(key - options_.tokens.begin()), now_ms)) return *throttled;
+  apply_due_writes();
+
+  if (parts.size() == 4 && request.method == "GET") return list(request, request.host);
+  if (parts.size() == 5 && request.method == "GET") return retrieve(parts[4]);
+  if (parts.size() == 5 && request.method == "PATCH") return write(request, parts[4], "patch");
+  if (parts.size() == 5 && request.method == "DELETE") {
+    const std::int64_t person = find(parts[4]);
+    if (person < 0) return not_found();
+    remove(person);
+    sim_reply r;
+    r.status = 204;
+    return r;
+  }
+  if (parts.size() == 6 && request.method == "POST") return write(request, parts[4], parts[5]);
+  return not_found();
+}
+
+sim_reply posthog_api::list(const sim_request& request, const std::string& host) {
+  churn();
+  const auto param = [&](const char* name) -> std::optional<std::string> {
+    const auto it = request.query.find(name);
+    return it == request.query.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  std::int64_t limit = 100, offset = 0;
+  if (const auto v = param("limit")) {
+    const auto n = to_int(*v);
+    if (!n || *n < 1) return error(400, "validation_error", "invalid_input", "A valid integer is required.", "limit");
+    limit = *n;
+  }
+  if (const auto v = param("offset")) {
+    const auto n = to_int(*v);
+    if (!n || *n < 0) return error(400, "validation_error", "invalid_input", "A valid integer is required.", "offset");
+    offset = *n;
+  }
+  std::optional<std::int64_t> updated_after;
+  if (const auto v = param("updated_after")) {
+    updated_after = parse_iso(*v);
+    if (!updated_after) return error(400, "validation_error", "invalid_input", "Invalid datetime.", "updated_after");
+  }
+  std::optional<boost::json::array> property_filters;
+  if (const auto v = param("properties")) {
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(*v, ec);
+    if (ec || !parsed.is_array()) return error(400, "validation_error", "invalid_input", "Invalid properties.", "properties");
+    property_filters = parsed.get_array();
+  }
+  const auto distinct_id = param("distinct_id");
+  const auto email = param("email");
+  const auto search = param("search");
+
+  const auto keep = [&](const index_row& row) {
+    if (row.person < 0) return false;  // ghosts appear only in plain listings
+    const posthog_person& p = persons_[static_cast<std::size_t>(row.person)];
+    if (updated_after && p.updated_at <= *updated_after) return false;
+    if (distinct_id && std::find(p.distinct_ids.begin(), p.distinct_ids.end(), *distinct_id) == p.distinct_ids.end()) return false;
+    if (email && text_of(p.properties, {"email", "$email"}) != *email) return false;
+    if (search && lower(text_of(p.properties, {"email", "$email"})).find(lower(*search)) == std::string::npos &&
+        std::find(p.distinct_ids.begin(), p.distinct_ids.end(), *search) == p.distinct_ids.end()) {
+      return false;
+    }
+    if (property_filters) {
+      for (const auto& f : *property_filters) {
+        if (!f.is_object() || !f.get_object().contains("key")) return false;
+        const auto* v = p.properties.if_contains(f.get_object().at("key").as_string());
+        if (!v || *v != f.get_object().at("value")) return false;
+      }
+    }
+    return true;
+  };
+
+  // A plain listing pages the index itself; a filtered one pages what the filter kept.
+  const bool filtered = updated_after || distinct_id || email || search || property_filters;
+  std::vector<const index_row*> selected;
+  if (filtered) {
+    for (const auto& row : index_) {
+      if (keep(row)) selected.push_back(&row);
+    }
+  }
+  const std::size_t view_size = filtered ? selected.size() : index_.size();
+  const auto view_at = [&](std::size_t i) { return filtered ? selected[i] : &index_[i]; };
+  boost::json::array results;
+  const auto begin = static_cast<std::size_t>(std::min<std::int64_t>(offset, static_cast<std::int64_t>(view_size)));
+  const auto end = std::min(view_size, begin + static_cast<std::size_t>(limit));
+  for (std::size_t i = begin; i < end; ++i) {
+    if (view_at(i)->person >= 0) results.push_back(to_json(persons_[static_cast<std::size_t>(view_at(i)->person)]));
+  }
+  const bool full_page = end - begin == static_cast<std::size_t>(limit);  // before hydration dropped any row
+
+  const std::string origin = options_.next_origin_override.empty() ? "http://" + host : options_.next_origin_override;
+  const auto link = [&](std::int64_t at) {
+    std::string query;
+    for (const auto& [k, v] : request.query) {
+      if (k == "offset" || k == "limit" || k == "include_total") continue;
+      query += fmt::format("{}={}&", k, boost::urls::encode(v, boost::urls::unreserved_chars));
+    }
+    return fmt::format("{}{}?{}limit={}&offset={}", origin, request.path, query, limit, at);
+  };
+  boost::json::object page;
+  page["next"] = full_page ? boost::json::value(link(offset + limit)) : boost::json::value(nullptr);
+  page["previous"] = offset > 0 ? boost::json::value(link(std::max<std::int64_t>(0, offset - limit))) : nullptr;
+  page["count"] = param("include_total") == "true" ? static_cast<std::int64_t>(view_size)
+                                                    : static_cast<std::int64_t>(results.size());
+  page["results"] = std::move(results);
+  sim_reply reply;
+  reply.body = boost::json::serialize(page);
+  return reply;
+}
+
+sim_reply posthog_api::retrieve(const std::string& id) {
+  const std::int64_t person = find(id);
+  if (person < 0) return not_found();
+  sim_reply reply;
+  reply.body = boost::json::serialize(to_json(persons_[static_cast<std::size_t>(person)]));
+  return reply;
+}
+
+sim_reply posthog_api::write(const sim_request& request, const std::string& id, const std::string& action) {
+  const std::int64_t person = find(id);
+  if (person < 0) return not_found();
+  boost::json::object args;
+  if (!request.body.empty()) {
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(request.body, ec);
+    if (ec || !parsed.is_object()) return error(400, "validation_error", "parse_error", "JSON parse error.");
+    args = parsed.get_object();
+  }
+  sim_reply reply;
+  if (action == "split") {
+    pending_.push_back({options_.split_delay_requests, "split", person, std::move(args)});
+    reply.status = 201;
+    reply.body = R"({"success":true})";
+    return reply;
+  }
+  if (action == "update_property") {
+    const auto key = request.query.find("key");
+    const auto value = request.query.find("value");
+    if (key == request.query.end() || value == request.query.end()) {
+      return error(400, "validation_error", "required", "key and value are required.", "key");
+    }
+    args["key"] = key->second;
+    args["value"] = value->second;
+  } else if (action == "delete_property") {
+    const auto key = request.query.find("$unset");
+    if (key == request.query.end()) return error(400, "validation_error", "required", "$unset is required.", "$unset");
+    args["key"] = key->second;
+  } else if (action != "patch") {
+    return not_found();
+  }
+  pending_.push_back({options_.write_delay_requests, action, person, std::move(args)});
+  reply.status = 202;
+  reply.body = "{}";
+  return reply;
+}
+
+std::string posthog_api::control(const boost::json::object& command) {
+  const auto* op = command.if_contains("op");
+  if (!op || !op->is_string()) return "op is required";
+  const auto person_of = [&](const char* field) -> std::int64_t {
+    const auto* v = command.if_contains(field);
+    return v && v->is_string() ? find(std::string(v->get_string())) : -1;
+  };
+  if (op->get_string() == "merge") {
+    const std::int64_t a = person_of("a"), b = person_of("b");
+    if (a < 0 || b < 0 || a == b) return "a and b must be two live persons (uuids)";
+    // The newer person vanishes into the older.
+    const bool a_older = persons_[a].created_at < persons_[b].created_at ||
+                         (persons_[a].created_at == persons_[b].created_at && persons_[a].id < persons_[b].id);
+    merge(a_older ? a : b, a_older ? b : a);
+  } else if (op->get_string() == "split") {
+    const std::int64_t p = person_of("uuid");
+    if (p < 0) return "no live person with that uuid";
+    const auto* main = command.if_contains("main_distinct_id");
+    split(p, main && main->is_string() ? std::optional<std::string>(std::string(main->get_string())) : std::nullopt);
+  } else if (op->get_string() == "delete") {
+    const std::int64_t p = person_of("uuid");
+    if (p < 0) return "no live person with that uuid";
+    remove(p);
+  } else if (op->get_string() == "add") {
+    const auto* person = command.if_contains("person");
+    if (!person || !person->is_object()) return "person is required";
+    const auto& o = person->get_object();
+    posthog_person p;
+    p.uuid = o.contains("uuid") ? std::string(o.at("uuid").as_string()) : random_uuid(rng_);
+    if (const auto* ids = o.if_contains("distinct_ids"); ids && ids->is_array()) {
+      for (const auto& d : ids->get_array()) p.distinct_ids.emplace_back(d.as_string());
+    }
+    if (const auto* props = o.if_contains("properties"); props && props->is_object()) p.properties = props->get_object();
+    p.created_at = o.contains("created_at") ? o.at("created_at").to_number<std::int64_t>() : unix_now();
+    p.updated_at = p.created_at;
+    p.human_id = o.contains("human_id") ? std::string(o.at("human_id").as_string()) : "h_" + p.uuid;
+    add(std::move(p));
+  } else if (op->get_string() == "update") {
+    const std::int64_t p = person_of("uuid");
+    const auto* props = command.if_contains("properties");
+    if (p < 0 || !props || !props->is_object()) return "uuid of a live person and properties are required";
+    for (const auto& [k, v] : props->get_object()) persons_[p].properties[k] = v;
+    persons_[p].updated_at = unix_now();
+  } else {
+    return "op must be merge, split, delete, add or update";
+  }
+  return "";
+}
+
+std::string posthog_api::settings(const boost::json::object& changes) {
+  for (const auto& [k, v] : changes) {
+    if (k == "churn_every" && v.is_int64()) options_.churn_every = static_cast<int>(v.get_int64());
+    else if (k == "churn_create" && v.is_int64()) options_.churn_create = static_cast<int>(v.get_int64());
+    else if (k == "churn_delete" && v.is_int64()) options_.churn_delete = static_cast<int>(v.get_int64());
+    else if (k == "split_delay_requests" && v.is_int64()) options_.split_delay_requests = static_cast<int>(v.get_int64());
+    else if (k == "next_origin_override" && v.is_string()) options_.next_origin_override = v.get_string();
+    else return fmt::format("unknown or mistyped setting '{}'", std::string_view(k));
+  }
+  return "";
+}
+
+std::vector<const posthog_person*> posthog_api::live() const {
+  std::vector<const posthog_person*> out;
+  for (std::size_t i = 0; i < persons_.size(); ++i) {
+    if (alive_[i]) out.push_back(&persons_[i]);
+  }
+  return out;
+}
+
+boost::json::object posthog_api::truth() const {
+  boost::json::array persons;
+  boost::json::object humans;
+  for (const posthog_person* p : live()) {
+    persons.push_back(to_json(*p));
+    humans[p->uuid] = p->human_id;
+  }
+  return {{"project_id", options_.project_id}, {"persons", std::move(persons)}, {"humans", std::move(humans)}};
+}
+
+}  // namespace personsync::fakes

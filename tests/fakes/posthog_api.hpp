@@ -1,0 +1,97 @@
+#pragma once
+// PostHog's Persons API as the real server behaves (DESIGN.md, "Provider
+// facts"): list ordered created_at DESC, id DESC; `next` only after a full
+// page; short pages while more exist (ghost rows that fail to hydrate);
+// `count` the page length unless include_total; updated_after blind to
+// distinct-id-only changes and deletes; merges, deletes, asynchronous split
+// (uuid5 split-offs) and writes (202); per-key throttles answering 429 with
+// Retry-After; persons created and deleted during a sweep.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "tests/fakes/people_generator.hpp"
+#include "tests/fakes/sim_server.hpp"
+
+namespace personsync::fakes {
+
+struct posthog_api_options {
+  std::vector<std::string> tokens{"sim-posthog-token"};  // personal API keys, each with its own throttle
+  std::int64_t project_id = 1;
+  std::string rate_limit = "240/min, 1200/hour";  // per key; "none" for benchmarks
+  double ghost_share = 0.0;          // index rows that never hydrate (short pages with `next` set)
+  int split_delay_requests = 2;      // a split applies after this many more API requests
+  int write_delay_requests = 1;      // PATCH, update_property, delete_property likewise
+  int churn_every = 0;               // every N list requests …
+  int churn_create = 0;              // … this many new persons appear
+  int churn_delete = 0;              // … and this many vanish
+  std::string next_origin_override;  // serve `next` links on this origin (a hostile server)
+  std::uint64_t seed = 11;
+};
+
+class posthog_api {
+ public:
+  posthog_api(std::vector<posthog_person> persons, posthog_api_options options);
+
+  // Everything under /api/projects/.
+  sim_reply handle(const sim_request& request, double now_ms);
+
+  // Control between syncs: merge, split, delete, add, update. "" when done.
+  std::string control(const boost::json::object& command);
+  std::string settings(const boost::json::object& changes);
+
+  [[nodiscard]] boost::json::object truth() const;
+  [[nodiscard]] std::vector<const posthog_person*> live() const;
+  [[nodiscard]] const posthog_api_options& options() const noexcept { return options_; }
+  [[nodiscard]] std::uint64_t throttled() const noexcept { return throttled_; }
+
+ private:
+  struct index_row {
+    std::int64_t created_at;
+    std::int64_t id;
+    std::int64_t person;  // into persons_; -1 for a ghost row
+  };
+  struct pending_write {
+    int requests_left;
+    std::string kind;  // split, patch, update_property, delete_property
+    std::int64_t person;
+    boost::json::object args;
+  };
+
+  sim_reply list(const sim_request& request, const std::string& host);
+  sim_reply retrieve(const std::string& id);
+  sim_reply write(const sim_request& request, const std::string& id, const std::string& action);
+  std::optional<sim_reply> throttle(std::size_t key, double now_ms);
+
+  std::int64_t find(const std::string& id_or_uuid) const;  // -1 when absent
+  std::int64_t add(posthog_person p);
+  void remove(std::int64_t person);
+  void merge(std::int64_t keep, std::int64_t vanish);
+  void split(std::int64_t person, const std::optional<std::string>& main_distinct_id);
+  void apply_due_writes();
+  void churn();
+  void insert_row(const index_row& row);
+
+  std::vector<posthog_person> persons_;
+  std::vector<bool> alive_;
+  std::vector<index_row> index_;  // created_at DESC, id DESC
+  std::unordered_map<std::string, std::int64_t> by_distinct_id_;
+  std::deque<pending_write> pending_;
+  posthog_api_options options_;
+  std::vector<std::pair<std::size_t, std::chrono::milliseconds>> limits_;  // (requests, window)
+  std::map<std::size_t, std::deque<double>> key_log_;  // per key: request times (ms) still in a window
+  std::mt19937_64 rng_;
+  std::int64_t next_id_ = 1;
+  std::uint64_t list_requests_ = 0;
+  std::uint64_t throttled_ = 0;
+};
+
+}  // namespace personsync::fakes
