@@ -110,6 +110,19 @@ boost::asio::awaitable<void> rate_limiter::acquire() {
   }
 }
 
+std::chrono::milliseconds time_to_send(std::size_t requests, const std::vector<rate_window>& windows) {
+  std::vector<std::chrono::milliseconds> sent;  // on a virtual clock from 0
+  sent.reserve(requests);
+  for (std::size_t i = 0; i < requests; ++i) {
+    std::chrono::milliseconds at = sent.empty() ? std::chrono::milliseconds(0) : sent.back();
+    for (const rate_window& w : windows) {
+      if (i >= w.requests) at = std::max(at, sent[i - w.requests] + counted_for(w.period));
+    }
+    sent.push_back(at);
+  }
+  return sent.empty() ? std::chrono::milliseconds(0) : sent.back();
+}
+
 std::shared_ptr<rate_limiter> rate_limiter_registry::for_credential(const std::string& credential_id,
                                                                     std::vector<rate_window> windows) {
   std::erase_if(limiters_, [](const auto& entry) { return entry.second.expired(); });

@@ -61,6 +61,11 @@ class rate_limiter {
   std::chrono::milliseconds paused_total_{0};
 };
 
+// When the last of `requests` sends could go, starting from a quiet credential,
+// under the limiter's own rule: how long a sweep of that many requests takes
+// at the least, whatever the network.
+std::chrono::milliseconds time_to_send(std::size_t requests, const std::vector<rate_window>& windows);
+
 // One limiter per credential: sources that share a key share its budget.
 class rate_limiter_registry {
  public:

@@ -83,6 +83,17 @@ TEST(RateLimiter, PauseHoldsEveryRequestUntilItEnds) {
   EXPECT_GE(limiter.paused_total(), 250ms);
 }
 
+TEST(RateLimiter, TimeToSendFollowsTheSameRule) {
+  EXPECT_EQ(time_to_send(0, {{10, 1s}}), 0ms);
+  EXPECT_EQ(time_to_send(10, {{10, 1s}}), 0ms) << "a window's worth goes at once";
+  EXPECT_EQ(time_to_send(11, {{10, 1s}}), 1020ms) << "the next waits for the window plus its 2% guard";
+  EXPECT_EQ(time_to_send(25, {{10, 1s}}), 2040ms);
+  // PostHog's defaults: 1200 in the first hour come in minutes; the 1201st waits for the hour.
+  const std::vector<rate_window> posthog{{180, std::chrono::minutes(1)}, {1200, std::chrono::hours(1)}};
+  EXPECT_EQ(time_to_send(1200, posthog), std::chrono::milliseconds(6 * 61200));
+  EXPECT_EQ(time_to_send(1201, posthog), std::chrono::milliseconds(3600000 + 72000));
+}
+
 TEST(RateLimiter, RegistrySharesOneLimiterPerCredential) {
   rate_limiter_registry registry;
   const auto a = registry.for_credential("key-a", {{10, 1s}});
