@@ -133,7 +133,7 @@ asio::awaitable<page_result> page_driver::fetch_page(const page_request& request
   }
 }
 
-asio::awaitable<void> page_driver::run(source_stream& stream, const page_sink& sink) {
+asio::awaitable<void> page_driver::run(source_stream& stream, page_sink sink) {
   const auto executor = co_await asio::this_coro::executor;
   std::deque<page_request> pending;
   for (page_request& r : stream.first_requests()) pending.push_back(std::move(r));

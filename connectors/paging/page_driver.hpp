@@ -50,7 +50,8 @@ class page_driver {
               cancel_scope& scope);
 
   // The whole sweep. Throws source_failed; counts stay readable through counts().
-  boost::asio::awaitable<void> run(source_stream& stream, const page_sink& sink);
+  // The sink by value: a coroutine outlives its caller's temporaries and locals.
+  boost::asio::awaitable<void> run(source_stream& stream, page_sink sink);
 
   // One request with the same retries, rate limit and error handling (e.g. a retrieve).
   // Statuses in `accepted` (besides 2xx) are returned rather than failing the source.

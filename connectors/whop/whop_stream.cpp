@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/json/precise_parse.hpp"
+#include "common/json/storable_text.hpp"
 #include "connectors/http/url.hpp"
 #include "connectors/paging/item_mapping.hpp"
 #include "connectors/whop/whop_item.hpp"
@@ -61,8 +62,10 @@ std::vector<paging::page_request> whop_offset_stream::first_requests() { return 
 
 paging::page_result whop_offset_stream::parse_page(const paging::page_request& request,
                                                    const net::http_response& response) {
+  std::string text = response.body;
+  const std::size_t replaced = json::make_storable(text);
   boost::system::error_code ec;
-  const boost::json::value body = json::parse_precise(response.body, ec);
+  const boost::json::value body = json::parse_precise(text, ec);
   if (ec) throw paging::bad_page(fmt::format("the body is not JSON: {}", ec.message()));
   if (!body.is_object()) throw paging::bad_page("the body is not a JSON object");
   const auto* data = body.get_object().if_contains("data");
@@ -71,6 +74,7 @@ paging::page_result whop_offset_stream::parse_page(const paging::page_request& r
   if (!total || !(total->is_int64() || total->is_uint64())) throw paging::bad_page("`total_count` is missing or not an integer");
 
   paging::page_result result;
+  result.replaced_characters = replaced;
   paging::map_items(data->get_array(), "whop", cfg_.scope(), &map_person, result);
 
   // The first page plans the rest from total_count.

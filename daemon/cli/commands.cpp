@@ -15,7 +15,7 @@
 namespace personsync::cli {
 namespace {
 
-const std::array<const command*, 3> table{&check_config_command, &migrate_command, &status_command};
+const std::array<const command*, 4> table{&check_config_command, &migrate_command, &status_command, &sync_command};
 
 void print_overview(std::ostream& out) {
   out << "personsync " PERSONSYNC_VERSION " — keeps one table of people from Whop and PostHog in PostgreSQL\n\n"

@@ -8,5 +8,6 @@ namespace personsync::cli {
 extern const command check_config_command;
 extern const command migrate_command;
 extern const command status_command;
+extern const command sync_command;
 
 }  // namespace personsync::cli

@@ -43,6 +43,20 @@ void execute_script(soci::session& session, std::string_view sql) {
   throw std::runtime_error(message);
 }
 
+std::string describe(const std::exception& e) {
+  if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&e)) {
+    std::string message = soci_error->get_error_message();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    return message;
+  }
+  return e.what();
+}
+
+bool is_transient(const std::exception& e) {
+  const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e);
+  return pg && (pg->sqlstate() == "40P01" || pg->sqlstate() == "40001");
+}
+
 std::string quote_identifier(std::string_view name) {
   std::string out = "\"";
   for (const char c : name) {

@@ -28,6 +28,12 @@ PGconn* native_handle(soci::session& session);
 // Runs SQL that may hold several statements (PQexec); throws with the server's message.
 void execute_script(soci::session& session, std::string_view sql);
 
+// The server's message of a failed statement, without SOCI's copy of the whole query.
+std::string describe(const std::exception& e);
+
+// A deadlock or serialization failure: the transaction may simply be tried again.
+bool is_transient(const std::exception& e);
+
 // Double-quotes an identifier for SQL.
 std::string quote_identifier(std::string_view name);
 

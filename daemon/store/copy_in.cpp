@@ -1,0 +1,83 @@
+#include "daemon/store/copy_in.hpp"
+
+#include <memory>
+#include <stdexcept>
+
+#include <libpq-fe.h>
+
+#include "daemon/store/database.hpp"
+
+namespace personsync::store {
+
+void copy_rows::separate() {
+  if (row_started_) data_.push_back('\t');
+  row_started_ = true;
+}
+
+void copy_rows::field(std::string_view value) {
+  separate();
+  for (const char c : value) {
+    switch (c) {
+      case '\\': data_ += "\\\\"; break;
+      case '\n': data_ += "\\n"; break;
+      case '\r': data_ += "\\r"; break;
+      case '\t': data_ += "\\t"; break;
+      default: data_.push_back(c);
+    }
+  }
+}
+
+void copy_rows::nullable_field(const std::optional<std::string>& value) {
+  if (value) {
+    field(std::string_view(*value));
+  } else {
+    null_field();
+  }
+}
+
+void copy_rows::null_field() {
+  separate();
+  data_ += "\\N";
+}
+
+void copy_rows::end_row() {
+  data_.push_back('\n');
+  row_started_ = false;
+  ++rows_;
+}
+
+void copy_in(soci::session& session, const std::string& copy_statement, const copy_rows& rows) {
+  PGconn* conn = native_handle(session);
+  const auto fail = [&](const std::string& what) {
+    std::string message = PQerrorMessage(conn);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    if (PQstatus(conn) != CONNECTION_OK) throw database_unavailable("lost the connection to PostgreSQL: " + message);
+    throw std::runtime_error(what + ": " + message);
+  };
+
+  std::unique_ptr<PGresult, decltype(&PQclear)> start(PQexec(conn, copy_statement.c_str()), &PQclear);
+  if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) fail("COPY did not start");
+  const std::string& data = rows.data();
+  constexpr std::size_t chunk = 1 << 20;
+  for (std::size_t at = 0; at < data.size(); at += chunk) {
+    const auto n = static_cast<int>(std::min(chunk, data.size() - at));
+    if (PQputCopyData(conn, data.data() + at, n) != 1) fail("COPY data was not sent");
+  }
+  if (PQputCopyEnd(conn, nullptr) != 1) fail("COPY did not end");
+  bool failed = false;
+  std::string message;
+  while (PGresult* r = PQgetResult(conn)) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+      failed = true;
+      message = PQresultErrorMessage(r);
+    }
+    PQclear(r);
+  }
+  if (failed) {
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    if (PQstatus(conn) != CONNECTION_OK) throw database_unavailable("lost the connection to PostgreSQL: " + message);
+    throw std::runtime_error("COPY failed: " + message);
+  }
+}
+
+}  // namespace personsync::store

@@ -1,0 +1,256 @@
+#include "daemon/store/landing_store.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include "daemon/store/copy_in.hpp"
+#include "daemon/store/database.hpp"
+
+namespace personsync::store {
+namespace {
+
+constexpr const char* staging_ddl =
+    "CREATE TEMP TABLE IF NOT EXISTS landing_staging ("
+    "  source text, scope text, source_key text, payload jsonb, content_hash bytea,"
+    "  identifiers jsonb, attributes jsonb, observed_at timestamptz) ON COMMIT DELETE ROWS";
+
+// Typed columns come from the connectors' attributes, which name them alike for both providers.
+constexpr const char* upsert_sql = R"SQL(
+WITH upserted AS (
+  INSERT INTO source_records AS t (
+      source, scope, source_key, payload, content_hash, identifiers, name, email, phone,
+      provider_first_seen_at, provider_last_seen_at, provider_created_at, purchase_count, ltv, aov,
+      has_failed_payment, attribution, properties, provider_id, changed_by_run, first_seen_at, last_synced_at)
+  SELECT DISTINCT ON (s.source, s.scope, s.source_key)
+      s.source, s.scope, s.source_key, s.payload, s.content_hash, s.identifiers,
+      s.attributes->>'name', s.attributes->>'email', s.attributes->>'phone',
+      to_timestamp((s.attributes->>'first_seen_at')::bigint),
+      to_timestamp((s.attributes->>'last_seen_at')::bigint),
+      (s.attributes->>'created_at')::timestamptz,
+      (s.attributes->>'purchase_count')::bigint,
+      (s.attributes->>'ltv')::double precision,
+      (s.attributes->>'aov')::double precision,
+      (s.attributes->>'has_failed_payment')::boolean,
+      CASE WHEN s.attributes ? 'campaigns' THEN jsonb_build_object(
+          'campaigns', s.attributes->'campaigns', 'ad_sets', s.attributes->'ad_sets', 'ads', s.attributes->'ads') END,
+      s.attributes->'properties',
+      (s.attributes->>'id')::bigint,
+      :run, s.observed_at, s.observed_at
+  FROM landing_staging s
+  ORDER BY s.source, s.scope, s.source_key, s.observed_at DESC
+  ON CONFLICT (source, scope, source_key) DO UPDATE SET
+      payload = EXCLUDED.payload, content_hash = EXCLUDED.content_hash, identifiers = EXCLUDED.identifiers,
+      name = EXCLUDED.name, email = EXCLUDED.email, phone = EXCLUDED.phone,
+      provider_first_seen_at = EXCLUDED.provider_first_seen_at, provider_last_seen_at = EXCLUDED.provider_last_seen_at,
+      provider_created_at = EXCLUDED.provider_created_at, purchase_count = EXCLUDED.purchase_count,
+      ltv = EXCLUDED.ltv, aov = EXCLUDED.aov, has_failed_payment = EXCLUDED.has_failed_payment,
+      attribution = EXCLUDED.attribution, properties = EXCLUDED.properties, provider_id = EXCLUDED.provider_id,
+      changed_by_run = EXCLUDED.changed_by_run, last_synced_at = EXCLUDED.last_synced_at,
+      deleted_at = NULL, merged_into = NULL
+  WHERE t.content_hash IS DISTINCT FROM EXCLUDED.content_hash OR t.deleted_at IS NOT NULL
+  RETURNING (xmax = 0) AS inserted)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
+)SQL";
+
+std::string iso(std::chrono::system_clock::time_point t) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::microseconds>(t));
+}
+
+std::string identifiers_json(const std::vector<connectors::identifier>& ids) {
+  boost::json::array out;
+  for (const auto& id : ids) out.push_back(boost::json::object{{"kind", id.kind}, {"value", id.value}});
+  return boost::json::serialize(out);
+}
+
+}  // namespace
+
+std::string content_hash(const std::string& payload) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(payload.data(), payload.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  hex.reserve(length * 2);
+  static constexpr char digits[] = "0123456789abcdef";
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(digits[digest[i] >> 4]);
+    hex.push_back(digits[digest[i] & 15]);
+  }
+  return hex;
+}
+
+landing_store::landing_store(soci::session& session) : session_(session) { execute_script(session_, staging_ddl); }
+
+std::int64_t landing_store::begin_run(const run_identity& run) {
+  // We hold this source's lock: a run still 'running' belongs to a process that is gone.
+  session_ << "UPDATE sync_runs SET status = 'failed', finished_at = now(),"
+              " error = 'interrupted: the process ended before the run finished'"
+              " WHERE source_name = :s AND status = 'running'",
+      soci::use(run.source_name);
+  long long run_id = 0;
+  // SOCI binds indicators by non-const reference.
+  soci::indicator from_ind = run.window_from ? soci::i_ok : soci::i_null;
+  soci::indicator to_ind = run.window_to ? soci::i_ok : soci::i_null;
+  long long from = run.window_from.value_or(0), to = run.window_to.value_or(0);
+  session_ << "INSERT INTO sync_runs (source_name, provider, scope, mode, window_from, window_to)"
+              " VALUES (:n, :p, :s, :m, to_timestamp(:f), to_timestamp(:t)) RETURNING run_id",
+      soci::use(run.source_name), soci::use(run.provider), soci::use(run.scope), soci::use(run.mode),
+      soci::use(from, from_ind), soci::use(to, to_ind), soci::into(run_id);
+  return run_id;
+}
+
+batch_counts landing_store::land(std::int64_t run_id, const run_identity& run,
+                                 const std::vector<connectors::source_record>& records,
+                                 const std::vector<connectors::rejected_item>& rejected,
+                                 const std::optional<std::string>& cursor) {
+  batch_counts counts;
+  counts.fetched = records.size();
+  counts.rejected = rejected.size();
+  soci::transaction tx(session_);
+
+  if (!records.empty()) {
+    copy_rows rows;
+    for (const auto& r : records) {
+      rows.field(r.source);
+      rows.field(r.scope);
+      rows.field(r.source_key);
+      rows.field(r.payload);
+      rows.field("\\x" + content_hash(r.payload));
+      rows.field(identifiers_json(r.identifiers));
+      rows.field(boost::json::serialize(r.attributes));
+      rows.field(iso(r.observed_at));
+      rows.end_row();
+    }
+    copy_in(session_,
+            "COPY landing_staging (source, scope, source_key, payload, content_hash, identifiers, attributes, "
+            "observed_at) FROM STDIN",
+            rows);
+    long long inserted = 0, updated = 0;
+    const long long id = run_id;
+    session_ << upsert_sql, soci::use(id, "run"), soci::into(inserted), soci::into(updated);
+    counts.inserted = static_cast<std::uint64_t>(inserted);
+    counts.updated = static_cast<std::uint64_t>(updated);
+    counts.unchanged = counts.fetched - counts.inserted - counts.updated;
+  }
+
+  if (!rejected.empty()) {
+    copy_rows rows;
+    for (const auto& r : rejected) {
+      rows.field(std::to_string(run_id));
+      rows.field(r.source);
+      rows.field(r.scope);
+      rows.field(r.payload);
+      rows.field(r.reason);
+      rows.field(iso(r.observed_at));
+      rows.end_row();
+    }
+    copy_in(session_, "COPY rejected_items (run_id, source, scope, payload, reason, observed_at) FROM STDIN", rows);
+  }
+
+  const long long id = run_id, fetched = static_cast<long long>(counts.fetched),
+                  ins = static_cast<long long>(counts.inserted), upd = static_cast<long long>(counts.updated),
+                  unch = static_cast<long long>(counts.unchanged), rej = static_cast<long long>(counts.rejected);
+  session_ << "UPDATE sync_runs SET fetched = fetched + :f, inserted = inserted + :i, updated = updated + :u,"
+              " unchanged = unchanged + :c, rejected = rejected + :r WHERE run_id = :id",
+      soci::use(fetched), soci::use(ins), soci::use(upd), soci::use(unch), soci::use(rej), soci::use(id);
+  if (cursor) save_state(run, cursor, false);
+  tx.commit();
+  return counts;
+}
+
+void landing_store::finish_run(std::int64_t run_id, const std::string& status, std::uint64_t deleted,
+                               const std::optional<std::string>& error) {
+  const long long run = run_id, gone = static_cast<long long>(deleted);
+  soci::indicator error_ind = error ? soci::i_ok : soci::i_null;
+  std::string error_text = error.value_or("");
+  session_ << "UPDATE sync_runs SET status = :s, finished_at = now(), deleted = :d, error = :e WHERE run_id = :id",
+      soci::use(status), soci::use(gone), soci::use(error_text, error_ind), soci::use(run);
+}
+
+source_state landing_store::state(const std::string& source_name) {
+  source_state out;
+  std::string cursor, swept;
+  soci::indicator cursor_ind = soci::i_null, swept_ind = soci::i_null;
+  session_ << "SELECT cursor::text, to_char(last_full_sweep_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+              " FROM sync_state WHERE source_name = :n",
+      soci::use(source_name), soci::into(cursor, cursor_ind), soci::into(swept, swept_ind);
+  if (session_.got_data()) {
+    if (cursor_ind == soci::i_ok) out.cursor = cursor;
+    if (swept_ind == soci::i_ok) out.last_full_sweep_at = swept;
+  }
+  return out;
+}
+
+void landing_store::save_state(const run_identity& run, const std::optional<std::string>& cursor,
+                               bool completed_full_sweep) {
+  soci::indicator cursor_ind = cursor ? soci::i_ok : soci::i_null;
+  std::string cursor_text = cursor.value_or("");
+  const int full = completed_full_sweep ? 1 : 0;
+  session_ << "INSERT INTO sync_state (source_name, provider, scope, cursor, last_full_sweep_at, updated_at)"
+              " VALUES (:n, :p, :s, CAST(:c AS jsonb), CASE WHEN :f = 1 THEN now() END, now())"
+              " ON CONFLICT (source_name) DO UPDATE SET provider = EXCLUDED.provider, scope = EXCLUDED.scope,"
+              "  cursor = EXCLUDED.cursor, updated_at = now(),"
+              "  last_full_sweep_at = COALESCE(EXCLUDED.last_full_sweep_at, sync_state.last_full_sweep_at)",
+      soci::use(run.source_name), soci::use(run.provider), soci::use(run.scope), soci::use(cursor_text, cursor_ind),
+      soci::use(full);
+}
+
+std::vector<unseen_record> landing_store::unseen(const std::string& source, const std::string& scope,
+                                                 const std::vector<std::string>& seen) {
+  soci::transaction tx(session_);
+  execute_script(session_, "CREATE TEMP TABLE IF NOT EXISTS seen_keys (source_key text PRIMARY KEY) ON COMMIT DROP");
+  copy_rows rows;
+  for (const auto& key : seen) {
+    rows.field(key);
+    rows.end_row();
+  }
+  copy_in(session_, "COPY seen_keys (source_key) FROM STDIN", rows);
+  std::vector<unseen_record> out;
+  soci::rowset<soci::row> result = (session_.prepare <<
+      "SELECT r.source_key, r.provider_id, "
+      "  COALESCE((SELECT string_agg(i->>'value', E'\\x1f') FROM jsonb_array_elements(r.identifiers) i"
+      "            WHERE i->>'kind' = 'posthog_distinct_id'), ''),"
+      "  extract(epoch FROM r.provider_last_seen_at)::bigint "
+      "FROM source_records r "
+      "WHERE r.source = :s AND r.scope = :c AND r.deleted_at IS NULL "
+      "  AND NOT EXISTS (SELECT 1 FROM seen_keys k WHERE k.source_key = r.source_key)",
+      soci::use(source), soci::use(scope));
+  for (const soci::row& row : result) {
+    unseen_record u;
+    u.source_key = row.get<std::string>(0);
+    if (row.get_indicator(1) == soci::i_ok) u.provider_id = row.get<long long>(1);
+    const std::string ids = row.get<std::string>(2);
+    for (std::size_t start = 0; !ids.empty() && start <= ids.size();) {
+      const std::size_t sep = ids.find('\x1f', start);
+      u.distinct_ids.push_back(ids.substr(start, sep == std::string::npos ? std::string::npos : sep - start));
+      if (sep == std::string::npos) break;
+      start = sep + 1;
+    }
+    if (row.get_indicator(3) == soci::i_ok) u.last_seen_at = row.get<long long>(3);
+    out.push_back(std::move(u));
+  }
+  tx.commit();
+  return out;
+}
+
+std::uint64_t landing_store::mark_gone(std::int64_t run_id, const std::string& source, const std::string& scope,
+                                       const std::vector<std::string>& keys,
+                                       const std::optional<std::string>& merged_into) {
+  if (keys.empty()) return 0;
+  boost::json::array key_list;
+  for (const auto& k : keys) key_list.push_back(boost::json::string(k));
+  const std::string keys_json = boost::json::serialize(key_list);
+  soci::indicator into_ind = merged_into ? soci::i_ok : soci::i_null;
+  std::string into = merged_into.value_or("");
+  const long long run = run_id;
+  soci::statement st = (session_.prepare <<
+      "UPDATE source_records SET deleted_at = now(), merged_into = :m, changed_by_run = :r, last_synced_at = now() "
+      "WHERE source = :s AND scope = :c AND deleted_at IS NULL "
+      "  AND source_key IN (SELECT jsonb_array_elements_text(CAST(:k AS jsonb)))",
+      soci::use(into, into_ind), soci::use(run), soci::use(source), soci::use(scope), soci::use(keys_json));
+  st.execute(true);
+  return static_cast<std::uint64_t>(st.get_affected_rows());
+}
+
+}  // namespace personsync::store

@@ -1,0 +1,80 @@
+#pragma once
+// Landing records in PostgreSQL: each batch in one transaction — COPY into a
+// temporary staging table, one set-based upsert that writes only records whose
+// content hash changed (an unchanged record makes no row version at all), the
+// rejected items, the run's counters and the source's checkpoint together, so
+// that a killed process loses nothing and duplicates nothing.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "connectors/source_record.hpp"
+
+namespace personsync::store {
+
+struct batch_counts {
+  std::uint64_t fetched = 0;
+  std::uint64_t inserted = 0;
+  std::uint64_t updated = 0;
+  std::uint64_t unchanged = 0;
+  std::uint64_t rejected = 0;
+};
+
+struct run_identity {
+  std::string source_name;
+  std::string provider;  // "whop" or "posthog"
+  std::string scope;
+  std::string mode;      // "full" or "incremental"
+  std::optional<std::int64_t> window_from;  // unix seconds
+  std::optional<std::int64_t> window_to;
+};
+
+struct source_state {
+  std::optional<std::string> cursor;  // JSON
+  std::optional<std::string> last_full_sweep_at;
+};
+
+// A landed, live record that a complete sweep did not see: a deletion candidate.
+struct unseen_record {
+  std::string source_key;
+  std::optional<std::int64_t> provider_id;
+  std::vector<std::string> distinct_ids;
+  std::optional<std::int64_t> last_seen_at;  // Whop's last_seen_at, unix seconds
+};
+
+class landing_store {
+ public:
+  explicit landing_store(soci::session& session);
+
+  // Opens the run; runs of this source left 'running' by a process that died are closed as failed first.
+  std::int64_t begin_run(const run_identity& run);
+
+  // One batch, atomically, with the checkpoint it reached.
+  batch_counts land(std::int64_t run_id, const run_identity& run, const std::vector<connectors::source_record>& records,
+                    const std::vector<connectors::rejected_item>& rejected, const std::optional<std::string>& cursor);
+
+  void finish_run(std::int64_t run_id, const std::string& status, std::uint64_t deleted,
+                  const std::optional<std::string>& error);
+
+  [[nodiscard]] source_state state(const std::string& source_name);
+  void save_state(const run_identity& run, const std::optional<std::string>& cursor, bool completed_full_sweep);
+
+  // Live records of (source, scope) whose keys are not in `seen`.
+  std::vector<unseen_record> unseen(const std::string& source, const std::string& scope,
+                                    const std::vector<std::string>& seen);
+  // Soft deletes: deleted_at (and merged_into, for a merge). Returns rows changed.
+  std::uint64_t mark_gone(std::int64_t run_id, const std::string& source, const std::string& scope,
+                          const std::vector<std::string>& keys, const std::optional<std::string>& merged_into);
+
+ private:
+  soci::session& session_;
+};
+
+// Lowercase hex SHA-256 of the payload: what decides whether a record changed.
+std::string content_hash(const std::string& payload);
+
+}  // namespace personsync::store

@@ -1,0 +1,60 @@
+#include "daemon/sync/batch_queue.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace personsync::sync {
+
+batch_queue::batch_queue(boost::asio::any_io_executor io, std::size_t capacity)
+    : io_(io), capacity_(capacity), room_(io, boost::asio::steady_timer::time_point::max()) {}
+
+boost::asio::awaitable<void> batch_queue::push(paging::page_result batch) {
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_) throw queue_closed("the database writer stopped");
+      if (items_.size() < capacity_) {
+        items_.push_back(std::move(batch));
+        ready_.notify_one();
+        co_return;
+      }
+    }
+    // Full. The writer posts a cancel to this thread after each pop, so the
+    // wait below cannot miss it: nothing runs here between the check and the wait.
+    co_await room_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  }
+}
+
+std::optional<paging::page_result> batch_queue::pop() {
+  std::unique_lock lock(mutex_);
+  ready_.wait(lock, [&] { return !items_.empty() || finished_ || closed_; });
+  if (items_.empty()) return std::nullopt;
+  paging::page_result batch = std::move(items_.front());
+  items_.pop_front();
+  lock.unlock();
+  boost::asio::post(io_, [this] { room_.cancel(); });
+  return batch;
+}
+
+void batch_queue::finish() {
+  std::lock_guard lock(mutex_);
+  finished_ = true;
+  ready_.notify_all();
+}
+
+void batch_queue::close() {
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    ready_.notify_all();
+  }
+  boost::asio::post(io_, [this] { room_.cancel(); });
+}
+
+std::size_t batch_queue::depth() const {
+  std::lock_guard lock(mutex_);
+  return items_.size();
+}
+
+}  // namespace personsync::sync

@@ -1,0 +1,51 @@
+#pragma once
+// The bounded hand-over from the network (an Asio coroutine) to a database
+// writer thread. A full queue makes the producer wait, so a slow database slows
+// the sweep instead of growing memory; a closed queue (the writer failed) makes
+// the producer's next push throw, which ends the sweep.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "connectors/paging/source_stream.hpp"
+
+namespace personsync::sync {
+
+class queue_closed : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class batch_queue {
+ public:
+  batch_queue(boost::asio::any_io_executor io, std::size_t capacity);
+
+  // On the io thread: waits while full; throws queue_closed once closed.
+  boost::asio::awaitable<void> push(paging::page_result batch);
+  // On the writer thread: blocks; nullopt once the producer finished and all is taken.
+  std::optional<paging::page_result> pop();
+
+  void finish();  // the producer has no more (normal end)
+  void close();   // the writer gives up: pending pushes fail
+  [[nodiscard]] std::size_t depth() const;
+
+ private:
+  boost::asio::any_io_executor io_;
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<paging::page_result> items_;
+  bool finished_ = false;
+  bool closed_ = false;
+  boost::asio::steady_timer room_;  // the producer waits on it; the writer's pop cancels it
+};
+
+}  // namespace personsync::sync

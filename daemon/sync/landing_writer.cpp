@@ -1,0 +1,58 @@
+#include "daemon/sync/landing_writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/store/database.hpp"
+
+namespace personsync::sync {
+
+landing_writer::landing_writer(store::landing_store& store, store::run_identity run, std::int64_t run_id,
+                               batch_queue& queue, std::string checkpoint)
+    : store_(store), run_(std::move(run)), run_id_(run_id), queue_(queue), checkpoint_(std::move(checkpoint)) {}
+
+landing_writer::~landing_writer() {
+  if (thread_.joinable()) {
+    queue_.close();
+    thread_.join();
+  }
+}
+
+void landing_writer::start() { thread_ = std::thread([this] { run(); }); }
+
+void landing_writer::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void landing_writer::run() {
+  constexpr int attempts = 3;  // a deadlock or serialization failure rolls back whole: try the batch again
+  while (std::optional<paging::page_result> batch = queue_.pop()) {
+    for (int attempt = 1; attempt <= attempts; ++attempt) {
+      try {
+        const store::batch_counts c = store_.land(run_id_, run_, batch->records, batch->rejected, checkpoint_);
+        totals_.fetched += c.fetched;
+        totals_.inserted += c.inserted;
+        totals_.updated += c.updated;
+        totals_.unchanged += c.unchanged;
+        totals_.rejected += c.rejected;
+        break;
+      } catch (const store::database_unavailable& e) {
+        database_lost_ = true;
+        error_ = e.what();
+      } catch (const std::exception& e) {
+        if (store::is_transient(e) && attempt < attempts) {
+          spdlog::warn("{}: landing a batch hit '{}'; trying it again", run_.source_name, store::describe(e));
+          continue;
+        }
+        error_ = "landing a batch failed: " + store::describe(e);
+      }
+      break;
+    }
+    if (error_) {
+      spdlog::error("{}: {}", run_.source_name, *error_);
+      queue_.close();
+      return;
+    }
+  }
+}
+
+}  // namespace personsync::sync

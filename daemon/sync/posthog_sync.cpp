@@ -1,0 +1,94 @@
+#include "daemon/sync/posthog_sync.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "connectors/posthog/person_lookup.hpp"
+#include "connectors/posthog/persons_stream.hpp"
+
+namespace personsync::sync {
+namespace {
+
+std::string iso(std::chrono::system_clock::time_point t) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_iso(const std::string& text) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!end) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+}  // namespace
+
+planned_sweep posthog_sync::plan(const store::source_state& state, bool force_full,
+                                 std::chrono::system_clock::time_point now) {
+  boost::json::object cursor;
+  if (state.cursor) {
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(*state.cursor, ec);
+    if (!ec && parsed.is_object()) cursor = parsed.get_object();
+  }
+  const auto* interrupted = cursor.if_contains("in_progress");
+  const auto* last_started = cursor.if_contains("last_started_at");
+
+  std::string mode = "full";
+  std::optional<std::string> updated_after;
+  if (interrupted && interrupted->is_object()) {
+    const auto& o = interrupted->get_object();
+    mode = std::string(o.at("mode").as_string());
+    if (const auto* u = o.if_contains("updated_after"); u && u->is_string()) updated_after = std::string(u->get_string());
+  } else if (!force_full && state.last_full_sweep_at && last_started && last_started->is_string()) {
+    if (const auto since = parse_iso(std::string(last_started->get_string()))) {
+      mode = "incremental";
+      updated_after = iso(*since - cfg_.incremental_overlap);
+    }
+  }
+
+  planned_sweep sweep;
+  sweep.run = {cfg_.source.name, "posthog", cfg_.scope(), mode, std::nullopt, std::nullopt};
+  auto stream = std::make_unique<posthog::persons_stream>(cfg_, updated_after);
+  sweep.may_delete = stream->complete_sweep();
+  sweep.stream = std::move(stream);
+  boost::json::object progress{{"mode", mode}};
+  if (updated_after) progress["updated_after"] = *updated_after;
+  boost::json::object checkpoint{{"in_progress", std::move(progress)}};
+  if (last_started) checkpoint["last_started_at"] = *last_started;
+  sweep.checkpoint = boost::json::serialize(checkpoint);
+  sweep.cursor_when_done = boost::json::serialize(boost::json::object{{"last_started_at", iso(now)}});
+  return sweep;
+}
+
+boost::asio::awaitable<absence_report> posthog_sync::judge_unseen(const planned_sweep&,
+                                                                  std::vector<store::unseen_record> unseen,
+                                                                  paging::page_driver& driver) {
+  absence_report report;
+  posthog::person_lookup lookup(cfg_, driver);
+  for (auto& u : unseen) {
+    if (!u.provider_id) {
+      spdlog::warn("{}: person {} was not in the sweep and has no id to confirm with; kept", cfg_.source.name,
+                   u.source_key);
+      continue;
+    }
+    const posthog::missing_person missing{u.source_key, *u.provider_id, u.distinct_ids};
+    posthog::absence_verdict verdict = co_await lookup.confirm_absence(missing);
+    switch (verdict.what) {
+      case posthog::absence_verdict::kind::still_there:
+        report.still_there.push_back(std::move(*verdict.record));
+        break;
+      case posthog::absence_verdict::kind::merged:
+        report.merged.emplace_back(u.source_key, verdict.record->source_key);
+        report.still_there.push_back(std::move(*verdict.record));  // the absorbing person, as it is now
+        break;
+      case posthog::absence_verdict::kind::gone:
+        report.gone.push_back(std::move(u.source_key));
+        break;
+    }
+  }
+  co_return report;
+}
+
+}  // namespace personsync::sync

@@ -1,0 +1,180 @@
+#include "daemon/sync/sync_runner.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <spdlog/spdlog.h>
+
+#include "connectors/paging/page_driver.hpp"
+#include "daemon/store/database.hpp"
+#include "daemon/sync/batch_queue.hpp"
+#include "daemon/sync/landing_writer.hpp"
+#include "daemon/sync/posthog_sync.hpp"
+#include "daemon/sync/whop_sync.hpp"
+
+namespace personsync::sync {
+namespace {
+
+constexpr std::size_t queue_capacity = 8;  // pages in flight between network and database, per source
+
+struct job {
+  std::unique_ptr<source_sync> provider;
+  std::unique_ptr<soci::session> session;
+  std::unique_ptr<store::landing_store> store;
+  planned_sweep sweep;
+  std::int64_t run_id = 0;
+  std::unique_ptr<net::http_client> client;
+  paging::cancel_scope scope;
+  std::unique_ptr<paging::page_driver> driver;
+  std::unique_ptr<batch_queue> queue;
+  std::unique_ptr<landing_writer> writer;
+  std::vector<std::string> seen;
+  std::exception_ptr sweep_error;
+  source_summary summary;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+std::string message_of(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    return store::describe(x);
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+bool selected(const std::string& name, const sync_options& options) {
+  return options.only_sources.empty() ||
+         std::find(options.only_sources.begin(), options.only_sources.end(), name) != options.only_sources.end();
+}
+
+// Takes this source's lock for the life of the session; false when another process holds it.
+bool try_lock_source(soci::session& session, const std::string& schema, const std::string& source_name) {
+  const std::string key = "personsync.sync." + schema + "." + source_name;
+  int locked = 0;
+  session << "SELECT CASE WHEN pg_try_advisory_lock(hashtextextended(:k, 0)) THEN 1 ELSE 0 END", soci::use(key),
+      soci::into(locked);
+  return locked == 1;
+}
+
+// Absences after a complete sweep: judged (PostHog asks the server), then applied.
+std::uint64_t apply_absences(job& j, boost::asio::io_context& io) {
+  std::vector<store::unseen_record> unseen =
+      j.store->unseen(j.provider->provider(), j.provider->scope(), j.seen);
+  if (unseen.empty()) return 0;
+  spdlog::info("{}: {} landed records were not in the sweep; judging them", j.summary.name, unseen.size());
+  absence_report report;
+  std::exception_ptr error;
+  io.restart();
+  boost::asio::co_spawn(io, j.provider->judge_unseen(j.sweep, std::move(unseen), *j.driver),
+                        [&](std::exception_ptr e, absence_report r) {
+                          error = e;
+                          report = std::move(r);
+                        });
+  io.run();
+  if (error) std::rethrow_exception(error);
+
+  if (!report.still_there.empty()) j.store->land(j.run_id, j.sweep.run, report.still_there, {}, std::nullopt);
+  std::uint64_t deleted = j.store->mark_gone(j.run_id, j.provider->provider(), j.provider->scope(), report.gone, std::nullopt);
+  for (const auto& [key, into] : report.merged) {
+    deleted += j.store->mark_gone(j.run_id, j.provider->provider(), j.provider->scope(), {key}, into);
+  }
+  return deleted;
+}
+
+}  // namespace
+
+std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const sync_options& options) {
+  std::vector<std::unique_ptr<job>> jobs;
+  for (const auto& s : cfg.whop_sources) {
+    if (selected(s.source.name, options)) {
+      jobs.push_back(std::make_unique<job>());
+      jobs.back()->provider = std::make_unique<whop_sync>(s);
+    }
+  }
+  for (const auto& s : cfg.posthog_sources) {
+    if (selected(s.source.name, options)) {
+      jobs.push_back(std::make_unique<job>());
+      jobs.back()->provider = std::make_unique<posthog_sync>(s);
+    }
+  }
+
+  // Prepare: a session each, the source's lock, its plan and its run.
+  const auto now = std::chrono::system_clock::now();
+  for (auto& j : jobs) {
+    source_summary& s = j->summary;
+    s.name = j->provider->source().name;
+    s.provider = j->provider->provider();
+    s.scope = j->provider->scope();
+    j->session = store::connect(cfg.database);
+    if (!try_lock_source(*j->session, cfg.database.schema, s.name)) {
+      s.status = "busy";
+      s.error = "another personsync process is syncing this source";
+      j->session.reset();
+      continue;
+    }
+    j->store = std::make_unique<store::landing_store>(*j->session);
+    j->sweep = j->provider->plan(j->store->state(s.name), options.force_full, now);
+    s.mode = j->sweep.run.mode;
+    j->run_id = j->store->begin_run(j->sweep.run);
+    s.run_id = j->run_id;
+    j->store->save_state(j->sweep.run, j->sweep.checkpoint, false);
+  }
+
+  // Sweep every source at once; each lands through its own writer thread.
+  boost::asio::io_context io;
+  paging::rate_limiter_registry limiters;
+  for (auto& j : jobs) {
+    if (!j->store) continue;
+    const connectors::source_config& source = j->provider->source();
+    j->client = std::make_unique<net::http_client>(io.get_executor(), source.http);
+    j->driver = std::make_unique<paging::page_driver>(
+        *j->client, limiters.for_credential(source.credential_id(), source.rate_limit), source.driver_options(), j->scope);
+    j->queue = std::make_unique<batch_queue>(io.get_executor(), queue_capacity);
+    j->writer = std::make_unique<landing_writer>(*j->store, j->sweep.run, j->run_id, *j->queue, j->sweep.checkpoint);
+    j->writer->start();
+    job* self = j.get();
+    paging::page_sink sink = [self](paging::page_result&& page) -> boost::asio::awaitable<void> {
+      for (const auto& r : page.records) self->seen.push_back(r.source_key);
+      co_await self->queue->push(std::move(page));
+    };
+    boost::asio::co_spawn(io, j->driver->run(*j->sweep.stream, std::move(sink)), [self](std::exception_ptr e) {
+      self->sweep_error = e;
+      self->queue->finish();
+    });
+  }
+  io.run();
+
+  // Close each run: absences only after a complete sweep that landed whole.
+  for (auto& j : jobs) {
+    if (!j->store) continue;
+    source_summary& s = j->summary;
+    j->writer->join();
+    s.counts = j->writer->totals();
+    s.sweep = j->driver->counts();
+    try {
+      if (j->writer->error()) {
+        s.error = *j->writer->error();
+      } else if (j->sweep_error) {
+        s.error = message_of(j->sweep_error);
+      } else if (j->sweep.may_delete) {
+        s.deleted = apply_absences(*j, io);
+      }
+      s.status = s.error ? "failed" : "succeeded";
+      if (!s.error) j->store->save_state(j->sweep.run, j->sweep.cursor_when_done, j->sweep.may_delete);
+      j->store->finish_run(j->run_id, s.status, s.deleted, s.error);
+    } catch (const std::exception& e) {
+      s.status = "failed";
+      s.error = s.error.value_or(store::describe(e));
+      spdlog::error("{}: closing the run failed: {}", s.name, store::describe(e));
+    }
+    s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - j->started).count();
+    if (s.error) spdlog::error("{}: sync failed: {}", s.name, *s.error);
+  }
+
+  std::vector<source_summary> out;
+  for (auto& j : jobs) out.push_back(std::move(j->summary));
+  return out;
+}
+
+}  // namespace personsync::sync

@@ -1,0 +1,39 @@
+#pragma once
+// One pass over the configured sources: each locked against other processes,
+// swept concurrently on one event loop while its own thread lands batches, its
+// absences judged only after a complete unfiltered sweep, its run recorded.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/paging/sweep_counts.hpp"
+#include "daemon/settings/daemon_config.hpp"
+#include "daemon/store/landing_store.hpp"
+
+namespace personsync::sync {
+
+struct sync_options {
+  std::vector<std::string> only_sources;  // empty: all
+  bool force_full = false;
+};
+
+struct source_summary {
+  std::string name;
+  std::string provider;
+  std::string scope;
+  std::string mode;
+  std::string status;  // succeeded, failed, busy
+  std::optional<std::int64_t> run_id;
+  store::batch_counts counts;
+  std::uint64_t deleted = 0;
+  paging::sweep_counts sweep;
+  std::optional<std::string> error;
+  double seconds = 0;
+};
+
+// Throws store::database_unavailable when PostgreSQL cannot be reached at the start.
+std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const sync_options& options);
+
+}  // namespace personsync::sync

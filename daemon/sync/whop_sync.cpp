@@ -1,0 +1,58 @@
+#include "daemon/sync/whop_sync.hpp"
+
+#include <boost/json.hpp>
+
+#include "connectors/whop/whop_stream.hpp"
+
+namespace personsync::sync {
+
+planned_sweep whop_sync::plan(const store::source_state& state, bool force_full,
+                              std::chrono::system_clock::time_point now) {
+  boost::json::object cursor;
+  if (state.cursor) {
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(*state.cursor, ec);
+    if (!ec && parsed.is_object()) cursor = parsed.get_object();
+  }
+  const auto* interrupted = cursor.if_contains("in_progress");
+  const auto* last_to = cursor.if_contains("last_to");
+
+  planned_sweep sweep;
+  whop::time_window window;
+  std::string mode;
+  if (interrupted && interrupted->is_object()) {
+    // A run was killed mid-sweep: do that sweep again (landing is idempotent; unchanged records cost nothing).
+    const auto& o = interrupted->get_object();
+    mode = std::string(o.at("mode").as_string());
+    window = {o.at("from").to_number<std::int64_t>(), o.at("to").to_number<std::int64_t>()};
+  } else if (force_full || !state.last_full_sweep_at || !last_to || !last_to->is_number()) {
+    mode = "full";
+    window = whop::full_sweep_window(cfg_, now);
+  } else {
+    mode = "incremental";
+    window = whop::incremental_window(cfg_, last_to->to_number<std::int64_t>(), now);
+  }
+
+  sweep.run = {cfg_.source.name, "whop", cfg_.scope(), mode, window.from, window.to};
+  sweep.stream = std::make_unique<whop::whop_offset_stream>(cfg_, window);
+  sweep.may_delete = mode == "full" && cfg_.filters.empty();
+  boost::json::object checkpoint{{"in_progress", {{"mode", mode}, {"from", window.from}, {"to", window.to}}}};
+  if (last_to) checkpoint["last_to"] = *last_to;
+  sweep.checkpoint = boost::json::serialize(checkpoint);
+  sweep.cursor_when_done = boost::json::serialize(boost::json::object{{"last_to", window.to}});
+  return sweep;
+}
+
+boost::asio::awaitable<absence_report> whop_sync::judge_unseen(const planned_sweep& sweep,
+                                                               std::vector<store::unseen_record> unseen,
+                                                               paging::page_driver&) {
+  absence_report report;
+  for (auto& u : unseen) {
+    const bool inside_window = u.last_seen_at && *u.last_seen_at >= *sweep.run.window_from &&
+                               *u.last_seen_at <= *sweep.run.window_to;
+    if (inside_window) report.gone.push_back(std::move(u.source_key));
+  }
+  co_return report;
+}
+
+}  // namespace personsync::sync
