@@ -8,7 +8,10 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "daemon/cli/exit_codes.hpp"
+#include "daemon/store/migrations.hpp"
 #include "tests/support/subprocess.hpp"
 #include "tests/support/test_cluster.hpp"
 
@@ -67,7 +70,7 @@ TEST(CliEndToEnd, MigrateThenStatus) {
   const process_result status = d.run({"status", "--json"});
   ASSERT_EQ(status.exit_code, 0) << status.err;
   const boost::json::object json = boost::json::parse(status.out).as_object();
-  EXPECT_EQ(json.at("schema").at("version").as_int64(), 1);
+  EXPECT_EQ(json.at("schema").at("version").as_int64(), store::bundled_migrations().back().version);
   EXPECT_TRUE(json.at("schema").at("pending").as_array().empty());
   const boost::json::array& sources = json.at("sources").as_array();
   ASSERT_EQ(sources.size(), 2u);
@@ -80,7 +83,8 @@ TEST(CliEndToEnd, MigrateThenStatus) {
   EXPECT_TRUE(sources[1].at("last_run").is_null());
 
   const process_result text = d.run({"status"});
-  EXPECT_NE(text.out.find("schema personsync: version 1 (up to date)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(fmt::format("schema personsync: version {} (up to date)", store::bundled_migrations().back().version)),
+            std::string::npos) << text.out;
   EXPECT_NE(text.out.find("full succeeded"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("never run"), std::string::npos) << text.out;
 }
@@ -96,7 +100,7 @@ TEST(CliEndToEnd, TwoConcurrentMigratesBothSucceedAndApplyOnce) {
   for (const auto& r : results) EXPECT_EQ(r.exit_code, 0) << r.err;
   int rows = 0;
   *db.session() << "SELECT count(*) FROM personsync.schema_migrations", soci::into(rows);
-  EXPECT_EQ(rows, 1);
+  EXPECT_EQ(rows, static_cast<int>(store::bundled_migrations().size()));
   const int applied = static_cast<int>(results[0].out.find("applied 0001") != std::string::npos) +
                       static_cast<int>(results[1].out.find("applied 0001") != std::string::npos);
   EXPECT_EQ(applied, 1) << results[0].out << results[1].out;
