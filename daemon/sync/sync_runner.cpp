@@ -85,6 +85,8 @@ std::uint64_t apply_absences(job& j, boost::asio::io_context& io) {
 }  // namespace
 
 std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const sync_options& options) {
+  // First, so that it is destroyed last: every socket, timer and queue of the jobs belongs to it.
+  boost::asio::io_context io;
   std::vector<std::unique_ptr<job>> jobs;
   for (const auto& s : cfg.whop_sources) {
     if (selected(s.source.name, options)) {
@@ -122,7 +124,6 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
   }
 
   // Sweep every source at once; each lands through its own writer thread.
-  boost::asio::io_context io;
   paging::rate_limiter_registry limiters;
   for (auto& j : jobs) {
     if (!j->store) continue;

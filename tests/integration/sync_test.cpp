@@ -1,0 +1,309 @@
+// personsync sync end to end: the binary as a subprocess, the simulators over
+// loopback, a real PostgreSQL. Landing equals the truth; a second sync writes
+// no row; changes are counted exactly; a failing provider deletes nothing;
+// confirmed absences are soft deletes; hostile text lands byte for byte; a
+// second process finds the source busy.
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "common/json/precise_parse.hpp"
+#include "daemon/cli/exit_codes.hpp"
+#include "tests/support/sim_fixture.hpp"
+#include "tests/support/subprocess.hpp"
+#include "tests/support/test_cluster.hpp"
+
+namespace personsync {
+namespace {
+
+using testing::process_result;
+using testing::scratch_database;
+using testing::sim_fixture;
+
+fakes::simulator_options sim_options(std::size_t whop = 800, std::size_t posthog = 600) {
+  fakes::simulator_options o;
+  o.people.whop_people = whop;
+  o.people.posthog_persons = posthog;
+  o.posthog.rate_limit = "none";
+  return o;
+}
+
+struct sync_deployment {
+  testing::temp_dir dir;
+  std::filesystem::path config;
+
+  sync_deployment(const scratch_database& db, const sim_fixture& sim, const std::string& extra_posthog = "") {
+    dir.write("db_password", testing::test_cluster::get().password(), 0600);
+    config = dir.write("personsync.toml",
+                       "[database]\nconninfo = \"" + db.conninfo() + "\"\npassword_file = \"db_password\"\n"
+                       "[log]\nlevel = \"warn\"\n"
+                       "[[whop]]\nname = \"store\"\ntoken_env = \"SYNC_TEST_WHOP\"\naccount_id = \"biz_sim\"\n"
+                       "base_url = \"" + sim.base_url() + "/api/v1\"\nretry_base_delay = \"5ms\"\n"
+                       "[[posthog]]\nname = \"product\"\ntoken_env = \"SYNC_TEST_POSTHOG\"\nproject_id = 1\n"
+                       "base_url = \"" + sim.base_url() + "\"\nrate_limit = \"none\"\npage_size = 100\n"
+                       "retry_base_delay = \"5ms\"\n" + extra_posthog);
+    const process_result migrated = run({"migrate"});
+    EXPECT_EQ(migrated.exit_code, 0) << migrated.err;
+  }
+
+  [[nodiscard]] process_result run(std::vector<std::string> args) const {
+    std::vector<std::string> argv{testing::personsync_binary().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--config", config.string()});
+    return testing::run_process(argv, {.env = {{"SYNC_TEST_WHOP", "sim-whop-token"},
+                                               {"SYNC_TEST_POSTHOG", "sim-posthog-token"}}});
+  }
+
+  // The per-source summary of `sync --json`, by source name.
+  [[nodiscard]] std::map<std::string, boost::json::object> sync(std::vector<std::string> extra = {},
+                                                                int expected_exit = 0) const {
+    std::vector<std::string> args{"sync", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const process_result r = run(args);
+    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
+    std::map<std::string, boost::json::object> out;
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(r.out, ec);
+    if (ec) {
+      ADD_FAILURE() << "not JSON: " << r.out << r.err;
+      return out;
+    }
+    for (const auto& s : parsed.at("sources").as_array()) out[std::string(s.at("source").as_string())] = s.as_object();
+    return out;
+  }
+};
+
+// source_key -> payload, for one source's live records.
+std::map<std::string, boost::json::value> landed(const scratch_database& db, const std::string& source) {
+  std::map<std::string, boost::json::value> out;
+  const auto session = db.session();
+  soci::rowset<soci::row> rows = (session->prepare <<
+      "SELECT source_key, payload::text FROM personsync.source_records WHERE source = :s AND deleted_at IS NULL",
+      soci::use(source));
+  boost::system::error_code ec;
+  for (const auto& r : rows) out[r.get<std::string>(0)] = json::parse_precise(r.get<std::string>(1), ec);
+  return out;
+}
+
+std::map<std::string, boost::json::value> whop_truth(sim_fixture& sim) {
+  std::map<std::string, boost::json::value> out;
+  sim.with_sim([&](fakes::simulator& s) {
+    for (const auto& p : s.whop().people()) out[p.id] = fakes::to_json(p);
+  });
+  return out;
+}
+
+std::map<std::string, boost::json::value> posthog_truth(sim_fixture& sim) {
+  std::map<std::string, boost::json::value> out;
+  sim.with_sim([&](fakes::simulator& s) {
+    for (const auto* p : s.posthog().live()) out[p->uuid] = fakes::to_json(*p);
+  });
+  return out;
+}
+
+// jsonb normalises number spelling (0.0 comes back as 0) and key order: compare values.
+bool same_value(const boost::json::value& a, const boost::json::value& b) {
+  if (a.is_number() && b.is_number()) return a.to_number<double>() == b.to_number<double>();
+  if (a.is_object() && b.is_object()) {
+    if (a.get_object().size() != b.get_object().size()) return false;
+    for (const auto& [k, v] : a.get_object()) {
+      const auto* other = b.get_object().if_contains(k);
+      if (!other || !same_value(v, *other)) return false;
+    }
+    return true;
+  }
+  if (a.is_array() && b.is_array()) {
+    if (a.get_array().size() != b.get_array().size()) return false;
+    for (std::size_t i = 0; i < a.get_array().size(); ++i) {
+      if (!same_value(a.get_array()[i], b.get_array()[i])) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+void expect_same(const std::map<std::string, boost::json::value>& actual,
+                 const std::map<std::string, boost::json::value>& truth) {
+  ASSERT_EQ(actual.size(), truth.size());
+  for (const auto& [key, value] : truth) {
+    const auto it = actual.find(key);
+    ASSERT_NE(it, actual.end()) << key << " was not landed";
+    EXPECT_TRUE(same_value(it->second, value)) << key << ": landed " << it->second << ", truth " << value;
+  }
+}
+
+struct table_writes {
+  long long updated = 0;
+  long long dead = 0;
+};
+
+table_writes writes_to_source_records(const scratch_database& db) {
+  const auto session = db.session();
+  *session << "SELECT pg_stat_clear_snapshot()";
+  table_writes w;
+  *session << "SELECT n_tup_upd, n_dead_tup FROM pg_stat_user_tables WHERE schemaname = 'personsync' AND "
+              "relname = 'source_records'",
+      soci::into(w.updated), soci::into(w.dead);
+  return w;
+}
+
+TEST(Sync, LandingEqualsTheTruthAndASecondSyncWritesNothing) {
+  sim_fixture sim(sim_options());
+  scratch_database db;
+  sync_deployment d(db, sim);
+
+  const auto first = d.sync();
+  EXPECT_EQ(first.at("store").at("status").as_string(), "succeeded");
+  EXPECT_EQ(first.at("store").at("inserted").as_int64(), 800);
+  EXPECT_EQ(first.at("product").at("inserted").as_int64(), 600);
+  expect_same(landed(db, "whop"), whop_truth(sim));
+  expect_same(landed(db, "posthog"), posthog_truth(sim));
+
+  const table_writes before = writes_to_source_records(db);
+  const auto second = d.sync({"--full"});
+  for (const char* source : {"store", "product"}) {
+    EXPECT_EQ(second.at(source).at("mode").as_string(), "full");
+    EXPECT_EQ(second.at(source).at("updated").as_int64(), 0) << source;
+    EXPECT_EQ(second.at(source).at("inserted").as_int64(), 0) << source;
+    EXPECT_EQ(second.at(source).at("deleted").as_int64(), 0) << source;
+  }
+  EXPECT_EQ(second.at("store").at("unchanged").as_int64(), 800);
+  const table_writes after = writes_to_source_records(db);
+  EXPECT_EQ(after.updated, before.updated) << "an unchanged record makes no row version";
+  EXPECT_EQ(after.dead, before.dead);
+}
+
+TEST(Sync, ChangedRecordsAreUpdatedAndCountedExactly) {
+  sim_fixture sim(sim_options());
+  scratch_database db;
+  sync_deployment d(db, sim);
+  (void)d.sync();
+  sim.with_sim([](fakes::simulator& s) {
+    for (int i = 0; i < 5; ++i) {
+      s.whop().control(boost::json::object{{"op", "update"}, {"id", s.whop().people()[i * 10].id},
+                                           {"fields", {{"name", "Renamed " + std::to_string(i)}}}});
+    }
+    const auto live = s.posthog().live();
+    for (int i = 0; i < 3; ++i) {
+      s.posthog().control(boost::json::object{{"op", "update"}, {"uuid", live[i * 7]->uuid},
+                                              {"properties", {{"plan", "enterprise"}}}});
+    }
+  });
+  const auto result = d.sync({"--full"});
+  EXPECT_EQ(result.at("store").at("updated").as_int64(), 5);
+  EXPECT_EQ(result.at("store").at("unchanged").as_int64(), 795);
+  EXPECT_EQ(result.at("product").at("updated").as_int64(), 3);
+  expect_same(landed(db, "whop"), whop_truth(sim));
+  expect_same(landed(db, "posthog"), posthog_truth(sim));
+
+  int rows = 0;
+  *db.session() << "SELECT count(*) FROM personsync.sync_runs WHERE status = 'succeeded' AND updated = 5 AND "
+                   "source_name = 'store'", soci::into(rows);
+  EXPECT_EQ(rows, 1) << "the sync_runs row agrees with the summary";
+}
+
+TEST(Sync, ConfirmedAbsencesBecomeSoftDeletesAndMerges) {
+  sim_fixture sim(sim_options(100, 300));
+  scratch_database db;
+  sync_deployment d(db, sim);
+  (void)d.sync();
+  std::string deleted, a, b;
+  sim.with_sim([&](fakes::simulator& s) {
+    const auto live = s.posthog().live();
+    deleted = live[3]->uuid;
+    a = live[10]->uuid;
+    b = live[20]->uuid;
+    s.posthog().control(boost::json::object{{"op", "delete"}, {"uuid", deleted}});
+    s.posthog().control(boost::json::object{{"op", "merge"}, {"a", a}, {"b", b}});
+  });
+  const auto truth = posthog_truth(sim);
+  const std::string kept = truth.contains(a) ? a : b, absorbed = truth.contains(a) ? b : a;
+
+  const auto result = d.sync({"--full"});
+  EXPECT_EQ(result.at("product").at("deleted").as_int64(), 2);
+  expect_same(landed(db, "posthog"), truth);
+  const auto session = db.session();
+  std::string merged_into;
+  soci::indicator ind;
+  *session << "SELECT merged_into FROM personsync.source_records WHERE source_key = :k AND deleted_at IS NOT NULL",
+      soci::use(absorbed), soci::into(merged_into, ind);
+  EXPECT_EQ(ind, soci::i_ok);
+  EXPECT_EQ(merged_into, kept);
+  int gone = 0;
+  *session << "SELECT count(*) FROM personsync.source_records WHERE source_key = :k AND deleted_at IS NOT NULL "
+              "AND merged_into IS NULL", soci::use(deleted), soci::into(gone);
+  EXPECT_EQ(gone, 1);
+}
+
+TEST(Sync, AProviderFailureMidSweepDeletesNothing) {
+  sim_fixture sim(sim_options(100, 1000));
+  scratch_database db;
+  sync_deployment d(db, sim, "max_retries = 0\n");
+  (void)d.sync();
+  sim.with_sim([](fakes::simulator& s) {
+    const auto live = s.posthog().live();
+    for (int i = 0; i < 20; ++i) s.posthog().control(boost::json::object{{"op", "delete"}, {"uuid", live[i * 3]->uuid}});
+    // The first pages come through; a later one fails for good.
+    s.faults().add({fakes::fault_kind::status_500, 0, 0.35, 1, 0, "/api/projects/"});
+  });
+  const auto result = d.sync({"--full", "--source", "product"}, cli::exit_failure);
+  EXPECT_EQ(result.at("product").at("status").as_string(), "failed");
+  EXPECT_GT(result.at("product").at("fetched").as_int64(), 0) << "it failed mid-sweep, not at once";
+  EXPECT_EQ(result.at("product").at("deleted").as_int64(), 0);
+  int deleted = 0;
+  *db.session() << "SELECT count(*) FROM personsync.source_records WHERE deleted_at IS NOT NULL", soci::into(deleted);
+  EXPECT_EQ(deleted, 0);
+}
+
+TEST(Sync, HostileTextLandsByteForByte) {
+  sim_fixture sim(sim_options(10, 10));
+  scratch_database db;
+  sync_deployment d(db, sim);
+  const std::vector<std::string> hostile{
+      "O'Brien \"quoted\" '; DROP TABLE source_records; --", "back\\slash\\\\double", "new\nline\r\ncrlf\ttab",
+      std::string(10 * 1024, 'x') + "😀", "emoji 😀🎉 and RTL زینب", "percent %s %n {} {{}}"};
+  sim.with_sim([&](fakes::simulator& s) {
+    for (std::size_t i = 0; i < hostile.size(); ++i) {
+      s.whop().control(boost::json::object{
+          {"op", "add"},
+          {"person", {{"id", "user_hostile_" + std::to_string(i)}, {"name", hostile[i]}, {"email", hostile[i]},
+                      {"first_seen_at", 1700000000}, {"last_seen_at",
+                       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() - 5}}}});
+    }
+  });
+  (void)d.sync();
+  const auto session = db.session();
+  for (std::size_t i = 0; i < hostile.size(); ++i) {
+    std::string name, email;
+    *session << "SELECT name, email FROM personsync.source_records WHERE source_key = :k",
+        soci::use("user_hostile_" + std::to_string(i)), soci::into(name), soci::into(email);
+    EXPECT_EQ(name, hostile[i]);
+    EXPECT_EQ(email, hostile[i]);
+  }
+}
+
+TEST(Sync, ASecondProcessFindsTheSourceBusy) {
+  sim_fixture sim(sim_options(50, 50));
+  scratch_database db;
+  sync_deployment d(db, sim);
+  // Another holder of the source's lock, as a running sync would be.
+  const auto holder = db.session();
+  *holder << "SELECT pg_advisory_lock(hashtextextended('personsync.sync.personsync.store', 0))";
+  const process_result r = d.run({"sync", "--source", "store"});
+  EXPECT_EQ(r.exit_code, cli::exit_busy) << r.out << r.err;
+  EXPECT_NE(r.out.find("busy"), std::string::npos) << r.out;
+  *holder << "SELECT pg_advisory_unlock(hashtextextended('personsync.sync.personsync.store', 0))";
+  EXPECT_EQ(d.run({"sync", "--source", "store"}).exit_code, 0);
+}
+
+TEST(Sync, UnknownSourceIsAUsageError) {
+  sim_fixture sim(sim_options(5, 5));
+  scratch_database db;
+  sync_deployment d(db, sim);
+  const process_result r = d.run({"sync", "--source", "nope"});
+  EXPECT_EQ(r.exit_code, cli::exit_usage);
+  EXPECT_NE(r.err.find("no source named 'nope'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace personsync
