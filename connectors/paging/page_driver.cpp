@@ -137,7 +137,7 @@ asio::awaitable<void> page_driver::run(source_stream& stream, page_sink sink) {
   const auto executor = co_await asio::this_coro::executor;
   std::deque<page_request> pending;
   for (page_request& r : stream.first_requests()) pending.push_back(std::move(r));
-  std::unordered_set<std::string> seen_keys;
+  seen_keys_.clear();
   std::size_t in_flight = 0;
   std::exception_ptr failure;
   asio::steady_timer page_done(executor, asio::steady_timer::time_point::max());
@@ -161,7 +161,7 @@ asio::awaitable<void> page_driver::run(source_stream& stream, page_sink sink) {
       page_result result = co_await fetch_page(request, stream);
 
       std::erase_if(result.records, [&](const connectors::source_record& r) {
-        const bool duplicate = !seen_keys.insert(r.source_key).second;
+        const bool duplicate = !seen_keys_.insert(r.source_key).second;
         counts_.duplicates += duplicate;
         return duplicate;
       });

@@ -12,6 +12,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -59,6 +60,8 @@ class page_driver {
                                                    std::vector<int> accepted = {});
 
   [[nodiscard]] const sweep_counts& counts() const noexcept { return counts_; }
+  // Every record key the sweep delivered: what a complete sweep knows to exist.
+  [[nodiscard]] const std::unordered_set<std::string>& seen_keys() const noexcept { return seen_keys_; }
 
  private:
   boost::asio::awaitable<page_result> fetch_page(const page_request& request, source_stream& stream);
@@ -69,6 +72,7 @@ class page_driver {
   driver_options options_;
   cancel_scope& scope_;
   sweep_counts counts_;
+  std::unordered_set<std::string> seen_keys_;
   std::mt19937_64 rng_{std::random_device{}()};
 };
 

@@ -197,7 +197,7 @@ void landing_store::save_state(const run_identity& run, const std::optional<std:
 }
 
 std::vector<unseen_record> landing_store::unseen(const std::string& source, const std::string& scope,
-                                                 const std::vector<std::string>& seen) {
+                                                 const std::unordered_set<std::string>& seen) {
   soci::transaction tx(session_);
   execute_script(session_, "CREATE TEMP TABLE IF NOT EXISTS seen_keys (source_key text PRIMARY KEY) ON COMMIT DROP");
   copy_rows rows;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <soci/soci.h>
@@ -65,7 +66,7 @@ class landing_store {
 
   // Live records of (source, scope) whose keys are not in `seen`.
   std::vector<unseen_record> unseen(const std::string& source, const std::string& scope,
-                                    const std::vector<std::string>& seen);
+                                    const std::unordered_set<std::string>& seen);
   // Soft deletes: deleted_at (and merged_into, for a merge). Returns rows changed.
   std::uint64_t mark_gone(std::int64_t run_id, const std::string& source, const std::string& scope,
                           const std::vector<std::string>& keys, const std::optional<std::string>& merged_into);

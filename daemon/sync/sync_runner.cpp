@@ -27,7 +27,6 @@ struct job {
   std::unique_ptr<paging::page_driver> driver;
   std::unique_ptr<batch_queue> queue;
   std::unique_ptr<landing_writer> writer;
-  std::vector<std::string> seen;
   std::exception_ptr sweep_error;
   source_summary summary;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -60,7 +59,7 @@ bool try_lock_source(soci::session& session, const std::string& schema, const st
 // Absences after a complete sweep: judged (PostHog asks the server), then applied.
 std::uint64_t apply_absences(job& j, boost::asio::io_context& io) {
   std::vector<store::unseen_record> unseen =
-      j.store->unseen(j.provider->provider(), j.provider->scope(), j.seen);
+      j.store->unseen(j.provider->provider(), j.provider->scope(), j.driver->seen_keys());
   if (unseen.empty()) return 0;
   spdlog::info("{}: {} landed records were not in the sweep; judging them", j.summary.name, unseen.size());
   absence_report report;
@@ -136,7 +135,6 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
     j->writer->start();
     job* self = j.get();
     paging::page_sink sink = [self](paging::page_result&& page) -> boost::asio::awaitable<void> {
-      for (const auto& r : page.records) self->seen.push_back(r.source_key);
       co_await self->queue->push(std::move(page));
     };
     boost::asio::co_spawn(io, j->driver->run(*j->sweep.stream, std::move(sink)), [self](std::exception_ptr e) {
