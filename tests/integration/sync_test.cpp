@@ -4,6 +4,10 @@
 // confirmed absences are soft deletes; hostile text lands byte for byte; a
 // second process finds the source busy.
 
+#include <csignal>
+#include <random>
+#include <thread>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -46,12 +50,17 @@ struct sync_deployment {
     EXPECT_EQ(migrated.exit_code, 0) << migrated.err;
   }
 
+  [[nodiscard]] std::vector<std::string> argv(std::vector<std::string> args) const {
+    std::vector<std::string> out{testing::personsync_binary().string()};
+    out.insert(out.end(), args.begin(), args.end());
+    out.insert(out.end(), {"--config", config.string()});
+    return out;
+  }
+  [[nodiscard]] testing::process_options env() const {
+    return {.env = {{"SYNC_TEST_WHOP", "sim-whop-token"}, {"SYNC_TEST_POSTHOG", "sim-posthog-token"}}};
+  }
   [[nodiscard]] process_result run(std::vector<std::string> args) const {
-    std::vector<std::string> argv{testing::personsync_binary().string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"--config", config.string()});
-    return testing::run_process(argv, {.env = {{"SYNC_TEST_WHOP", "sim-whop-token"},
-                                               {"SYNC_TEST_POSTHOG", "sim-posthog-token"}}});
+    return testing::run_process(argv(std::move(args)), env());
   }
 
   // The per-source summary of `sync --json`, by source name.
@@ -294,6 +303,48 @@ TEST(Sync, ASecondProcessFindsTheSourceBusy) {
   EXPECT_NE(r.out.find("busy"), std::string::npos) << r.out;
   *holder << "SELECT pg_advisory_unlock(hashtextextended('personsync.sync.personsync.store', 0))";
   EXPECT_EQ(d.run({"sync", "--source", "store"}).exit_code, 0);
+}
+
+TEST(Sync, KilledAtRandomPointsThenRestartedEndsWithTheTruthAndNoDuplicates) {
+  fakes::simulator_options o = sim_options(3000, 2000);
+  o.latency = std::chrono::milliseconds(10);  // slow enough to be caught mid-sweep
+  sim_fixture sim(o);
+  scratch_database db;
+  sync_deployment d(db, sim);
+  std::mt19937 rng(20261122);
+  int killed_mid_run = 0;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const auto kill_after = std::chrono::milliseconds(std::uniform_int_distribution<int>(30, 700)(rng));
+    testing::running_process sync(d.argv({"sync"}), d.env());
+    std::this_thread::sleep_for(kill_after);
+    sync.kill(SIGKILL);
+    const process_result r = sync.wait();
+    killed_mid_run += r.signal == SIGKILL;
+  }
+  EXPECT_GE(killed_mid_run, 3) << "the kills landed while syncs were running";
+
+  // PostgreSQL lets go of a dead client's lock as soon as it notices; until then the source is busy.
+  process_result finished;
+  for (int i = 0; i < 20; ++i) {
+    finished = d.run({"sync"});
+    if (finished.exit_code != cli::exit_busy) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_EQ(finished.exit_code, 0) << finished.out << finished.err;
+  expect_same(landed(db, "whop"), whop_truth(sim));
+  expect_same(landed(db, "posthog"), posthog_truth(sim));
+
+  const auto session = db.session();
+  int rows = 0, keys = 0, running = 0, interrupted = 0;
+  *session << "SELECT count(*), count(DISTINCT (source, scope, source_key)) FROM personsync.source_records",
+      soci::into(rows), soci::into(keys);
+  EXPECT_EQ(rows, 5000);
+  EXPECT_EQ(keys, rows) << "no duplicates";
+  *session << "SELECT count(*) FILTER (WHERE status = 'running'),"
+              " count(*) FILTER (WHERE status = 'failed' AND error LIKE 'interrupted%') FROM personsync.sync_runs",
+      soci::into(running), soci::into(interrupted);
+  EXPECT_EQ(running, 0) << "runs of killed processes are closed by the next one";
+  EXPECT_GE(interrupted, 1);
 }
 
 TEST(Sync, UnknownSourceIsAUsageError) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,7 +17,7 @@ extern char** environ;
 
 namespace personsync::testing {
 
-process_result run_process(const std::vector<std::string>& argv, const process_options& options) {
+running_process::running_process(const std::vector<std::string>& argv, const process_options& options) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
 
@@ -31,9 +32,9 @@ process_result run_process(const std::vector<std::string>& argv, const process_o
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
 
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
     dup2(out_pipe[1], STDOUT_FILENO);
     dup2(err_pipe[1], STDERR_FILENO);
     const int devnull = open("/dev/null", O_RDONLY);
@@ -48,18 +49,33 @@ process_result run_process(const std::vector<std::string>& argv, const process_o
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
+  out_ = out_pipe[0];
+  err_ = err_pipe[0];
+}
 
+running_process::~running_process() {
+  if (!waited_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    wait(std::chrono::milliseconds(10'000));
+  }
+}
+
+void running_process::kill(int signal) {
+  if (!waited_ && pid_ > 0) ::kill(pid_, signal);
+}
+
+process_result running_process::wait(std::chrono::milliseconds timeout) {
   process_result result;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
   std::string* sinks[2] = {&result.out, &result.err};
-  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   int open_fds = 2;
   bool timed_out = false;
   while (open_fds > 0) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
-      kill(pid, SIGKILL);
+      ::kill(pid_, SIGKILL);
       break;
     }
     if (poll(fds, 2, static_cast<int>(left.count())) < 0) continue;
@@ -81,9 +97,18 @@ process_result run_process(const std::vector<std::string>& argv, const process_o
     if (f.fd >= 0) close(f.fd);
   }
   int status = 0;
-  waitpid(pid, &status, 0);
+  rusage usage{};
+  wait4(pid_, &status, 0, &usage);
+  waited_ = true;
+  result.max_rss_kib = usage.ru_maxrss;
   result.exit_code = (!timed_out && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+  result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return result;
+}
+
+process_result run_process(const std::vector<std::string>& argv, const process_options& options) {
+  running_process process(argv, options);
+  return process.wait(options.timeout);
 }
 
 std::filesystem::path personsync_binary() {

@@ -12,14 +12,35 @@ namespace personsync::testing {
 
 struct process_result {
   int exit_code = -1;  // -1 when killed by a signal or timed out
+  int signal = 0;      // the signal that ended it, if one did
   std::string out;
   std::string err;
+  long max_rss_kib = 0;  // peak resident memory (getrusage)
 };
 
 struct process_options {
   std::map<std::string, std::string> env = {};  // added to (or replacing in) the current environment
   std::vector<std::string> unset_env = {};
   std::chrono::milliseconds timeout{60'000};
+};
+
+// A started process; wait() collects it. Output is read while waiting.
+class running_process {
+ public:
+  running_process(const std::vector<std::string>& argv, const process_options& options = {});
+  ~running_process();
+  running_process(const running_process&) = delete;
+  running_process& operator=(const running_process&) = delete;
+
+  void kill(int signal);
+  process_result wait(std::chrono::milliseconds timeout = std::chrono::milliseconds(60'000));
+  [[nodiscard]] int pid() const noexcept { return pid_; }
+
+ private:
+  int pid_ = -1;
+  int out_ = -1;
+  int err_ = -1;
+  bool waited_ = false;
 };
 
 process_result run_process(const std::vector<std::string>& argv, const process_options& options = {});
