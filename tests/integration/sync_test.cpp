@@ -4,7 +4,10 @@
 // confirmed absences are soft deletes; hostile text lands byte for byte; a
 // second process finds the source busy.
 
+#include <unistd.h>
+
 #include <csignal>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -16,6 +19,8 @@
 #include "tests/support/sim_fixture.hpp"
 #include "tests/support/subprocess.hpp"
 #include "tests/support/test_cluster.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
 
 namespace personsync {
 namespace {
@@ -345,6 +350,81 @@ TEST(Sync, KilledAtRandomPointsThenRestartedEndsWithTheTruthAndNoDuplicates) {
       soci::into(running), soci::into(interrupted);
   EXPECT_EQ(running, 0) << "runs of killed processes are closed by the next one";
   EXPECT_GE(interrupted, 1);
+}
+
+// A cluster of the test's own, so that restarting it disturbs no other test.
+class private_cluster {
+ public:
+  private_cluster() : env_file_(dir_.path() / "pg.env") {
+    const process_result r = testing::run_process({script(), "start", env_file_.string()});
+    if (r.exit_code != 0) throw std::runtime_error("could not start a private cluster: " + r.err);
+    std::ifstream in(env_file_);
+    for (std::string line; std::getline(in, line);) {
+      const auto eq = line.find('=');
+      if (eq != std::string::npos) values_[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+  }
+  ~private_cluster() { testing::run_process({script(), "stop", env_file_.string()}); }
+
+  [[nodiscard]] std::string value(const std::string& key) const { return values_.at(key); }
+  void restart() const {
+    // -l: the restarted server must not keep our output pipe open.
+    std::vector<std::string> argv{value("PGTEST_BIN") + "/pg_ctl", "-D", value("PGTEST_DIR") + "/data", "-m", "fast",
+                                  "-l", value("PGTEST_DIR") + "/server.log", "-w", "restart"};
+    if (geteuid() == 0) argv.insert(argv.begin(), {"/usr/sbin/runuser", "-u", "postgres", "--"});
+    const process_result r = testing::run_process(argv);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+
+ private:
+  static std::string script() { return std::string(PERSONSYNC_SOURCE_DIR) + "/scripts/lib/pg_cluster"; }
+  testing::temp_dir dir_;
+  std::filesystem::path env_file_;
+  std::map<std::string, std::string> values_;
+};
+
+TEST(Sync, PostgresRestartedMidSyncFailsTheRunCleanlyAndTheNextCompletes) {
+  private_cluster cluster;
+  fakes::simulator_options o = sim_options(3000, 2000);
+  o.latency = std::chrono::milliseconds(15);
+  sim_fixture sim(o);
+  testing::temp_dir dir;
+  std::ifstream password_in(cluster.value("PGTEST_PASSWORD_FILE"));
+  std::string password;
+  std::getline(password_in, password);
+  dir.write("db_password", password, 0600);
+  const auto config = dir.write("personsync.toml",
+      "[database]\nconninfo = \"host=127.0.0.1 port=" + cluster.value("PGTEST_PORT") + " user=postgres dbname=postgres\"\n"
+      "password_file = \"db_password\"\nconnect_timeout = \"3s\"\n[log]\nlevel = \"warn\"\n"
+      "[[whop]]\nname = \"store\"\ntoken_env = \"SYNC_TEST_WHOP\"\nbase_url = \"" + sim.base_url() + "/api/v1\"\n"
+      "[[posthog]]\nname = \"product\"\ntoken_env = \"SYNC_TEST_POSTHOG\"\nproject_id = 1\nrate_limit = \"none\"\n"
+      "page_size = 100\nbase_url = \"" + sim.base_url() + "\"\n");
+  const auto argv = [&](const std::string& command) {
+    return std::vector<std::string>{testing::personsync_binary().string(), command, "--config", config.string()};
+  };
+  const testing::process_options env{.env = {{"SYNC_TEST_WHOP", "sim-whop-token"}, {"SYNC_TEST_POSTHOG", "sim-posthog-token"}}};
+  ASSERT_EQ(testing::run_process(argv("migrate"), env).exit_code, 0);
+
+  testing::running_process sync(argv("sync"), env);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  cluster.restart();
+  const process_result interrupted = sync.wait();
+  EXPECT_EQ(interrupted.signal, 0) << "it ended by itself";
+  EXPECT_EQ(interrupted.exit_code, cli::exit_failure) << interrupted.out << interrupted.err;
+  EXPECT_NE(interrupted.out.find("failed"), std::string::npos) << interrupted.out;
+
+  const process_result next = testing::run_process(argv("sync"), env);
+  ASSERT_EQ(next.exit_code, 0) << next.out << next.err;
+  soci::session session(soci::postgresql, "host=127.0.0.1 port=" + cluster.value("PGTEST_PORT") +
+                                              " user=postgres dbname=postgres password=" + password);
+  int rows = 0;
+  session << "SELECT count(*) FROM personsync.source_records WHERE deleted_at IS NULL", soci::into(rows);
+  EXPECT_EQ(rows, 5000);
+  std::map<std::string, boost::json::value> whop_landed;
+  soci::rowset<soci::row> landed_rows = (session.prepare << "SELECT source_key, payload::text FROM personsync.source_records WHERE source = 'whop'");
+  boost::system::error_code ec;
+  for (const auto& r : landed_rows) whop_landed[r.get<std::string>(0)] = json::parse_precise(r.get<std::string>(1), ec);
+  expect_same(whop_landed, whop_truth(sim));
 }
 
 TEST(Sync, UnknownSourceIsAUsageError) {
