@@ -16,6 +16,7 @@
 
 #include "common/json/precise_parse.hpp"
 #include "daemon/cli/exit_codes.hpp"
+#include "tests/support/private_cluster.hpp"
 #include "tests/support/sim_fixture.hpp"
 #include "tests/support/subprocess.hpp"
 #include "tests/support/test_cluster.hpp"
@@ -311,20 +312,21 @@ TEST(Sync, ASecondProcessFindsTheSourceBusy) {
 }
 
 TEST(Sync, KilledAtRandomPointsThenRestartedEndsWithTheTruthAndNoDuplicates) {
-  fakes::simulator_options o = sim_options(3000, 2000);
-  o.latency = std::chrono::milliseconds(10);  // slow enough to be caught mid-sweep
+  fakes::simulator_options o = sim_options(6000, 4000);
+  o.latency = std::chrono::milliseconds(20);  // a full sweep takes several hundred milliseconds
   sim_fixture sim(o);
   scratch_database db;
   sync_deployment d(db, sim);
   std::mt19937 rng(20261122);
   int killed_mid_run = 0;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    const auto kill_after = std::chrono::milliseconds(std::uniform_int_distribution<int>(30, 700)(rng));
-    testing::running_process sync(d.argv({"sync"}), d.env());
+    const auto kill_after = std::chrono::milliseconds(std::uniform_int_distribution<int>(40, 250)(rng));
+    testing::running_process sync(d.argv({"sync", "--full"}), d.env());
     std::this_thread::sleep_for(kill_after);
     sync.kill(SIGKILL);
     const process_result r = sync.wait();
     killed_mid_run += r.signal == SIGKILL;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // PostgreSQL notices the dead client
   }
   EXPECT_GE(killed_mid_run, 3) << "the kills landed while syncs were running";
 
@@ -343,7 +345,7 @@ TEST(Sync, KilledAtRandomPointsThenRestartedEndsWithTheTruthAndNoDuplicates) {
   int rows = 0, keys = 0, running = 0, interrupted = 0;
   *session << "SELECT count(*), count(DISTINCT (source, scope, source_key)) FROM personsync.source_records",
       soci::into(rows), soci::into(keys);
-  EXPECT_EQ(rows, 5000);
+  EXPECT_EQ(rows, 10000);
   EXPECT_EQ(keys, rows) << "no duplicates";
   *session << "SELECT count(*) FILTER (WHERE status = 'running'),"
               " count(*) FILTER (WHERE status = 'failed' AND error LIKE 'interrupted%') FROM personsync.sync_runs",
@@ -352,36 +354,7 @@ TEST(Sync, KilledAtRandomPointsThenRestartedEndsWithTheTruthAndNoDuplicates) {
   EXPECT_GE(interrupted, 1);
 }
 
-// A cluster of the test's own, so that restarting it disturbs no other test.
-class private_cluster {
- public:
-  private_cluster() : env_file_(dir_.path() / "pg.env") {
-    const process_result r = testing::run_process({script(), "start", env_file_.string()});
-    if (r.exit_code != 0) throw std::runtime_error("could not start a private cluster: " + r.err);
-    std::ifstream in(env_file_);
-    for (std::string line; std::getline(in, line);) {
-      const auto eq = line.find('=');
-      if (eq != std::string::npos) values_[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-  }
-  ~private_cluster() { testing::run_process({script(), "stop", env_file_.string()}); }
-
-  [[nodiscard]] std::string value(const std::string& key) const { return values_.at(key); }
-  void restart() const {
-    // -l: the restarted server must not keep our output pipe open.
-    std::vector<std::string> argv{value("PGTEST_BIN") + "/pg_ctl", "-D", value("PGTEST_DIR") + "/data", "-m", "fast",
-                                  "-l", value("PGTEST_DIR") + "/server.log", "-w", "restart"};
-    if (geteuid() == 0) argv.insert(argv.begin(), {"/usr/sbin/runuser", "-u", "postgres", "--"});
-    const process_result r = testing::run_process(argv);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-  }
-
- private:
-  static std::string script() { return std::string(PERSONSYNC_SOURCE_DIR) + "/scripts/lib/pg_cluster"; }
-  testing::temp_dir dir_;
-  std::filesystem::path env_file_;
-  std::map<std::string, std::string> values_;
-};
+using testing::private_cluster;
 
 TEST(Sync, PostgresRestartedMidSyncFailsTheRunCleanlyAndTheNextCompletes) {
   private_cluster cluster;
@@ -389,9 +362,7 @@ TEST(Sync, PostgresRestartedMidSyncFailsTheRunCleanlyAndTheNextCompletes) {
   o.latency = std::chrono::milliseconds(15);
   sim_fixture sim(o);
   testing::temp_dir dir;
-  std::ifstream password_in(cluster.value("PGTEST_PASSWORD_FILE"));
-  std::string password;
-  std::getline(password_in, password);
+  const std::string password = cluster.password();
   dir.write("db_password", password, 0600);
   const auto config = dir.write("personsync.toml",
       "[database]\nconninfo = \"host=127.0.0.1 port=" + cluster.value("PGTEST_PORT") + " user=postgres dbname=postgres\"\n"
@@ -407,7 +378,7 @@ TEST(Sync, PostgresRestartedMidSyncFailsTheRunCleanlyAndTheNextCompletes) {
 
   testing::running_process sync(argv("sync"), env);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  cluster.restart();
+  ASSERT_NO_THROW(cluster.restart());
   const process_result interrupted = sync.wait();
   EXPECT_EQ(interrupted.signal, 0) << "it ended by itself";
   EXPECT_EQ(interrupted.exit_code, cli::exit_failure) << interrupted.out << interrupted.err;

@@ -1,0 +1,33 @@
+#pragma once
+// A PostgreSQL cluster of one test's or benchmark's own (scripts/lib/pg_cluster),
+// for what would disturb the shared one: restarting it, timing it.
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "tests/support/subprocess.hpp"
+
+namespace personsync::testing {
+
+class private_cluster {
+ public:
+  private_cluster();
+  ~private_cluster();
+  private_cluster(const private_cluster&) = delete;
+  private_cluster& operator=(const private_cluster&) = delete;
+
+  // PGTEST_DIR, PGTEST_PORT, PGTEST_PASSWORD_FILE, PGTEST_BIN, …
+  [[nodiscard]] std::string value(const std::string& key) const { return values_.at(key); }
+  [[nodiscard]] std::string password() const;
+  // libpq conninfo for `database`, without the password.
+  [[nodiscard]] std::string conninfo(const std::string& database = "postgres") const;
+  void restart() const;
+
+ private:
+  temp_dir dir_;
+  std::filesystem::path env_file_;
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace personsync::testing
