@@ -16,15 +16,17 @@ void copy_rows::separate() {
 
 void copy_rows::field(std::string_view value) {
   separate();
-  for (const char c : value) {
-    switch (c) {
-      case '\\': data_ += "\\\\"; break;
-      case '\n': data_ += "\\n"; break;
-      case '\r': data_ += "\\r"; break;
-      case '\t': data_ += "\\t"; break;
-      default: data_.push_back(c);
-    }
+  // Append clean spans whole; only the four characters COPY's text format escapes are written one by one.
+  std::size_t clean_from = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    const char* escape = c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
+    if (!escape) continue;
+    data_.append(value.data() + clean_from, i - clean_from);
+    data_.append(escape);
+    clean_from = i + 1;
   }
+  data_.append(value.data() + clean_from, value.size() - clean_from);
 }
 
 void copy_rows::nullable_field(const std::optional<std::string>& value) {

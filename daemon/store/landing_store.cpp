@@ -1,5 +1,8 @@
 #include "daemon/store/landing_store.hpp"
 
+#include <unordered_map>
+#include <unordered_set>
+
 #include <boost/json.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -11,35 +14,40 @@
 namespace personsync::store {
 namespace {
 
+// The full rows of only the records that changed: a steady-state sync sends
+// keys and reads hashes, and parses no payload at all.
 constexpr const char* staging_ddl =
     "CREATE TEMP TABLE IF NOT EXISTS landing_staging ("
-    "  source text, scope text, source_key text, payload jsonb, content_hash bytea,"
-    "  identifiers jsonb, attributes jsonb, observed_at timestamptz) ON COMMIT DELETE ROWS";
+    "  source_key text, payload jsonb, content_hash bytea, identifiers jsonb, name text, email text, phone text,"
+    "  first_seen bigint, last_seen bigint, created_at timestamptz, purchase_count bigint, ltv double precision,"
+    "  aov double precision, has_failed_payment boolean, provider_id bigint, observed_at timestamptz)"
+    "  ON COMMIT DELETE ROWS";
 
-// Typed columns come from the connectors' attributes, which name them alike for both providers.
+// The landed hash of each key of a batch. The keys arrive as one JSON array so
+// that the plan is always primary-key probes, whatever the table's size.
+constexpr const char* landed_hashes_sql = R"SQL(
+SELECT source_key, encode(content_hash, 'hex'), CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END
+FROM source_records
+WHERE source = :source AND scope = :scope
+  AND source_key IN (SELECT jsonb_array_elements_text(CAST(:keys AS jsonb)))
+)SQL";
+
+// Properties (PostHog) and attribution (Whop) come from the payload itself.
 constexpr const char* upsert_sql = R"SQL(
 WITH upserted AS (
   INSERT INTO source_records AS t (
       source, scope, source_key, payload, content_hash, identifiers, name, email, phone,
       provider_first_seen_at, provider_last_seen_at, provider_created_at, purchase_count, ltv, aov,
       has_failed_payment, attribution, properties, provider_id, changed_by_run, first_seen_at, last_synced_at)
-  SELECT DISTINCT ON (s.source, s.scope, s.source_key)
-      s.source, s.scope, s.source_key, s.payload, s.content_hash, s.identifiers,
-      s.attributes->>'name', s.attributes->>'email', s.attributes->>'phone',
-      to_timestamp((s.attributes->>'first_seen_at')::bigint),
-      to_timestamp((s.attributes->>'last_seen_at')::bigint),
-      (s.attributes->>'created_at')::timestamptz,
-      (s.attributes->>'purchase_count')::bigint,
-      (s.attributes->>'ltv')::double precision,
-      (s.attributes->>'aov')::double precision,
-      (s.attributes->>'has_failed_payment')::boolean,
-      CASE WHEN s.attributes ? 'campaigns' THEN jsonb_build_object(
-          'campaigns', s.attributes->'campaigns', 'ad_sets', s.attributes->'ad_sets', 'ads', s.attributes->'ads') END,
-      s.attributes->'properties',
-      (s.attributes->>'id')::bigint,
-      :run, s.observed_at, s.observed_at
+  SELECT DISTINCT ON (s.source_key)
+      :source, :scope, s.source_key, s.payload, s.content_hash, s.identifiers, s.name, s.email, s.phone,
+      to_timestamp(s.first_seen), to_timestamp(s.last_seen), s.created_at, s.purchase_count, s.ltv, s.aov,
+      s.has_failed_payment,
+      CASE WHEN s.payload ? 'campaigns' THEN jsonb_build_object(
+          'campaigns', s.payload->'campaigns', 'ad_sets', s.payload->'ad_sets', 'ads', s.payload->'ads') END,
+      s.payload->'properties', s.provider_id, :run, s.observed_at, s.observed_at
   FROM landing_staging s
-  ORDER BY s.source, s.scope, s.source_key, s.observed_at DESC
+  ORDER BY s.source_key, s.observed_at DESC
   ON CONFLICT (source, scope, source_key) DO UPDATE SET
       payload = EXCLUDED.payload, content_hash = EXCLUDED.content_hash, identifiers = EXCLUDED.identifiers,
       name = EXCLUDED.name, email = EXCLUDED.email, phone = EXCLUDED.phone,
@@ -53,6 +61,20 @@ WITH upserted AS (
   RETURNING (xmax = 0) AS inserted)
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
 )SQL";
+
+// A typed attribute for a COPY field: text as is, numbers in their shortest exact form, null as \N.
+void attribute_field(copy_rows& rows, const boost::json::object& attributes, std::string_view key) {
+  const auto* v = attributes.if_contains(key);
+  if (!v || v->is_null()) return rows.null_field();
+  switch (v->kind()) {
+    case boost::json::kind::string: return rows.field(std::string_view(v->get_string()));
+    case boost::json::kind::int64: return rows.field(std::to_string(v->get_int64()));
+    case boost::json::kind::uint64: return rows.field(std::to_string(v->get_uint64()));
+    case boost::json::kind::double_: return rows.field(fmt::format("{}", v->get_double()));
+    case boost::json::kind::bool_: return rows.field(v->get_bool() ? "t" : "f");
+    default: return rows.null_field();
+  }
+}
 
 std::string iso(std::chrono::system_clock::time_point t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::microseconds>(t));
@@ -88,6 +110,10 @@ std::int64_t landing_store::begin_run(const run_identity& run) {
               " error = 'interrupted: the process ended before the run finished'"
               " WHERE source_name = :s AND status = 'running'",
       soci::use(run.source_name);
+  int any_landed = 0;
+  session_ << "SELECT CASE WHEN EXISTS (SELECT 1 FROM source_records WHERE source = :p AND scope = :s) THEN 1 ELSE 0 END",
+      soci::use(run.provider), soci::use(run.scope), soci::into(any_landed);
+  scope_was_empty_ = any_landed == 0;
   long long run_id = 0;
   // SOCI binds indicators by non-const reference.
   soci::indicator from_ind = run.window_from ? soci::i_ok : soci::i_null;
@@ -110,27 +136,61 @@ batch_counts landing_store::land(std::int64_t run_id, const run_identity& run,
   soci::transaction tx(session_);
 
   if (!records.empty()) {
-    copy_rows rows;
+    const std::string& source = records.front().source;  // one writer lands one source
+    const std::string& scope = records.front().scope;
+    boost::json::array key_list;
+    key_list.reserve(records.size());
+    std::vector<std::string> hashes;
+    hashes.reserve(records.size());
     for (const auto& r : records) {
-      rows.field(r.source);
-      rows.field(r.scope);
-      rows.field(r.source_key);
-      rows.field(r.payload);
-      rows.field("\\x" + content_hash(r.payload));
-      rows.field(identifiers_json(r.identifiers));
-      rows.field(boost::json::serialize(r.attributes));
-      rows.field(iso(r.observed_at));
-      rows.end_row();
+      key_list.push_back(boost::json::string(r.source_key));
+      hashes.push_back(content_hash(r.payload));
     }
-    copy_in(session_,
-            "COPY landing_staging (source, scope, source_key, payload, content_hash, identifiers, attributes, "
-            "observed_at) FROM STDIN",
-            rows);
-    long long inserted = 0, updated = 0;
-    const long long id = run_id;
-    session_ << upsert_sql, soci::use(id, "run"), soci::into(inserted), soci::into(updated);
-    counts.inserted = static_cast<std::uint64_t>(inserted);
-    counts.updated = static_cast<std::uint64_t>(updated);
+    std::unordered_map<std::string, std::string> landed;  // live records: key -> hash
+    if (!scope_was_empty_) {
+      // A page of keys against the primary key: probes, never a scan, whatever the statistics say.
+      execute_script(session_, "SET LOCAL enable_seqscan = off");
+      const std::string keys_json = boost::json::serialize(key_list);
+      soci::rowset<soci::row> landed_rows = (session_.prepare << landed_hashes_sql, soci::use(source, "source"),
+                                             soci::use(scope, "scope"), soci::use(keys_json, "keys"));
+      for (const soci::row& row : landed_rows) {
+        if (row.get<int>(2) == 0) landed.emplace(row.get<std::string>(0), row.get<std::string>(1));
+      }
+    }
+    std::unordered_set<std::string> changed;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const auto it = landed.find(records[i].source_key);
+      if (it == landed.end() || it->second != hashes[i]) changed.insert(records[i].source_key);
+    }
+
+    if (!changed.empty()) {
+      copy_rows rows;
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        const auto& r = records[i];
+        if (!changed.contains(r.source_key)) continue;
+        rows.field(r.source_key);
+        rows.field(r.payload);
+        rows.field("\\x" + hashes[i]);
+        rows.field(identifiers_json(r.identifiers));
+        for (const char* key : {"name", "email", "phone", "first_seen_at", "last_seen_at", "created_at",
+                                "purchase_count", "ltv", "aov", "has_failed_payment", "id"}) {
+          attribute_field(rows, r.attributes, key);
+        }
+        rows.field(iso(r.observed_at));
+        rows.end_row();
+      }
+      copy_in(session_,
+              "COPY landing_staging (source_key, payload, content_hash, identifiers, name, email, phone, first_seen,"
+              " last_seen, created_at, purchase_count, ltv, aov, has_failed_payment, provider_id, observed_at)"
+              " FROM STDIN",
+              rows);
+      long long inserted = 0, updated = 0;
+      const long long id = run_id;
+      session_ << upsert_sql, soci::use(source, "source"), soci::use(scope, "scope"), soci::use(id, "run"),
+          soci::into(inserted), soci::into(updated);
+      counts.inserted = static_cast<std::uint64_t>(inserted);
+      counts.updated = static_cast<std::uint64_t>(updated);
+    }
     counts.unchanged = counts.fetched - counts.inserted - counts.updated;
   }
 
@@ -161,6 +221,12 @@ batch_counts landing_store::land(std::int64_t run_id, const run_identity& run,
 
 void landing_store::finish_run(std::int64_t run_id, const std::string& status, std::uint64_t deleted,
                                const std::optional<std::string>& error) {
+  // After a bulk load the planner's idea of the table is stale; the resolver and consumers plan against it.
+  long long inserted = 0;
+  const long long id = run_id;
+  session_ << "SELECT inserted FROM sync_runs WHERE run_id = :id", soci::use(id), soci::into(inserted);
+  if (inserted >= 10'000) execute_script(session_, "ANALYZE source_records");
+
   const long long run = run_id, gone = static_cast<long long>(deleted);
   soci::indicator error_ind = error ? soci::i_ok : soci::i_null;
   std::string error_text = error.value_or("");

@@ -73,6 +73,9 @@ class landing_store {
 
  private:
   soci::session& session_;
+  // Nothing of this source and scope was landed when the run began: every record of
+  // the run is new (the driver hands each key over once), so no hash need be read.
+  bool scope_was_empty_ = false;
 };
 
 // Lowercase hex SHA-256 of the payload: what decides whether a record changed.

@@ -14,7 +14,8 @@ boost::asio::awaitable<void> batch_queue::push(paging::page_result batch) {
     {
       std::lock_guard lock(mutex_);
       if (closed_) throw queue_closed("the database writer stopped");
-      if (items_.size() < capacity_) {
+      if (items_.empty() || queued_records_ + batch.records.size() <= capacity_) {
+        queued_records_ += batch.records.size();
         items_.push_back(std::move(batch));
         ready_.notify_one();
         co_return;
@@ -32,6 +33,7 @@ std::optional<paging::page_result> batch_queue::pop() {
   if (items_.empty()) return std::nullopt;
   paging::page_result batch = std::move(items_.front());
   items_.pop_front();
+  queued_records_ -= batch.records.size();
   lock.unlock();
   boost::asio::post(io_, [this] { room_.cancel(); });
   return batch;

@@ -26,7 +26,9 @@ class queue_closed : public std::runtime_error {
 
 class batch_queue {
  public:
-  batch_queue(boost::asio::any_io_executor io, std::size_t capacity);
+  // Bounded in records, not pages, so that memory stays flat whatever the page size.
+  // A page larger than the capacity still passes, alone.
+  batch_queue(boost::asio::any_io_executor io, std::size_t record_capacity);
 
   // On the io thread: waits while full; throws queue_closed once closed.
   boost::asio::awaitable<void> push(paging::page_result batch);
@@ -40,6 +42,7 @@ class batch_queue {
  private:
   boost::asio::any_io_executor io_;
   const std::size_t capacity_;
+  std::size_t queued_records_ = 0;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<paging::page_result> items_;

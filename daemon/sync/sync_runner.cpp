@@ -14,7 +14,9 @@
 namespace personsync::sync {
 namespace {
 
-constexpr std::size_t queue_capacity = 8;  // pages in flight between network and database, per source
+// Records waiting between network and database, per source: a few thousand keep
+// PostgreSQL busy while memory stays flat.
+constexpr std::size_t queue_capacity = 2000;
 
 struct job {
   std::unique_ptr<source_sync> provider;

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +31,7 @@ running_process::running_process(const std::vector<std::string>& argv, const pro
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
 
+  program_name_ = std::filesystem::path(argv.at(0)).filename().string();
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -64,6 +64,24 @@ void running_process::kill(int signal) {
   if (!waited_ && pid_ > 0) ::kill(pid_, signal);
 }
 
+namespace {
+
+// The program's own peak resident memory. Not getrusage's ru_maxrss: Linux
+// carries the forked parent's high-water mark across execve into it. And only
+// once the child is the program (its Name is the program's): between fork and
+// execve it is a copy of this process.
+long peak_rss_kib(int pid, const std::string& program_name) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  bool is_program = false;
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("Name:", 0) == 0) is_program = line.find(program_name.substr(0, 15)) != std::string::npos;
+    if (line.rfind("VmHWM:", 0) == 0 && is_program) return std::strtol(line.c_str() + 6, nullptr, 10);
+  }
+  return 0;
+}
+
+}  // namespace
+
 process_result running_process::wait(std::chrono::milliseconds timeout) {
   process_result result;
   pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
@@ -78,7 +96,8 @@ process_result running_process::wait(std::chrono::milliseconds timeout) {
       ::kill(pid_, SIGKILL);
       break;
     }
-    if (poll(fds, 2, static_cast<int>(left.count())) < 0) continue;
+    result.max_rss_kib = std::max(result.max_rss_kib, peak_rss_kib(pid_, program_name_));
+    if (poll(fds, 2, static_cast<int>(std::min<long>(left.count(), 20))) < 0) continue;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP))) {
         char buffer[65536];
@@ -97,10 +116,8 @@ process_result running_process::wait(std::chrono::milliseconds timeout) {
     if (f.fd >= 0) close(f.fd);
   }
   int status = 0;
-  rusage usage{};
-  wait4(pid_, &status, 0, &usage);
+  waitpid(pid_, &status, 0);
   waited_ = true;
-  result.max_rss_kib = usage.ru_maxrss;
   result.exit_code = (!timed_out && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
   result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return result;

@@ -15,7 +15,7 @@ struct process_result {
   int signal = 0;      // the signal that ended it, if one did
   std::string out;
   std::string err;
-  long max_rss_kib = 0;  // peak resident memory (getrusage)
+  long max_rss_kib = 0;  // peak resident memory (VmHWM, sampled every 20 ms until exit)
 };
 
 struct process_options {
@@ -38,6 +38,7 @@ class running_process {
 
  private:
   int pid_ = -1;
+  std::string program_name_;
   int out_ = -1;
   int err_ = -1;
   bool waited_ = false;

@@ -1,0 +1,119 @@
+// Benchmark of `personsync sync` into an empty database against PostgreSQL's
+// own ingest speed, measured in one run on one private cluster.
+//
+//   sync_bench [--quick]
+//
+// 1,000,000 records (500k Whop + 500k PostHog; 100k + 100k with --quick) from
+// the simulators over loopback, no injected latency:
+//   - the first sync's wall time, against the time COPY needs to load the same
+//     landing rows into a table with the same columns and indexes (target <= 2x);
+//   - the peak RSS of personsync (target <= 256 MiB);
+//   - a second sync with no upstream change: rows updated (target 0) and its
+//     time against the first (target <= 0.5x).
+
+#include <chrono>
+#include <cstring>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include "tests/support/private_cluster.hpp"
+#include "tests/support/sim_fixture.hpp"
+#include "tests/support/subprocess.hpp"
+
+namespace {
+
+using namespace personsync;
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  spdlog::set_level(spdlog::level::warn);
+  const std::size_t per_provider = quick ? 100'000 : 500'000;
+
+  testing::private_cluster cluster;
+  fakes::simulator_options options;
+  options.people.whop_people = per_provider;
+  options.people.posthog_persons = per_provider;
+  options.people.adversarial_text = false;
+  options.posthog.rate_limit = "none";
+  testing::sim_fixture sim(options);
+
+  testing::temp_dir dir;
+  dir.write("db_password", cluster.password(), 0600);
+  const auto config = dir.write("personsync.toml",
+      "[database]\nconninfo = \"" + cluster.conninfo() + "\"\npassword_file = \"db_password\"\n[log]\nlevel = \"warn\"\n"
+      "[[whop]]\nname = \"store\"\ntoken_env = \"BENCH_WHOP\"\nbase_url = \"" + sim.base_url() + "/api/v1\"\n"
+      "rate_limit = \"none\"\npage_size = 101\nconcurrency = 4\n"
+      "[[posthog]]\nname = \"product\"\ntoken_env = \"BENCH_POSTHOG\"\nproject_id = 1\nrate_limit = \"none\"\n"
+      "page_size = 1000\nconcurrency = 4\nbase_url = \"" + sim.base_url() + "\"\n");
+  const testing::process_options env{.env = {{"BENCH_WHOP", "sim-whop-token"}, {"BENCH_POSTHOG", "sim-posthog-token"}},
+                                     .timeout = std::chrono::minutes(30)};
+  const auto personsync = [&](std::vector<std::string> args) {
+    std::vector<std::string> full{testing::personsync_binary().string()};
+    full.insert(full.end(), args.begin(), args.end());
+    full.insert(full.end(), {"--config", config.string()});
+    return testing::run_process(full, env);
+  };
+  if (personsync({"migrate"}).exit_code != 0) return 1;
+  // Warm the simulator's serialisation caches so that the sync is measured, not the simulator's first pass.
+  if (personsync({"sync"}).exit_code != 0) return 1;
+  soci::session db(soci::postgresql, cluster.conninfo() + " password=" + cluster.password());
+  db << "TRUNCATE personsync.source_records, personsync.sync_state, personsync.rejected_items";
+
+  auto start = clock_type::now();
+  const testing::process_result first = personsync({"sync"});
+  const double first_s = seconds_since(start);
+  if (first.exit_code != 0) {
+    std::cout << "the first sync failed: " << first.out << first.err;
+    return 1;
+  }
+  long long rows = 0;
+  db << "SELECT count(*) FROM personsync.source_records", soci::into(rows);
+
+  db << "SELECT pg_stat_clear_snapshot()";
+  long long updated_before = 0;
+  db << "SELECT n_tup_upd FROM pg_stat_user_tables WHERE schemaname = 'personsync' AND relname = 'source_records'",
+      soci::into(updated_before);
+  start = clock_type::now();
+  const testing::process_result second = personsync({"sync", "--full"});
+  const double second_s = seconds_since(start);
+  db << "SELECT pg_stat_clear_snapshot()";
+  long long updated_after = 0;
+  db << "SELECT n_tup_upd FROM pg_stat_user_tables WHERE schemaname = 'personsync' AND relname = 'source_records'",
+      soci::into(updated_after);
+
+  // PostgreSQL's own speed: the same rows, COPY'd into a table like the landing one, same indexes.
+  const std::string dump = cluster.value("PGTEST_DIR") + "/landing.copy";
+  db << "COPY personsync.source_records TO '" + dump + "'";
+  db << "CREATE TABLE personsync.copy_baseline (LIKE personsync.source_records INCLUDING ALL)";
+  start = clock_type::now();
+  db << "COPY personsync.copy_baseline FROM '" + dump + "'";
+  const double copy_s = seconds_since(start);
+
+  const double first_ratio = first_s / copy_s;
+  const double second_ratio = second_s / first_s;
+  const double rss_mib = static_cast<double>(std::max(first.max_rss_kib, second.max_rss_kib)) / 1024.0;
+  std::cout << fmt::format("sync_bench{} — {} Whop + {} PostHog records, one private PostgreSQL 15\n\n",
+                           quick ? " --quick" : "", per_provider, per_provider);
+  std::cout << fmt::format("{:<48} {:>12}\n", "measure", "value");
+  std::cout << fmt::format("{:<48} {:>12}\n", "rows landed", rows);
+  std::cout << fmt::format("{:<48} {:>10.2f} s  ({:.0f} records/s)\n", "first sync (empty database)", first_s, rows / first_s);
+  std::cout << fmt::format("{:<48} {:>10.2f} s  ({:.0f} rows/s)\n", "COPY of the same rows, same indexes", copy_s, rows / copy_s);
+  std::cout << fmt::format("{:<48} {:>11.2f}x  (target <= 2x)\n", "ratio first sync / COPY", first_ratio);
+  std::cout << fmt::format("{:<48} {:>9.0f} MiB  (target <= 256 MiB)\n", "peak RSS of personsync", rss_mib);
+  std::cout << fmt::format("{:<48} {:>10.2f} s\n", "second sync, no upstream change", second_s);
+  std::cout << fmt::format("{:<48} {:>11.2f}x  (target <= 0.5x)\n", "ratio second / first", second_ratio);
+  std::cout << fmt::format("{:<48} {:>12}  (target 0)\n", "rows updated by the second sync",
+                           updated_after - updated_before);
+  return second.exit_code == 0 && rows == static_cast<long long>(2 * per_provider) ? 0 : 1;
+}
