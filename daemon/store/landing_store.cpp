@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "common/iso_time.hpp"
 #include "daemon/store/copy_in.hpp"
 #include "daemon/store/database.hpp"
 
@@ -74,10 +75,6 @@ void attribute_field(copy_rows& rows, const boost::json::object& attributes, std
     case boost::json::kind::bool_: return rows.field(v->get_bool() ? "t" : "f");
     default: return rows.null_field();
   }
-}
-
-std::string iso(std::chrono::system_clock::time_point t) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::microseconds>(t));
 }
 
 std::string identifiers_json(const std::vector<connectors::identifier>& ids) {
@@ -176,7 +173,7 @@ batch_counts landing_store::land(std::int64_t run_id, const run_identity& run,
                                 "purchase_count", "ltv", "aov", "has_failed_payment", "id"}) {
           attribute_field(rows, r.attributes, key);
         }
-        rows.field(iso(r.observed_at));
+        rows.field(iso_microseconds(r.observed_at));
         rows.end_row();
       }
       copy_in(session_,
@@ -202,7 +199,7 @@ batch_counts landing_store::land(std::int64_t run_id, const run_identity& run,
       rows.field(r.scope);
       rows.field(r.payload);
       rows.field(r.reason);
-      rows.field(iso(r.observed_at));
+      rows.field(iso_microseconds(r.observed_at));
       rows.end_row();
     }
     copy_in(session_, "COPY rejected_items (run_id, source, scope, payload, reason, observed_at) FROM STDIN", rows);

@@ -5,33 +5,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/iso_time.hpp"
 #include "connectors/posthog/person_lookup.hpp"
 #include "connectors/posthog/persons_stream.hpp"
 
 namespace personsync::sync {
-namespace {
-
-std::string iso(std::chrono::system_clock::time_point t) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
-}
-
-std::optional<std::chrono::system_clock::time_point> parse_iso(const std::string& text) {
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!end) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
-}
-
-}  // namespace
-
 planned_sweep posthog_sync::plan(const store::source_state& state, bool force_full,
                                  std::chrono::system_clock::time_point now) {
-  boost::json::object cursor;
-  if (state.cursor) {
-    boost::system::error_code ec;
-    const auto parsed = boost::json::parse(*state.cursor, ec);
-    if (!ec && parsed.is_object()) cursor = parsed.get_object();
-  }
+  const boost::json::object cursor = cursor_of(state);
   const auto* interrupted = cursor.if_contains("in_progress");
   const auto* last_started = cursor.if_contains("last_started_at");
 
@@ -42,9 +23,9 @@ planned_sweep posthog_sync::plan(const store::source_state& state, bool force_fu
     mode = std::string(o.at("mode").as_string());
     if (const auto* u = o.if_contains("updated_after"); u && u->is_string()) updated_after = std::string(u->get_string());
   } else if (!force_full && state.last_full_sweep_at && last_started && last_started->is_string()) {
-    if (const auto since = parse_iso(std::string(last_started->get_string()))) {
+    if (const auto since = parse_iso_seconds(std::string(last_started->get_string()))) {
       mode = "incremental";
-      updated_after = iso(*since - cfg_.incremental_overlap);
+      updated_after = iso_seconds(*since - cfg_.incremental_overlap);
     }
   }
 
@@ -58,7 +39,7 @@ planned_sweep posthog_sync::plan(const store::source_state& state, bool force_fu
   boost::json::object checkpoint{{"in_progress", std::move(progress)}};
   if (last_started) checkpoint["last_started_at"] = *last_started;
   sweep.checkpoint = boost::json::serialize(checkpoint);
-  sweep.cursor_when_done = boost::json::serialize(boost::json::object{{"last_started_at", iso(now)}});
+  sweep.cursor_when_done = boost::json::serialize(boost::json::object{{"last_started_at", iso_seconds(now)}});
   return sweep;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include "connectors/paging/page_driver.hpp"
 #include "connectors/source_config.hpp"
@@ -29,6 +30,9 @@ struct absence_report {
   std::vector<std::pair<std::string, std::string>> merged;  // (key, the key that absorbed it)
   std::vector<connectors::source_record> still_there;       // skipped by the sweep: land them
 };
+
+// The source's saved cursor as a JSON object (empty when there is none or it is unreadable).
+boost::json::object cursor_of(const store::source_state& state);
 
 class source_sync {
  public:

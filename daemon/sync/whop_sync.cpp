@@ -8,12 +8,7 @@ namespace personsync::sync {
 
 planned_sweep whop_sync::plan(const store::source_state& state, bool force_full,
                               std::chrono::system_clock::time_point now) {
-  boost::json::object cursor;
-  if (state.cursor) {
-    boost::system::error_code ec;
-    const auto parsed = boost::json::parse(*state.cursor, ec);
-    if (!ec && parsed.is_object()) cursor = parsed.get_object();
-  }
+  const boost::json::object cursor = cursor_of(state);
   const auto* interrupted = cursor.if_contains("in_progress");
   const auto* last_to = cursor.if_contains("last_to");
 
