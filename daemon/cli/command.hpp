@@ -22,6 +22,7 @@ struct command {
   std::string_view description;  // what it does, exit codes it uses
   std::span<const option_spec> options;
   int (*run)(const arguments& args, command_io io);
+  bool takes_arguments = false;  // positional arguments after the options
 };
 
 std::span<const command* const> all_commands();

@@ -7,6 +7,7 @@
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/exit_codes.hpp"
 #include "daemon/store/database.hpp"
+#include "daemon/sync/refresh.hpp"
 
 #ifndef PERSONSYNC_VERSION
 #define PERSONSYNC_VERSION "unknown"
@@ -15,7 +16,8 @@
 namespace personsync::cli {
 namespace {
 
-const std::array<const command*, 4> table{&check_config_command, &migrate_command, &status_command, &sync_command};
+const std::array<const command*, 5> table{&check_config_command, &migrate_command, &status_command, &sync_command,
+                                          &refresh_command};
 
 void print_overview(std::ostream& out) {
   out << "personsync " PERSONSYNC_VERSION " — keeps one table of people from Whop and PostHog in PostgreSQL\n\n"
@@ -81,13 +83,16 @@ int run_cli(std::span<const std::string> args, command_io io) {
 
   try {
     const arguments parsed(rest, chosen->options);
-    if (!parsed.positionals().empty()) {
+    if (!chosen->takes_arguments && !parsed.positionals().empty()) {
       throw usage_error(fmt::format("unexpected argument '{}'", parsed.positionals().front()));
     }
     return chosen->run(parsed, io);
   } catch (const usage_error& e) {
     io.err << fmt::format("personsync {}: {}\nsee: personsync {} --help\n", name, e.what(), name);
     return exit_usage;
+  } catch (const sync::source_busy& e) {
+    io.err << fmt::format("personsync {}: {}\n", name, e.what());
+    return exit_busy;
   } catch (const store::database_unavailable& e) {
     io.err << fmt::format("personsync {}: {}\n", name, e.what());
     return exit_unavailable;

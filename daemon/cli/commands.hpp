@@ -9,5 +9,6 @@ extern const command check_config_command;
 extern const command migrate_command;
 extern const command status_command;
 extern const command sync_command;
+extern const command refresh_command;
 
 }  // namespace personsync::cli

@@ -9,6 +9,7 @@
 #include "daemon/sync/batch_queue.hpp"
 #include "daemon/sync/landing_writer.hpp"
 #include "daemon/sync/posthog_sync.hpp"
+#include "daemon/sync/source_lock.hpp"
 #include "daemon/sync/whop_sync.hpp"
 
 namespace personsync::sync {
@@ -47,15 +48,6 @@ std::string message_of(std::exception_ptr e) {
 bool selected(const std::string& name, const sync_options& options) {
   return options.only_sources.empty() ||
          std::find(options.only_sources.begin(), options.only_sources.end(), name) != options.only_sources.end();
-}
-
-// Takes this source's lock for the life of the session; false when another process holds it.
-bool try_lock_source(soci::session& session, const std::string& schema, const std::string& source_name) {
-  const std::string key = "personsync.sync." + schema + "." + source_name;
-  int locked = 0;
-  session << "SELECT CASE WHEN pg_try_advisory_lock(hashtextextended(:k, 0)) THEN 1 ELSE 0 END", soci::use(key),
-      soci::into(locked);
-  return locked == 1;
 }
 
 // Absences after a complete sweep: judged (PostHog asks the server), then applied.

@@ -398,6 +398,34 @@ TEST(Sync, PostgresRestartedMidSyncFailsTheRunCleanlyAndTheNextCompletes) {
   expect_same(whop_landed, whop_truth(sim));
 }
 
+TEST(Sync, RefreshLandsOnePersonNow) {
+  sim_fixture sim(sim_options(10, 50));
+  scratch_database db;
+  sync_deployment d(db, sim);
+  (void)d.sync();
+  std::int64_t id = 0;
+  std::string uuid;
+  sim.with_sim([&](fakes::simulator& s) {
+    const auto* person = s.posthog().live()[4];
+    id = person->id;
+    uuid = person->uuid;
+    s.posthog().control(boost::json::object{{"op", "update"}, {"uuid", uuid}, {"properties", {{"plan", "refreshed"}}}});
+  });
+  const process_result r = d.run({"refresh", "--source", "product", std::to_string(id)});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("(" + uuid + ") updated"), std::string::npos) << r.out;
+  std::string plan;
+  *db.session() << "SELECT properties->>'plan' FROM personsync.source_records WHERE source_key = :k", soci::use(uuid),
+      soci::into(plan);
+  EXPECT_EQ(plan, "refreshed");
+
+  const process_result missing = d.run({"refresh", "--source", "product", "999999"});
+  EXPECT_EQ(missing.exit_code, cli::exit_failure);
+  EXPECT_NE(missing.out.find("PostHog has no person 999999"), std::string::npos) << missing.out;
+  EXPECT_EQ(d.run({"refresh", "--source", "store", "1"}).exit_code, cli::exit_usage) << "not a PostHog source";
+  EXPECT_EQ(d.run({"refresh", "--source", "product", "abc"}).exit_code, cli::exit_usage);
+}
+
 TEST(Sync, UnknownSourceIsAUsageError) {
   sim_fixture sim(sim_options(5, 5));
   scratch_database db;

@@ -38,7 +38,7 @@ TEST(Cli, UnknownCommandIsAUsageError) {
 TEST(Cli, UnknownOptionAndMissingValueAreUsageErrors) {
   EXPECT_EQ(run({"status", "--jsno"}).code, exit_usage);
   EXPECT_EQ(run({"status", "--config"}).code, exit_usage);
-  EXPECT_EQ(run({"status", "extra"}).code, exit_usage);
+  EXPECT_EQ(run({"status", "extra"}).code, exit_usage) << "status takes no arguments";
   EXPECT_EQ(run({"check-config", "--config", "a", "--config", "b"}).code, exit_usage);
   EXPECT_NE(run({"status", "--jsno"}).err.find("unknown option '--jsno'"), std::string::npos);
 }

@@ -1,0 +1,50 @@
+#include "daemon/sync/refresh.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "connectors/posthog/person_lookup.hpp"
+#include "daemon/store/database.hpp"
+#include "daemon/sync/source_lock.hpp"
+
+namespace personsync::sync {
+
+refresh_result refresh_person(const settings::daemon_config& cfg, const posthog::posthog_source_config& source,
+                              std::int64_t person_id) {
+  boost::asio::io_context io;  // first: destroyed after everything registered with it
+  const auto session = store::connect(cfg.database);
+  if (!try_lock_source(*session, cfg.database.schema, source.source.name)) {
+    throw source_busy("another personsync process is syncing source '" + source.source.name + "'");
+  }
+  store::landing_store store(*session);
+  const store::run_identity run{source.source.name, "posthog", source.scope(), "refresh", std::nullopt, std::nullopt};
+  refresh_result result;
+  result.run_id = store.begin_run(run);
+
+  net::http_client client(io.get_executor(), source.source.http);
+  paging::cancel_scope scope;
+  paging::page_driver driver(client, std::make_shared<paging::rate_limiter>(source.source.rate_limit),
+                             source.source.driver_options(), scope);
+  posthog::person_lookup lookup(source, driver);
+  std::optional<connectors::source_record> person;
+  std::exception_ptr error;
+  boost::asio::co_spawn(io, lookup.retrieve(person_id), [&](std::exception_ptr e, std::optional<connectors::source_record> r) {
+    error = e;
+    person = std::move(r);
+  });
+  io.run();
+  try {
+    if (error) std::rethrow_exception(error);
+    if (person) {
+      result.uuid = person->source_key;
+      result.counts = store.land(result.run_id, run, {*person}, {}, std::nullopt);
+    }
+    store.finish_run(result.run_id, "succeeded", 0, std::nullopt);
+  } catch (const std::exception& e) {
+    store.finish_run(result.run_id, "failed", 0, store::describe(e));
+    throw;
+  }
+  return result;
+}
+
+}  // namespace personsync::sync
