@@ -5,8 +5,8 @@
 #include <regex>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
+#include "common/sha256.hpp"
 #include "connectors/http/url.hpp"
 
 namespace personsync::connectors {
@@ -45,13 +45,7 @@ constexpr std::array shared_keys{
 }  // namespace
 
 std::string source_config::credential_id() const {
-  if (!token) return {};
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(token->reveal().data(), token->reveal().size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < 8; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
+  return token ? sha256_hex(token->reveal()).substr(0, 16) : std::string();
 }
 
 std::vector<key_spec> source_keys(std::span<const key_spec> provider_keys) {

@@ -50,12 +50,7 @@ void copy_rows::end_row() {
 
 void copy_in(soci::session& session, const std::string& copy_statement, const copy_rows& rows) {
   PGconn* conn = native_handle(session);
-  const auto fail = [&](const std::string& what) {
-    std::string message = PQerrorMessage(conn);
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    if (PQstatus(conn) != CONNECTION_OK) throw database_unavailable("lost the connection to PostgreSQL: " + message);
-    throw std::runtime_error(what + ": " + message);
-  };
+  const auto fail = [&](std::string_view what) { throw_server_error(conn, PQerrorMessage(conn), what); };
 
   std::unique_ptr<PGresult, decltype(&PQclear)> start(PQexec(conn, copy_statement.c_str()), &PQclear);
   if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) fail("COPY did not start");
@@ -75,11 +70,7 @@ void copy_in(soci::session& session, const std::string& copy_statement, const co
     }
     PQclear(r);
   }
-  if (failed) {
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    if (PQstatus(conn) != CONNECTION_OK) throw database_unavailable("lost the connection to PostgreSQL: " + message);
-    throw std::runtime_error("COPY failed: " + message);
-  }
+  if (failed) throw_server_error(conn, std::move(message), "COPY failed");
 }
 
 }  // namespace personsync::store

@@ -37,10 +37,13 @@ void execute_script(soci::session& session, std::string_view sql) {
   const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return;
 
-  std::string message = result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn);
+  throw_server_error(conn, result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn));
+}
+
+void throw_server_error(PGconn* conn, std::string message, std::string_view context) {
   while (!message.empty() && message.back() == '\n') message.pop_back();
   if (PQstatus(conn) != CONNECTION_OK) throw database_unavailable("lost the connection to PostgreSQL: " + message);
-  throw std::runtime_error(message);
+  throw std::runtime_error(context.empty() ? message : std::string(context) + ": " + message);
 }
 
 std::string describe(const std::exception& e) {

@@ -25,6 +25,10 @@ std::unique_ptr<soci::session> connect(const database_config& cfg);
 
 PGconn* native_handle(soci::session& session);
 
+// Throws what a failed libpq call means: database_unavailable when the connection
+// is gone, else a runtime_error with `context` and the server's message.
+[[noreturn]] void throw_server_error(PGconn* conn, std::string message, std::string_view context = {});
+
 // Runs SQL that may hold several statements (PQexec); throws with the server's message.
 void execute_script(soci::session& session, std::string_view sql);
 

@@ -6,9 +6,9 @@
 #include <boost/json.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include "common/iso_time.hpp"
+#include "common/sha256.hpp"
 #include "daemon/store/copy_in.hpp"
 #include "daemon/store/database.hpp"
 
@@ -85,19 +85,7 @@ std::string identifiers_json(const std::vector<connectors::identifier>& ids) {
 
 }  // namespace
 
-std::string content_hash(const std::string& payload) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(payload.data(), payload.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  hex.reserve(length * 2);
-  static constexpr char digits[] = "0123456789abcdef";
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(digits[digest[i] >> 4]);
-    hex.push_back(digits[digest[i] & 15]);
-  }
-  return hex;
-}
+std::string content_hash(const std::string& payload) { return sha256_hex(payload); }
 
 landing_store::landing_store(soci::session& session) : session_(session) { execute_script(session_, staging_ddl); }
 

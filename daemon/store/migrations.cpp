@@ -4,8 +4,8 @@
 #include <map>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
+#include "common/sha256.hpp"
 #include "daemon/store/database.hpp"
 
 namespace personsync::store {
@@ -83,14 +83,7 @@ class migration_lock {
 
 }  // namespace
 
-std::string checksum_of(std::string_view sql) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(sql.data(), sql.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
-}
+std::string checksum_of(std::string_view sql) { return sha256_hex(sql); }
 
 schema_state inspect_schema(soci::session& session, std::string_view schema, std::span<const migration> migrations) {
   return check(read_applied(session, schema), migrations);
