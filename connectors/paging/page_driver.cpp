@@ -42,18 +42,6 @@ asio::awaitable<void> page_driver::sleep(std::chrono::milliseconds duration) {
 asio::awaitable<net::http_response> page_driver::fetch(const page_request& request, const source_stream& stream,
                                                        std::vector<int> accepted) {
   unsigned failures = 0;
-  // Counts one failed try against the budget, then waits before the next.
-  const auto back_off = [&](const std::string& what) -> asio::awaitable<void> {
-    if (++failures > options_.max_retries) {
-      throw source_failed(source_failed::reason::retries_exhausted,
-                          fmt::format("giving up after {} tries; last: {}", failures, what));
-    }
-    ++counts_.retries;
-    const std::chrono::milliseconds wait = full_jitter(options_.backoff, failures - 1, rng_);
-    spdlog::warn("{}: {}; retry {} of {} in {}", options_.source_name, what, failures, options_.max_retries, wait);
-    co_await sleep(wait);
-  };
-
   for (;;) {
     if (scope_.cancelled()) throw cancelled_error();
     try {
@@ -78,7 +66,7 @@ asio::awaitable<net::http_response> page_driver::fetch(const page_request& reque
       if (!transport_failure->retryable()) {
         throw source_failed(source_failed::reason::unreachable, transport_failure->what());
       }
-      co_await back_off(transport_failure->what());
+      co_await back_off_or_give_up(failures, transport_failure->what());
       continue;
     }
 
@@ -99,11 +87,11 @@ asio::awaitable<net::http_response> page_driver::fetch(const page_request& reque
                      std::chrono::duration_cast<std::chrono::seconds>(*wait));
         continue;
       }
-      co_await back_off("throttled (429) without a usable Retry-After");
+      co_await back_off_or_give_up(failures, "throttled (429) without a usable Retry-After");
       continue;
     }
     if (is_retryable_status(response.status)) {
-      co_await back_off(fmt::format("HTTP {}", response.status));
+      co_await back_off_or_give_up(failures, fmt::format("HTTP {}", response.status));
       continue;
     }
     throw source_failed(source_failed::reason::provider_error,
@@ -114,6 +102,7 @@ asio::awaitable<net::http_response> page_driver::fetch(const page_request& reque
 asio::awaitable<page_result> page_driver::fetch_page(const page_request& request, source_stream& stream) {
   for (unsigned failures = 0;;) {
     const net::http_response response = co_await fetch(request, stream);
+    std::string problem;
     try {
       page_result result = stream.parse_page(request, response);
       result.position = request.position;
@@ -121,16 +110,21 @@ asio::awaitable<page_result> page_driver::fetch_page(const page_request& request
       co_return result;
     } catch (const bad_page& e) {
       ++counts_.bad_pages;
-      if (++failures > options_.max_retries) {
-        throw source_failed(source_failed::reason::retries_exhausted,
-                            fmt::format("the page at {} was malformed {} times; last: {}", request.position, failures,
-                                        e.what()));
-      }
-      ++counts_.retries;
-      spdlog::warn("{}: malformed page at {} ({}); fetching it again", options_.source_name, request.position, e.what());
+      problem = fmt::format("malformed page at {} ({})", request.position, e.what());
     }
-    co_await sleep(full_jitter(options_.backoff, failures - 1, rng_));
+    co_await back_off_or_give_up(failures, problem);  // outside the handler: a catch block cannot co_await
   }
+}
+
+asio::awaitable<void> page_driver::back_off_or_give_up(unsigned& failures, const std::string& what) {
+  if (++failures > options_.max_retries) {
+    throw source_failed(source_failed::reason::retries_exhausted,
+                        fmt::format("giving up after {} tries; last: {}", failures, what));
+  }
+  ++counts_.retries;
+  const std::chrono::milliseconds wait = full_jitter(options_.backoff, failures - 1, rng_);
+  spdlog::warn("{}: {}; retry {} of {} in {}", options_.source_name, what, failures, options_.max_retries, wait);
+  co_await sleep(wait);
 }
 
 asio::awaitable<void> page_driver::run(source_stream& stream, page_sink sink) {

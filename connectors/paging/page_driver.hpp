@@ -66,6 +66,8 @@ class page_driver {
  private:
   boost::asio::awaitable<page_result> fetch_page(const page_request& request, source_stream& stream);
   boost::asio::awaitable<void> sleep(std::chrono::milliseconds duration);
+  // Counts one failed try of a request against its budget, then waits before the next; throws once spent.
+  boost::asio::awaitable<void> back_off_or_give_up(unsigned& failures, const std::string& what);
 
   net::http_client& client_;
   std::shared_ptr<rate_limiter> limiter_;
