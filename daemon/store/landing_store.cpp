@@ -206,17 +206,16 @@ batch_counts landing_store::land(std::int64_t run_id, const run_identity& run,
 
 void landing_store::finish_run(std::int64_t run_id, const std::string& status, std::uint64_t deleted,
                                const std::optional<std::string>& error) {
-  // After a bulk load the planner's idea of the table is stale; the resolver and consumers plan against it.
-  long long inserted = 0;
-  const long long id = run_id;
-  session_ << "SELECT inserted FROM sync_runs WHERE run_id = :id", soci::use(id), soci::into(inserted);
-  if (inserted >= 10'000) execute_script(session_, "ANALYZE source_records");
 
   const long long run = run_id, gone = static_cast<long long>(deleted);
   soci::indicator error_ind = error ? soci::i_ok : soci::i_null;
   std::string error_text = error.value_or("");
-  session_ << "UPDATE sync_runs SET status = :s, finished_at = now(), deleted = :d, error = :e WHERE run_id = :id",
-      soci::use(status), soci::use(gone), soci::use(error_text, error_ind), soci::use(run);
+  long long inserted = 0;
+  session_ << "UPDATE sync_runs SET status = :s, finished_at = now(), deleted = :d, error = :e WHERE run_id = :id"
+              " RETURNING inserted",
+      soci::use(status), soci::use(gone), soci::use(error_text, error_ind), soci::use(run), soci::into(inserted);
+  // After a bulk load the planner's idea of the table is stale; the resolver and consumers plan against it.
+  if (inserted >= 10'000) execute_script(session_, "ANALYZE source_records");
 }
 
 source_state landing_store::state(const std::string& source_name) {
@@ -286,20 +285,21 @@ std::vector<unseen_record> landing_store::unseen(const std::string& source, cons
 }
 
 std::uint64_t landing_store::mark_gone(std::int64_t run_id, const std::string& source, const std::string& scope,
-                                       const std::vector<std::string>& keys,
-                                       const std::optional<std::string>& merged_into) {
-  if (keys.empty()) return 0;
-  boost::json::array key_list;
-  for (const auto& k : keys) key_list.push_back(boost::json::string(k));
-  const std::string keys_json = boost::json::serialize(key_list);
-  soci::indicator into_ind = merged_into ? soci::i_ok : soci::i_null;
-  std::string into = merged_into.value_or("");
+                                       const std::vector<gone_record>& gone) {
+  if (gone.empty()) return 0;
+  boost::json::array rows;
+  for (const gone_record& g : gone) {
+    rows.push_back(boost::json::object{
+        {"key", g.source_key}, {"merged_into", g.merged_into ? boost::json::value(*g.merged_into) : nullptr}});
+  }
+  const std::string gone_json = boost::json::serialize(rows);
   const long long run = run_id;
   soci::statement st = (session_.prepare <<
-      "UPDATE source_records SET deleted_at = now(), merged_into = :m, changed_by_run = :r, last_synced_at = now() "
-      "WHERE source = :s AND scope = :c AND deleted_at IS NULL "
-      "  AND source_key IN (SELECT jsonb_array_elements_text(CAST(:k AS jsonb)))",
-      soci::use(into, into_ind), soci::use(run), soci::use(source), soci::use(scope), soci::use(keys_json));
+      "UPDATE source_records t SET deleted_at = now(), merged_into = g.merged_into, changed_by_run = :r,"
+      "  last_synced_at = now() "
+      "FROM jsonb_to_recordset(CAST(:g AS jsonb)) AS g(key text, merged_into text) "
+      "WHERE t.source = :s AND t.scope = :c AND t.deleted_at IS NULL AND t.source_key = g.key",
+      soci::use(run), soci::use(gone_json), soci::use(source), soci::use(scope));
   st.execute(true);
   return static_cast<std::uint64_t>(st.get_affected_rows());
 }

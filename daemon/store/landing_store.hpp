@@ -39,6 +39,12 @@ struct source_state {
   std::optional<std::string> last_full_sweep_at;
 };
 
+// A record judged gone upstream, or absorbed by another (merged_into).
+struct gone_record {
+  std::string source_key;
+  std::optional<std::string> merged_into;
+};
+
 // A landed, live record that a complete sweep did not see: a deletion candidate.
 struct unseen_record {
   std::string source_key;
@@ -67,9 +73,9 @@ class landing_store {
   // Live records of (source, scope) whose keys are not in `seen`.
   std::vector<unseen_record> unseen(const std::string& source, const std::string& scope,
                                     const std::unordered_set<std::string>& seen);
-  // Soft deletes: deleted_at (and merged_into, for a merge). Returns rows changed.
+  // Soft deletes, all in one statement: deleted_at, and merged_into for a merge. Returns rows changed.
   std::uint64_t mark_gone(std::int64_t run_id, const std::string& source, const std::string& scope,
-                          const std::vector<std::string>& keys, const std::optional<std::string>& merged_into);
+                          const std::vector<gone_record>& gone);
 
  private:
   soci::session& session_;

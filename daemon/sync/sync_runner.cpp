@@ -68,11 +68,10 @@ std::uint64_t apply_absences(job& j, boost::asio::io_context& io) {
   if (error) std::rethrow_exception(error);
 
   if (!report.still_there.empty()) j.store->land(j.run_id, j.sweep.run, report.still_there, {}, std::nullopt);
-  std::uint64_t deleted = j.store->mark_gone(j.run_id, j.provider->provider(), j.provider->scope(), report.gone, std::nullopt);
-  for (const auto& [key, into] : report.merged) {
-    deleted += j.store->mark_gone(j.run_id, j.provider->provider(), j.provider->scope(), {key}, into);
-  }
-  return deleted;
+  std::vector<store::gone_record> gone;
+  for (auto& key : report.gone) gone.push_back({std::move(key), std::nullopt});
+  for (auto& [key, into] : report.merged) gone.push_back({std::move(key), std::move(into)});
+  return j.store->mark_gone(j.run_id, j.provider->provider(), j.provider->scope(), gone);
 }
 
 }  // namespace
