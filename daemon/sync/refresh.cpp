@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "connectors/posthog/person_lookup.hpp"
+#include "connectors/source_client.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/sync/source_lock.hpp"
 
@@ -21,11 +22,8 @@ refresh_result refresh_person(const settings::daemon_config& cfg, const posthog:
   refresh_result result;
   result.run_id = store.begin_run(run);
 
-  net::http_client client(io.get_executor(), source.source.http);
-  paging::cancel_scope scope;
-  paging::page_driver driver(client, std::make_shared<paging::rate_limiter>(source.source.rate_limit),
-                             source.source.driver_options(), scope);
-  posthog::person_lookup lookup(source, driver);
+  connectors::source_client client(io.get_executor(), source.source);
+  posthog::person_lookup lookup(source, client.driver());
   std::optional<connectors::source_record> person;
   std::exception_ptr error;
   boost::asio::co_spawn(io, lookup.retrieve(person_id), [&](std::exception_ptr e, std::optional<connectors::source_record> r) {

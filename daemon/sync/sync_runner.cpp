@@ -4,7 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <spdlog/spdlog.h>
 
-#include "connectors/paging/page_driver.hpp"
+#include "connectors/source_client.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/sync/batch_queue.hpp"
 #include "daemon/sync/landing_writer.hpp"
@@ -25,9 +25,7 @@ struct job {
   std::unique_ptr<store::landing_store> store;
   planned_sweep sweep;
   std::int64_t run_id = 0;
-  std::unique_ptr<net::http_client> client;
-  paging::cancel_scope scope;
-  std::unique_ptr<paging::page_driver> driver;
+  std::unique_ptr<connectors::source_client> client;
   std::unique_ptr<batch_queue> queue;
   std::unique_ptr<landing_writer> writer;
   std::exception_ptr sweep_error;
@@ -53,13 +51,13 @@ bool selected(const std::string& name, const sync_options& options) {
 // Absences after a complete sweep: judged (PostHog asks the server), then applied.
 std::uint64_t apply_absences(job& j, boost::asio::io_context& io) {
   std::vector<store::unseen_record> unseen =
-      j.store->unseen(j.provider->provider(), j.provider->scope(), j.driver->seen_keys());
+      j.store->unseen(j.provider->provider(), j.provider->scope(), j.client->driver().seen_keys());
   if (unseen.empty()) return 0;
   spdlog::info("{}: {} landed records were not in the sweep; judging them", j.summary.name, unseen.size());
   absence_report report;
   std::exception_ptr error;
   io.restart();
-  boost::asio::co_spawn(io, j.provider->judge_unseen(j.sweep, std::move(unseen), *j.driver),
+  boost::asio::co_spawn(io, j.provider->judge_unseen(j.sweep, std::move(unseen), j.client->driver()),
                         [&](std::exception_ptr e, absence_report r) {
                           error = e;
                           report = std::move(r);
@@ -120,9 +118,8 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
   for (auto& j : jobs) {
     if (!j->store) continue;
     const connectors::source_config& source = j->provider->source();
-    j->client = std::make_unique<net::http_client>(io.get_executor(), source.http);
-    j->driver = std::make_unique<paging::page_driver>(
-        *j->client, limiters.for_credential(source.credential_id(), source.rate_limit), source.driver_options(), j->scope);
+    j->client = std::make_unique<connectors::source_client>(
+        io.get_executor(), source, limiters.for_credential(source.credential_id(), source.rate_limit));
     j->queue = std::make_unique<batch_queue>(io.get_executor(), queue_capacity);
     j->writer = std::make_unique<landing_writer>(*j->store, j->sweep.run, j->run_id, *j->queue, j->sweep.checkpoint);
     j->writer->start();
@@ -130,7 +127,7 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
     paging::page_sink sink = [self](paging::page_result&& page) -> boost::asio::awaitable<void> {
       co_await self->queue->push(std::move(page));
     };
-    boost::asio::co_spawn(io, j->driver->run(*j->sweep.stream, std::move(sink)), [self](std::exception_ptr e) {
+    boost::asio::co_spawn(io, j->client->driver().run(*j->sweep.stream, std::move(sink)), [self](std::exception_ptr e) {
       self->sweep_error = e;
       self->queue->finish();
     });
@@ -143,7 +140,7 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
     source_summary& s = j->summary;
     j->writer->join();
     s.counts = j->writer->totals();
-    s.sweep = j->driver->counts();
+    s.sweep = j->client->driver().counts();
     try {
       if (j->writer->error()) {
         s.error = *j->writer->error();

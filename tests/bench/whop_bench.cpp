@@ -19,7 +19,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "connectors/paging/page_driver.hpp"
+#include "connectors/source_client.hpp"
 #include "connectors/whop/whop_stream.hpp"
 #include "tests/support/sim_fixture.hpp"
 
@@ -43,11 +43,10 @@ run_result sweep(testing::sim_fixture& sim, std::size_t concurrency, int page_si
   cfg.source.token.emplace("sim-whop-token");
   cfg.source.concurrency = concurrency;
   cfg.page_size = page_size;
+  cfg.source.rate_limit = std::move(limit);
   boost::asio::io_context io;
-  net::http_client client(io.get_executor(), cfg.source.http);
-  paging::cancel_scope scope;
-  paging::page_driver driver(client, std::make_shared<paging::rate_limiter>(std::move(limit)),
-                             cfg.source.driver_options(), scope);
+  connectors::source_client client(io.get_executor(), cfg.source);
+  paging::page_driver& driver = client.driver();
   whop::whop_offset_stream stream(cfg, whop::full_sweep_window(cfg, std::chrono::system_clock::now()));
   run_result out;
   const auto start = std::chrono::steady_clock::now();

@@ -19,10 +19,8 @@ paging::source_failed sweep_outcome::failure() const {
 
 sweep_outcome run_sweep(paging::source_stream& stream, const connectors::source_config& source, sweep_options options) {
   boost::asio::io_context io;
-  net::http_client client(io.get_executor(), source.http);
-  paging::cancel_scope scope;
-  auto limiter = options.limiter ? options.limiter : std::make_shared<paging::rate_limiter>(source.rate_limit);
-  paging::page_driver driver(client, limiter, source.driver_options(), scope);
+  connectors::source_client client(io.get_executor(), source, options.limiter);
+  paging::page_driver& driver = client.driver();
   sweep_outcome out;
   const auto start = std::chrono::steady_clock::now();
   const paging::page_sink sink = [&](paging::page_result&& page) -> boost::asio::awaitable<void> {
@@ -35,13 +33,13 @@ sweep_outcome run_sweep(paging::source_stream& stream, const connectors::source_
   if (options.cancel_after) {
     cancel_timer.expires_after(*options.cancel_after);
     cancel_timer.async_wait([&](boost::system::error_code ec) {
-      if (!ec) scope.cancel();
+      if (!ec) client.scope().cancel();
     });
   }
   io.run();
   out.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   out.counts = driver.counts();
-  out.connections = client.connections_opened();
+  out.connections = client.http().connections_opened();
   return out;
 }
 

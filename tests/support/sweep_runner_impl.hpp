@@ -4,19 +4,18 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "connectors/source_client.hpp"
+
 namespace personsync::testing {
 
 template <typename T>
 T run_with_driver(const connectors::source_config& source,
                   const std::function<boost::asio::awaitable<T>(paging::page_driver&)>& work) {
   boost::asio::io_context io;
-  net::http_client client(io.get_executor(), source.http);
-  paging::cancel_scope scope;
-  paging::page_driver driver(client, std::make_shared<paging::rate_limiter>(source.rate_limit),
-                             source.driver_options(), scope);
+  connectors::source_client client(io.get_executor(), source);
   std::optional<T> result;
   std::exception_ptr error;
-  boost::asio::co_spawn(io, work(driver), [&](std::exception_ptr e, T value) {
+  boost::asio::co_spawn(io, work(client.driver()), [&](std::exception_ptr e, T value) {
     error = e;
     if (!e) result.emplace(std::move(value));
   });
