@@ -1,7 +1,9 @@
 #pragma once
-// ISO 8601 timestamps in UTC, as the providers and PostgreSQL write them.
+// Timestamps as the providers and PostgreSQL write them: ISO 8601 in UTC, and
+// Unix seconds (Whop).
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -11,6 +13,8 @@ namespace personsync {
 std::string iso_seconds(std::chrono::system_clock::time_point t);
 // "2026-11-22T19:28:19.123456Z"
 std::string iso_microseconds(std::chrono::system_clock::time_point t);
+std::int64_t unix_seconds(std::chrono::system_clock::time_point t);
+inline std::int64_t unix_now() { return unix_seconds(std::chrono::system_clock::now()); }
 // Reads the "YYYY-MM-DDTHH:MM:SS" start of a UTC timestamp.
 std::optional<std::chrono::system_clock::time_point> parse_iso_seconds(const std::string& text);
 

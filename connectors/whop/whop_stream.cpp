@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/iso_time.hpp"
 #include "common/json/precise_parse.hpp"
 #include "common/json/storable_text.hpp"
 #include "connectors/http/url.hpp"
@@ -12,10 +13,6 @@
 
 namespace personsync::whop {
 namespace {
-
-std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
 
 std::string filters_json(const std::vector<people_filter>& filters) {
   boost::json::array out;

@@ -1,5 +1,7 @@
 #include "tests/fakes/people_generator.hpp"
 
+#include "common/iso_time.hpp"
+
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -154,13 +156,6 @@ std::string random_uuid(rng_t& rng) {
   return out;
 }
 
-std::string iso_time(std::int64_t unix_seconds) {
-  const std::time_t t = unix_seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
-}
 
 std::string vary_email(const std::string& email, rng_t& rng) {
   std::string out = email;
@@ -191,10 +186,7 @@ std::string vary_phone(const std::string& e164, rng_t& rng) {
 
 generated_people generate_people(const generator_options& options) {
   rng_t rng(options.seed);
-  const std::int64_t now = options.now != 0
-                               ? options.now
-                               : std::chrono::duration_cast<std::chrono::seconds>(
-                                     std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::int64_t now = options.now != 0 ? options.now : unix_now();
   generated_people out;
   out.whop.reserve(options.whop_people);
   while (out.whop.size() < options.whop_people) {
@@ -238,7 +230,7 @@ boost::json::object to_json(const posthog_person& p) {
   for (const auto& d : p.distinct_ids) ids.push_back(boost::json::string(d));
   o["distinct_ids"] = std::move(ids);
   o["properties"] = p.properties;
-  o["created_at"] = iso_time(p.created_at);
+  o["created_at"] = iso_seconds(std::chrono::system_clock::from_time_t(p.created_at));
   // PostHog's display name: the email if there is one, else the first distinct id.
   const auto* email = p.properties.if_contains("email");
   if (!email) email = p.properties.if_contains("$email");

@@ -84,7 +84,6 @@ boost::json::object to_json(const posthog_person& p);
 
 // A version-4-looking UUID from the generator's randomness.
 std::string random_uuid(std::mt19937_64& rng);
-std::string iso_time(std::int64_t unix_seconds);
 
 // Same human, differently written: case and padding; phone formats.
 std::string vary_email(const std::string& email, std::mt19937_64& rng);

@@ -8,6 +8,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <fmt/format.h>
 
+#include "common/iso_time.hpp"
 #include "common/uuid.hpp"
 #include "connectors/paging/rate_limiter.hpp"
 
@@ -37,17 +38,6 @@ std::optional<std::int64_t> to_int(const std::string& s) {
   } catch (...) {
   }
   return std::nullopt;
-}
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::optional<std::int64_t> parse_iso(const std::string& text) {
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!end) return std::nullopt;
-  return static_cast<std::int64_t>(timegm(&tm));
 }
 
 std::string text_of(const boost::json::object& properties, std::initializer_list<const char*> keys) {
@@ -277,7 +267,7 @@ sim_reply posthog_api::list(const sim_request& request, const std::string& host)
   }
   std::optional<std::int64_t> updated_after;
   if (const auto v = param("updated_after")) {
-    updated_after = parse_iso(*v);
+    if (const auto t = parse_iso_seconds(*v)) updated_after = unix_seconds(*t);
     if (!updated_after) return error(400, "validation_error", "invalid_input", "Invalid datetime.", "updated_after");
   }
   std::optional<boost::json::array> property_filters;

@@ -1,5 +1,6 @@
 #include "tests/fakes/simulator.hpp"
 
+#include "common/iso_time.hpp"
 #include "common/json/precise_parse.hpp"
 
 #include <boost/json.hpp>
@@ -16,10 +17,6 @@ sim_reply json_reply(int status, const boost::json::value& body) {
 }
 
 sim_reply control_error(std::string_view message) { return json_reply(400, boost::json::object{{"error", message}}); }
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "common/iso_time.hpp"
 #include "common/json/precise_parse.hpp"
 #include "common/uuid.hpp"
 #include "connectors/posthog/person_lookup.hpp"
@@ -257,8 +258,7 @@ TEST(PosthogSweep, IncrementalSeesPropertyChangesButNotDistinctIdOnlyChanges) {
   const auto persons = truth_of(sim);
   auto it = persons.begin();
   const std::string updated = it->first, older = (++it)->first, newer = (++it)->first;
-  const std::string since = fakes::iso_time(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() - 1);
+  const std::string since = iso_seconds(std::chrono::system_clock::now() - std::chrono::seconds(1));
   std::this_thread::sleep_for(1100ms);
   control(sim, R"({"op":"update","uuid":")" + updated + R"(","properties":{"plan":"enterprise"}})");
   control(sim, R"({"op":"merge","a":")" + older + R"(","b":")" + newer + R"("})");
