@@ -56,8 +56,6 @@ std::optional<std::vector<rate_window>> parse_rate_limit(std::string_view text) 
 
 rate_limiter::rate_limiter(std::vector<rate_window> windows) : windows_(std::move(windows)) {}
 
-void rate_limiter::set_windows(std::vector<rate_window> windows) { windows_ = std::move(windows); }
-
 void rate_limiter::pause_until(clock::time_point until) {
   const clock::time_point now = clock::now();
   if (until <= paused_until_ || until <= now) return;

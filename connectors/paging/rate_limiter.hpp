@@ -44,7 +44,6 @@ class rate_limiter {
   // The server said "not before then" (Retry-After): nothing is sent until.
   void pause_until(clock::time_point until);
 
-  void set_windows(std::vector<rate_window> windows);  // a reload
   [[nodiscard]] const std::vector<rate_window>& windows() const noexcept { return windows_; }
   // Requests that may go out now without waiting (the smallest over the windows).
   [[nodiscard]] std::size_t available(clock::time_point now = clock::now());

@@ -54,9 +54,4 @@ void batch_queue::close() {
   boost::asio::post(io_, [this] { room_.cancel(); });
 }
 
-std::size_t batch_queue::depth() const {
-  std::lock_guard lock(mutex_);
-  return items_.size();
-}
-
 }  // namespace personsync::sync

@@ -37,13 +37,12 @@ class batch_queue {
 
   void finish();  // the producer has no more (normal end)
   void close();   // the writer gives up: pending pushes fail
-  [[nodiscard]] std::size_t depth() const;
 
  private:
   boost::asio::any_io_executor io_;
   const std::size_t capacity_;
   std::size_t queued_records_ = 0;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<paging::page_result> items_;
   bool finished_ = false;

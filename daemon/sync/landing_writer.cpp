@@ -36,7 +36,6 @@ void landing_writer::run() {
         totals_.rejected += c.rejected;
         break;
       } catch (const store::database_unavailable& e) {
-        database_lost_ = true;
         error_ = e.what();
       } catch (const std::exception& e) {
         if (store::is_transient(e) && attempt < attempts) {

@@ -25,7 +25,6 @@ class landing_writer {
 
   [[nodiscard]] const store::batch_counts& totals() const noexcept { return totals_; }
   [[nodiscard]] const std::optional<std::string>& error() const noexcept { return error_; }
-  [[nodiscard]] bool database_lost() const noexcept { return database_lost_; }
 
  private:
   void run();
@@ -37,7 +36,6 @@ class landing_writer {
   std::string checkpoint_;
   store::batch_counts totals_;
   std::optional<std::string> error_;
-  bool database_lost_ = false;
   std::thread thread_;
 };
 

@@ -196,7 +196,6 @@ std::optional<sim_reply> posthog_api::throttle(std::size_t key, double now_ms) {
     if (inside >= n) wait_ms = std::max(wait_ms, *(log.end() - static_cast<std::ptrdiff_t>(n)) + w - now_ms);
   }
   if (wait_ms > 0) {
-    ++throttled_;
     const auto seconds = static_cast<long long>(std::ceil(wait_ms / 1000.0));
     sim_reply r = error(429, "throttled_error", "throttled",
                         fmt::format("Request was throttled. Expected available in {} seconds.", seconds));

@@ -51,7 +51,6 @@ class posthog_api {
   [[nodiscard]] boost::json::object truth() const;
   [[nodiscard]] std::vector<const posthog_person*> live() const;
   [[nodiscard]] const posthog_api_options& options() const noexcept { return options_; }
-  [[nodiscard]] std::uint64_t throttled() const noexcept { return throttled_; }
 
  private:
   struct index_row {
@@ -91,7 +90,6 @@ class posthog_api {
   std::mt19937_64 rng_;
   std::int64_t next_id_ = 1;
   std::uint64_t list_requests_ = 0;
-  std::uint64_t throttled_ = 0;
 };
 
 }  // namespace personsync::fakes

@@ -75,7 +75,6 @@ sim_reply simulator::serve(const sim_request& request) {
 }
 
 sim_reply simulator::api(const sim_request& request) {
-  ++api_requests_;
   sim_reply reply;
   const std::optional<fault_rule> fault = faults_.pick(request.path);
   if (fault && fault->kind != fault_kind::close_mid_body && fault->kind != fault_kind::slow) {

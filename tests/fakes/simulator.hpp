@@ -46,7 +46,6 @@ class simulator {
   fault_injector& faults() noexcept { return faults_; }
   void set_latency(std::chrono::milliseconds latency) noexcept { latency_ = latency; }
   [[nodiscard]] const std::vector<logged_request>& requests() const noexcept { return log_; }
-  [[nodiscard]] std::uint64_t api_requests() const noexcept { return api_requests_; }
 
  private:
   sim_reply api(const sim_request& request);
@@ -60,7 +59,6 @@ class simulator {
   std::chrono::milliseconds latency_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::vector<logged_request> log_;
-  std::uint64_t api_requests_ = 0;
 };
 
 }  // namespace personsync::fakes
