@@ -123,18 +123,18 @@ batch_counts landing_store::land(std::int64_t run_id, const run_identity& run,
   if (!records.empty()) {
     const std::string& source = records.front().source;  // one writer lands one source
     const std::string& scope = records.front().scope;
-    boost::json::array key_list;
-    key_list.reserve(records.size());
     std::vector<std::string> hashes;
     hashes.reserve(records.size());
     for (const auto& r : records) {
-      key_list.push_back(boost::json::string(r.source_key));
       hashes.push_back(content_hash(r.payload));
     }
     std::unordered_map<std::string, std::string> landed;  // live records: key -> hash
     if (!scope_was_empty_) {
       // A page of keys against the primary key: probes, never a scan, whatever the statistics say.
       execute_script(session_, "SET LOCAL enable_seqscan = off");
+      boost::json::array key_list;
+      key_list.reserve(records.size());
+      for (const auto& r : records) key_list.push_back(boost::json::string(r.source_key));
       const std::string keys_json = boost::json::serialize(key_list);
       soci::rowset<soci::row> landed_rows = (session_.prepare << landed_hashes_sql, soci::use(source, "source"),
                                              soci::use(scope, "scope"), soci::use(keys_json, "keys"));
@@ -142,17 +142,19 @@ batch_counts landing_store::land(std::int64_t run_id, const run_identity& run,
         if (row.get<int>(2) == 0) landed.emplace(row.get<std::string>(0), row.get<std::string>(1));
       }
     }
-    std::unordered_set<std::string> changed;
+    std::vector<bool> changed(records.size());
+    std::size_t changed_count = 0;
     for (std::size_t i = 0; i < records.size(); ++i) {
       const auto it = landed.find(records[i].source_key);
-      if (it == landed.end() || it->second != hashes[i]) changed.insert(records[i].source_key);
+      changed[i] = it == landed.end() || it->second != hashes[i];
+      changed_count += changed[i];
     }
 
-    if (!changed.empty()) {
+    if (changed_count > 0) {
       copy_rows rows;
       for (std::size_t i = 0; i < records.size(); ++i) {
         const auto& r = records[i];
-        if (!changed.contains(r.source_key)) continue;
+        if (!changed[i]) continue;
         rows.field(r.source_key);
         rows.field(r.payload);
         rows.field("\\x" + hashes[i]);
