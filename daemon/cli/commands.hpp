@@ -10,5 +10,11 @@ extern const command migrate_command;
 extern const command status_command;
 extern const command sync_command;
 extern const command refresh_command;
+extern const command resolve_command;
+extern const command explain_command;
+extern const command merge_command;
+extern const command split_command;
+extern const command block_command;
+extern const command unpin_command;
 
 }  // namespace personsync::cli

@@ -4,11 +4,15 @@
 #include <ostream>
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 #include <fmt/format.h>
 
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/config_loading.hpp"
 #include "daemon/cli/exit_codes.hpp"
+#include "daemon/cli/identity_report.hpp"
+#include "daemon/resolution/resolve_identities.hpp"
+#include "daemon/store/database.hpp"
 #include "daemon/sync/sync_runner.hpp"
 
 namespace personsync::cli {
@@ -18,6 +22,7 @@ constexpr std::array options{
     config_option,
     option_spec{.name = "source", .value_name = "NAME", .help = "only this source (repeatable)", .repeatable = true},
     option_spec{.name = "full", .help = "a full sweep, even where an incremental run would do"},
+    option_spec{.name = "no-resolve", .help = "land only; leave identity resolution to a later `resolve` or sync"},
     option_spec{.name = "json", .help = "print one JSON object instead of text"},
 };
 
@@ -56,11 +61,29 @@ int run(const arguments& args, command_io io) {
   }
 
   const std::vector<sync::source_summary> summaries = sync::run_sync(*cfg, opts);
+  // What landed is committed whether or not a source failed: resolve it either way.
+  // A failed resolution changes nothing and leaves its queue for the next one; it
+  // must not hide what the sources did.
+  std::optional<store::resolution_summary> identity;
+  std::optional<std::string> identity_error;
+  if (!args.flag("no-resolve")) {
+    try {
+      const auto session = store::connect(cfg->database);
+      identity = resolution::resolve_identities(*session, cfg->identity);
+    } catch (const std::exception& e) {
+      identity_error = store::describe(e);
+      spdlog::error("identity resolution failed: {}", *identity_error);
+    }
+  }
 
   if (args.flag("json")) {
     boost::json::array list;
     for (const auto& s : summaries) list.push_back(to_json(s));
-    io.out << boost::json::serialize(boost::json::object{{"sources", std::move(list)}}) << '\n';
+    io.out << boost::json::serialize(boost::json::object{
+                  {"sources", std::move(list)},
+                  {"identity", identity ? boost::json::value(cli::to_json(*identity)) : boost::json::value(nullptr)},
+                  {"identity_error", identity_error ? boost::json::value(*identity_error) : boost::json::value(nullptr)}})
+           << '\n';
   } else {
     io.out << fmt::format("{:<20} {:<8} {:<12} {:<9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8} {:>8}\n", "source", "provider",
                           "mode", "status", "fetched", "inserted", "updated", "unchanged", "rejected", "deleted", "time");
@@ -70,10 +93,12 @@ int run(const arguments& args, command_io io) {
                             s.counts.updated, s.counts.unchanged, s.counts.rejected, s.deleted, s.seconds);
       if (s.error) io.out << fmt::format("  {}: {}\n", s.name, *s.error);
     }
+    if (identity) io.out << to_text(*identity) << '\n';
+    if (identity_error) io.out << "identity: resolution failed: " << *identity_error << '\n';
   }
   const bool failed = std::any_of(summaries.begin(), summaries.end(), [](const auto& s) { return s.status == "failed"; });
   const bool busy = std::any_of(summaries.begin(), summaries.end(), [](const auto& s) { return s.status == "busy"; });
-  return failed ? exit_failure : busy ? exit_busy : exit_ok;
+  return failed || identity_error ? exit_failure : busy ? exit_busy : exit_ok;
 }
 
 }  // namespace
@@ -81,11 +106,12 @@ int run(const arguments& args, command_io io) {
 const command sync_command{
     .name = "sync",
     .summary = "fetch every configured source once and land what changed",
-    .usage = "[--config FILE] [--source NAME]... [--full] [--json]",
+    .usage = "[--config FILE] [--source NAME]... [--full] [--no-resolve] [--json]",
     .description = "Runs the sources concurrently, each within its limits and under a lock that keeps other "
                    "processes off it. Full sweeps where none has completed yet (or with --full), else incremental "
                    "runs. Records missing from a complete unfiltered full sweep are soft-deleted, PostHog's only "
-                   "after a retrieve confirms it; a failed or partial sweep deletes nothing.\n"
+                   "after a retrieve confirms it; a failed or partial sweep deletes nothing. Then identities are resolved "
+                   "for what changed (see `resolve`).\n"
                    "Exit codes: 0 all succeeded, 1 a source failed, 64 usage, 69 database unavailable, 75 a source "
                    "is busy in another process, 78 invalid config.",
     .options = options,

@@ -5,6 +5,9 @@
 #include <regex>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "daemon/identity/phone.hpp"
 
 namespace personsync::identity {
 namespace {
@@ -14,7 +17,7 @@ using config::value_kind;
 
 constexpr std::array keys{
     key_spec{.name = "phone_default_region", .kind = value_kind::string, .default_value = "US",
-             .help = "ISO 3166 region for phone numbers written without a country code."},
+             .help = "ISO 3166 region for phone numbers written without a country code: US, CA, GB, DE, FR, IN or BR."},
     key_spec{.name = "max_component_size", .kind = value_kind::integer, .default_value = "1000", .min = 2,
              .max = 1'000'000, .help = "A component with more records is frozen and alerted, not published."},
     key_spec{.name = "upstream_split_pins_cannot_link", .kind = value_kind::boolean, .default_value = "true",
@@ -74,18 +77,25 @@ std::string_view name_of(identifier_kind kind) {
 std::span<const config::key_spec> identity_config::config_keys() { return keys; }
 std::span<const config::key_spec> identity_config::kind_keys() { return per_kind_keys; }
 
-identity_config identity_config::from_config(const config::section& s) {
+identity_config identity_config::defaults() {
   identity_config out;
+  for (const kind_default& d : kind_defaults) out.kinds[d.kind] = d.rule;
+  return out;
+}
+
+identity_config identity_config::from_config(const config::section& s) {
+  identity_config out = defaults();
   out.phone_default_region = s.string("phone_default_region");
   out.max_component_size = static_cast<int>(s.integer("max_component_size"));
   out.upstream_split_pins_cannot_link = s.boolean("upstream_split_pins_cannot_link");
   out.blocked_values = s.strings("blocked_values");
   out.blocked_patterns = s.strings("blocked_patterns");
 
-  static const std::regex region_pattern("[A-Z]{2}");
-  if (!std::regex_match(out.phone_default_region, region_pattern)) {
+  const auto regions = phone_regions();
+  if (std::find(regions.begin(), regions.end(), out.phone_default_region) == regions.end()) {
     s.error("phone_default_region",
-            fmt::format("'{}' is not an ISO 3166 region code (two capital letters)", out.phone_default_region));
+            fmt::format("'{}' is not a region whose national phone numbers personsync reads; the regions are: {}",
+                        out.phone_default_region, fmt::join(regions, ", ")));
   }
   for (const std::string& pattern : out.blocked_patterns) {
     try {
@@ -95,7 +105,6 @@ identity_config identity_config::from_config(const config::section& s) {
     }
   }
 
-  for (const kind_default& d : kind_defaults) out.kinds[d.kind] = d.rule;
   const toml::table* kinds = s.table("kinds");
   if (!kinds) return out;
   for (auto&& [key, node] : *kinds) {

@@ -37,6 +37,8 @@ struct identity_config {
   static std::span<const config::key_spec> config_keys();
   static std::span<const config::key_spec> kind_keys();
   static identity_config from_config(const config::section& s);
+  // Every default, as an empty [identity] section gives.
+  static identity_config defaults();
 };
 
 }  // namespace personsync::identity

@@ -59,7 +59,9 @@ WITH upserted AS (
       changed_by_run = EXCLUDED.changed_by_run, last_synced_at = EXCLUDED.last_synced_at,
       deleted_at = NULL, merged_into = NULL
   WHERE t.content_hash IS DISTINCT FROM EXCLUDED.content_hash OR t.deleted_at IS NOT NULL
-  RETURNING (xmax = 0) AS inserted)
+  RETURNING record_id, (xmax = 0) AS inserted),
+-- Every written record is for identity resolution to look at.
+queued AS (INSERT INTO identity_dirty (record_id) SELECT record_id FROM upserted)
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
 )SQL";
 
@@ -296,14 +298,18 @@ std::uint64_t landing_store::mark_gone(std::int64_t run_id, const std::string& s
   }
   const std::string gone_json = boost::json::serialize(rows);
   const long long run = run_id;
-  soci::statement st = (session_.prepare <<
-      "UPDATE source_records t SET deleted_at = now(), merged_into = g.merged_into, changed_by_run = :r,"
-      "  last_synced_at = now() "
-      "FROM jsonb_to_recordset(CAST(:g AS jsonb)) AS g(key text, merged_into text) "
-      "WHERE t.source = :s AND t.scope = :c AND t.deleted_at IS NULL AND t.source_key = g.key",
-      soci::use(run), soci::use(gone_json), soci::use(source), soci::use(scope));
-  st.execute(true);
-  return static_cast<std::uint64_t>(st.get_affected_rows());
+  long long changed = 0;
+  session_ <<
+      "WITH gone AS ("
+      "  UPDATE source_records t SET deleted_at = now(), merged_into = g.merged_into, changed_by_run = :r,"
+      "    last_synced_at = now() "
+      "  FROM jsonb_to_recordset(CAST(:g AS jsonb)) AS g(key text, merged_into text) "
+      "  WHERE t.source = :s AND t.scope = :c AND t.deleted_at IS NULL AND t.source_key = g.key "
+      "  RETURNING t.record_id), "
+      "queued AS (INSERT INTO identity_dirty (record_id) SELECT record_id FROM gone) "
+      "SELECT count(*) FROM gone",
+      soci::use(run), soci::use(gone_json), soci::use(source), soci::use(scope), soci::into(changed);
+  return static_cast<std::uint64_t>(changed);
 }
 
 }  // namespace personsync::store

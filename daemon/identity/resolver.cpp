@@ -1,0 +1,433 @@
+#include "daemon/identity/resolver.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <span>
+#include <limits>
+#include <numeric>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "common/uuid.hpp"
+
+namespace personsync::identity {
+namespace {
+
+// personsync's namespace for person ids (uuid5 of the smallest record key).
+constexpr std::string_view person_namespace = "6f0b7c1e-3d52-5a8e-9c41-2b7d9e8a1f60";
+
+struct holding {
+  int space;
+  std::string_view value;
+  std::size_t record;
+  identifier_kind kind;
+};
+
+struct candidate_link {
+  std::size_t a, b;  // b is the later record
+  std::optional<identifier_value> via;
+  int priority;      // -1: an operator's must_link
+};
+
+class disjoint_sets {
+ public:
+  explicit disjoint_sets(std::size_t n) : parent_(n), size_(n, 1) { std::iota(parent_.begin(), parent_.end(), 0); }
+  std::size_t find(std::size_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  // Joins two roots; returns the new root.
+  std::size_t join(std::size_t a, std::size_t b) {
+    if (size_[a] < size_[b]) std::swap(a, b);
+    parent_[b] = a;
+    size_[a] += size_[b];
+    return a;
+  }
+
+ private:
+  std::vector<std::size_t> parent_;
+  std::vector<std::size_t> size_;
+};
+
+class resolver {
+ public:
+  resolver(const resolution_input& in, const identity_config& config, const value_policy& policy)
+      : in_(in), config_(config), policy_(policy), sets_(in.records.size()), cannot_of_root_(in.records.size()) {
+    for (std::size_t i = 0; i < in.records.size(); ++i) index_of_key_.emplace(in.records[i].key, i);
+    for (const previous_person& p : in.persons) created_at_[p.id] = p.created_at;
+  }
+
+  resolution run() {
+    std::vector<candidate_link> candidates = value_links();
+    add_must_links(candidates);
+    std::sort(candidates.begin(), candidates.end(), [&](const candidate_link& x, const candidate_link& y) {
+      return std::tuple(x.priority, rec(x.b).first_seen, std::string_view(rec(x.b).key), std::string_view(rec(x.a).key)) <
+             std::tuple(y.priority, rec(y.b).first_seen, std::string_view(rec(y.b).key), std::string_view(rec(y.a).key));
+    });
+    index_cannot_links();
+    for (const candidate_link& c : candidates) take(c);
+    build_clusters();
+    for (std::size_t r = 0; r < in_.records.size(); ++r) {
+      if (rec(r).previous_person) previously_in_[*rec(r).previous_person].push_back(r);
+    }
+    assign_ids();
+    retire();
+    describe_changes();
+    return std::move(out_);
+  }
+
+ private:
+  const record_evidence& rec(std::size_t i) const { return in_.records[i]; }
+  const kind_rule& rule(identifier_kind k) const { return config_.kinds.at(k); }
+  bool key_less(std::size_t a, std::size_t b) const { return rec(a).key < rec(b).key; }
+
+  std::vector<candidate_link> value_links() {
+    std::vector<holding> holdings;
+    for (std::size_t i = 0; i < in_.records.size(); ++i) {
+      if (!rec(i).live) continue;
+      for (const identifier_value& v : rec(i).identifiers) {
+        if (rule(v.kind).enabled) holdings.push_back({link_space(v.kind), v.value, i, v.kind});
+      }
+    }
+    std::sort(holdings.begin(), holdings.end(), [&](const holding& x, const holding& y) {
+      return std::tie(x.space, x.value, rec(x.record).first_seen, rec(x.record).key, x.kind) <
+             std::tie(y.space, y.value, rec(y.record).first_seen, rec(y.record).key, y.kind);
+    });
+    std::map<std::pair<int, std::string_view>, std::int64_t> known_degree;
+    for (const value_degree& d : in_.degrees) known_degree[{link_space(d.value.kind), d.value.value}] += d.records;
+
+    std::vector<candidate_link> links;
+    for (std::size_t begin = 0; begin < holdings.size();) {
+      std::size_t end = begin;
+      while (end < holdings.size() && holdings[end].space == holdings[begin].space &&
+             holdings[end].value == holdings[begin].value) {
+        ++end;
+      }
+      link_holders(std::span(holdings).subspan(begin, end - begin), known_degree, links);
+      begin = end;
+    }
+    return links;
+  }
+
+  void link_holders(std::span<const holding> group, const std::map<std::pair<int, std::string_view>, std::int64_t>& known,
+                    std::vector<candidate_link>& links) {
+    std::vector<const holding*> holders;  // one per record
+    for (const holding& h : group) {
+      if (holders.empty() || holders.back()->record != h.record) holders.push_back(&h);
+    }
+    const holding& first = group.front();
+    if (policy_.blocked(first.kind, first.value)) return;
+    std::int64_t degree = static_cast<std::int64_t>(holders.size());
+    if (const auto it = known.find({first.space, first.value}); it != known.end()) degree = std::max(degree, it->second);
+    int limit = std::numeric_limits<int>::max();
+    for (const holding* h : holders) limit = std::min(limit, rule(h->kind).max_records);
+    if (degree > limit) {
+      out_.quarantined.push_back({{first.kind, std::string(first.value)}, degree});
+      return;
+    }
+    if (holders.size() < 2) return;
+    // A star from the earliest holder; a kind that does not cross providers links
+    // to the earliest holder of the same provider instead.
+    std::map<std::string_view, const holding*> first_of_source;
+    for (const holding* h : holders) first_of_source.try_emplace(rec(h->record).source, h);
+    const holding* anchor = holders.front();
+    for (std::size_t i = 1; i < holders.size(); ++i) {
+      const holding* h = holders[i];
+      const bool crosses = rec(anchor->record).source != rec(h->record).source;
+      const holding* to = anchor;
+      if (crosses && !(rule(anchor->kind).cross_source && rule(h->kind).cross_source)) {
+        to = first_of_source.at(rec(h->record).source);
+        if (to == h) continue;
+      }
+      links.push_back({to->record, h->record, identifier_value{h->kind, std::string(h->value)},
+                       std::max(rule(to->kind).priority, rule(h->kind).priority)});
+    }
+  }
+
+  void add_must_links(std::vector<candidate_link>& links) {
+    for (const record_pair& p : in_.must_link) {
+      const auto a = index_of_key_.find(p.a), b = index_of_key_.find(p.b);
+      if (a == index_of_key_.end() || b == index_of_key_.end() || !rec(a->second).live || !rec(b->second).live) continue;
+      auto [x, y] = std::minmax(a->second, b->second, [&](std::size_t l, std::size_t r) { return key_less(l, r); });
+      links.push_back({x, y, std::nullopt, -1});
+    }
+  }
+
+  void index_cannot_links() {
+    for (const record_pair& p : in_.cannot_link) {
+      const auto a = index_of_key_.find(p.a), b = index_of_key_.find(p.b);
+      if (a == index_of_key_.end() || b == index_of_key_.end()) continue;
+      const std::size_t c = cannot_.size();
+      cannot_.emplace_back(a->second, b->second);
+      cannot_of_root_[a->second].push_back(c);
+      cannot_of_root_[b->second].push_back(c);
+    }
+  }
+
+  void take(const candidate_link& c) {
+    std::size_t ra = sets_.find(c.a), rb = sets_.find(c.b);
+    if (ra == rb) return;
+    const auto& smaller = cannot_of_root_[ra].size() <= cannot_of_root_[rb].size() ? cannot_of_root_[ra] : cannot_of_root_[rb];
+    for (std::size_t k : smaller) {
+      const auto [x, y] = cannot_[k];
+      const std::size_t rx = sets_.find(x), ry = sets_.find(y);
+      if ((rx == ra && ry == rb) || (rx == rb && ry == ra)) {
+        out_.rejected.push_back({c.a, c.b, c.via,
+                                 fmt::format("cannot_link between {} and {}", rec(x).key, rec(y).key)});
+        return;
+      }
+    }
+    const std::size_t root = sets_.join(ra, rb);
+    const std::size_t other = root == ra ? rb : ra;
+    auto& into = cannot_of_root_[root];
+    into.insert(into.end(), cannot_of_root_[other].begin(), cannot_of_root_[other].end());
+    cannot_of_root_[other].clear();
+    out_.links.push_back({c.a, c.b, c.via});
+  }
+
+  void build_clusters() {
+    std::unordered_map<std::size_t, std::vector<std::size_t>> by_root;
+    for (std::size_t i = 0; i < in_.records.size(); ++i) {
+      if (rec(i).live) by_root[sets_.find(i)].push_back(i);
+    }
+    out_.person_of.assign(in_.records.size(), std::nullopt);
+    for (auto& [root, members] : by_root) {
+      std::sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) { return key_less(a, b); });
+      if (members.size() > static_cast<std::size_t>(config_.max_component_size)) {
+        // Not published: its records stay where they were until an operator looks.
+        for (std::size_t r : members) {
+          out_.person_of[r] = rec(r).previous_person;
+          if (rec(r).previous_person) frozen_persons_.insert(*rec(r).previous_person);
+        }
+        out_.frozen.push_back({std::move(members)});
+        continue;
+      }
+      clusters_.push_back(std::move(members));
+    }
+    std::sort(clusters_.begin(), clusters_.end(),
+              [&](const auto& a, const auto& b) { return key_less(a.front(), b.front()); });
+    std::sort(out_.frozen.begin(), out_.frozen.end(),
+              [&](const auto& a, const auto& b) { return key_less(a.records.front(), b.records.front()); });
+  }
+
+  std::int64_t created_at(const std::string& id) const {
+    const auto it = created_at_.find(id);
+    return it == created_at_.end() ? 0 : it->second;
+  }
+
+  void assign_ids() {
+    struct claim {
+      std::size_t overlap;
+      std::int64_t created_at;
+      std::string_view person;
+      std::size_t cluster;
+    };
+    std::vector<claim> claims;
+    for (std::size_t c = 0; c < clusters_.size(); ++c) {
+      std::map<std::string_view, std::size_t> overlap;
+      for (std::size_t r : clusters_[c]) {
+        if (rec(r).previous_person && !frozen_persons_.contains(*rec(r).previous_person)) ++overlap[*rec(r).previous_person];
+      }
+      for (const auto& [person, n] : overlap) claims.push_back({n, created_at(std::string(person)), person, c});
+    }
+    // Largest overlap keeps the id; ties: the older person, then the smaller id, then the cluster's smallest key.
+    std::sort(claims.begin(), claims.end(), [](const claim& a, const claim& b) {
+      return std::tuple(-static_cast<std::int64_t>(a.overlap), a.created_at, a.person, a.cluster) <
+             std::tuple(-static_cast<std::int64_t>(b.overlap), b.created_at, b.person, b.cluster);
+    });
+    cluster_id_.assign(clusters_.size(), std::string());
+    std::unordered_set<std::string> taken(in_.reserved_ids.begin(), in_.reserved_ids.end());
+    for (const previous_person& p : in_.persons) taken.insert(p.id);
+    for (std::size_t r = 0; r < in_.records.size(); ++r) {
+      if (rec(r).previous_person) taken.insert(*rec(r).previous_person);
+    }
+    for (const claim& c : claims) {
+      if (!cluster_id_[c.cluster].empty() || kept_.contains(std::string(c.person))) continue;
+      cluster_id_[c.cluster] = std::string(c.person);
+      kept_.insert(std::string(c.person));
+    }
+    for (std::size_t c = 0; c < clusters_.size(); ++c) {
+      if (cluster_id_[c].empty()) {
+        std::string id;
+        for (int attempt = 0; id.empty() || taken.contains(id); ++attempt) id = derived_person_id(rec(clusters_[c].front()).key, attempt);
+        taken.insert(id);
+        cluster_id_[c] = id;
+      }
+      for (std::size_t r : clusters_[c]) out_.person_of[r] = cluster_id_[c];
+      out_.persons.push_back({cluster_id_[c], clusters_[c], !kept_.contains(cluster_id_[c])});
+    }
+  }
+
+  // Every person a record of the area was in, sorted.
+  std::vector<std::string> previous_ids() const {
+    std::set<std::string> ids;
+    for (const previous_person& p : in_.persons) ids.insert(p.id);
+    for (const record_evidence& r : in_.records) {
+      if (r.previous_person) ids.insert(*r.previous_person);
+    }
+    return {ids.begin(), ids.end()};
+  }
+
+  void retire() {
+    for (const std::string& id : previous_ids()) {
+      if (kept_.contains(id) || frozen_persons_.contains(id)) continue;
+      std::map<std::string, std::size_t> landed;
+      std::optional<std::string> absorbed_by;
+      for (std::size_t r : previously_in_[id]) {
+        if (out_.person_of[r]) ++landed[*out_.person_of[r]];
+        if (!rec(r).live && rec(r).merged_into) {
+          const auto it = index_of_key_.find(*rec(r).merged_into);
+          if (it != index_of_key_.end() && out_.person_of[it->second]) absorbed_by = out_.person_of[it->second];
+        }
+      }
+      std::optional<std::string> successor = absorbed_by;
+      std::size_t most = 0;
+      for (const auto& [to, n] : landed) {
+        if (n > most) most = n, successor = to;
+      }
+      out_.retired.push_back({id, successor});
+    }
+  }
+
+  // The strongest cause among the records a person had or has.
+  enum cause strongest(const std::vector<std::string>& persons) {
+    if (cause_of_person_.empty()) {
+      for (std::size_t r = 0; r < in_.records.size(); ++r) {
+        for (const auto& p : {rec(r).previous_person, out_.person_of[r]}) {
+          if (p) cause_of_person_[*p] = std::max(cause_of_person_[*p], rec(r).cause);
+        }
+      }
+    }
+    enum cause c = cause::none;
+    for (const std::string& p : persons) {
+      if (const auto it = cause_of_person_.find(p); it != cause_of_person_.end()) c = std::max(c, it->second);
+    }
+    return c;
+  }
+
+  void add_event(event_kind kind, std::vector<std::string> before, std::vector<std::string> after,
+                 std::vector<std::string> records = {}) {
+    std::vector<std::string> involved = before;
+    involved.insert(involved.end(), after.begin(), after.end());
+    enum cause c = strongest(involved);
+    if (kind == event_kind::create && c == cause::none) c = cause::new_record;
+    if (kind != event_kind::create && kind != event_kind::remove && (c == cause::none || c == cause::new_record)) {
+      c = cause::rule;
+    }
+    if (kind == event_kind::remove && c == cause::none) c = cause::record_deleted;
+    out_.events.push_back({kind, std::move(before), std::move(after), c, std::move(records)});
+  }
+
+  void describe_changes() {
+    std::map<std::string, std::optional<std::string>> successor_of;
+    for (const retired_person& r : out_.retired) successor_of[r.id] = r.successor;
+    const std::set<std::string> previous = [&] {
+      auto ids = previous_ids();
+      return std::set<std::string>(ids.begin(), ids.end());
+    }();
+
+    // New persons with no old records at all.
+    for (const person_result& p : out_.persons) {
+      const bool had_old = std::any_of(p.records.begin(), p.records.end(),
+                                       [&](std::size_t r) { return rec(r).previous_person.has_value(); });
+      if (p.is_new && !had_old) add_event(event_kind::create, {}, {p.id});
+    }
+    // Persons that absorbed others.
+    std::unordered_map<std::string, std::vector<std::string>> absorbed_by;
+    for (const auto& [old, to] : successor_of) {
+      if (to) absorbed_by[*to].push_back(old);
+    }
+    for (const person_result& p : out_.persons) {
+      const auto found = absorbed_by.find(p.id);
+      if (found == absorbed_by.end()) continue;
+      std::vector<std::string> absorbed = found->second;
+      if (previous.contains(p.id)) absorbed.insert(absorbed.begin(), p.id);
+      std::sort(absorbed.begin(), absorbed.end());
+      add_event(event_kind::merge, std::move(absorbed), {p.id});
+    }
+    // Where each old person's records went besides its home: new persons (a split), or other existing ones (moves).
+    for (const std::string& old : previous) {
+      if (frozen_persons_.contains(old)) continue;
+      const std::optional<std::string> home = kept_.contains(old) ? std::optional(old) : successor_of[old];
+      if (!home) {
+        add_event(event_kind::remove, {old}, {});
+        continue;
+      }
+      std::set<std::string> split_into;
+      std::map<std::string, std::vector<std::string>> moved_to;
+      for (std::size_t r : previously_in_[old]) {
+        if (!out_.person_of[r] || *out_.person_of[r] == *home) continue;
+        const std::string& to = *out_.person_of[r];
+        if (previous.contains(to)) {
+          moved_to[to].push_back(rec(r).key);
+        } else {
+          split_into.insert(to);
+        }
+      }
+      if (!split_into.empty()) {
+        std::vector<std::string> after{*home};
+        after.insert(after.end(), split_into.begin(), split_into.end());
+        add_event(event_kind::split, {old}, std::move(after));
+      }
+      for (auto& [to, keys] : moved_to) {
+        std::sort(keys.begin(), keys.end());
+        add_event(event_kind::move, {old}, {to}, std::move(keys));
+      }
+    }
+  }
+
+  const resolution_input& in_;
+  const identity_config& config_;
+  const value_policy& policy_;
+  disjoint_sets sets_;
+  std::unordered_map<std::string_view, std::size_t> index_of_key_;
+  std::unordered_map<std::string, std::int64_t> created_at_;
+  std::vector<std::pair<std::size_t, std::size_t>> cannot_;
+  std::vector<std::vector<std::size_t>> cannot_of_root_;
+  std::vector<std::vector<std::size_t>> clusters_;
+  std::vector<std::string> cluster_id_;
+  std::unordered_set<std::string> kept_;
+  std::unordered_set<std::string> frozen_persons_;
+  std::unordered_map<std::string, std::vector<std::size_t>> previously_in_;
+  std::unordered_map<std::string, enum cause> cause_of_person_;
+  resolution out_;
+};
+
+}  // namespace
+
+std::string_view name_of(cause c) {
+  switch (c) {
+    case cause::none: return "none";
+    case cause::new_record: return "new_record";
+    case cause::rule: return "rule";
+    case cause::record_deleted: return "record_deleted";
+    case cause::upstream_split: return "upstream_split";
+    case cause::upstream_merge: return "upstream_merge";
+    case cause::manual: return "manual";
+  }
+  return "none";
+}
+
+std::string_view name_of(event_kind k) {
+  switch (k) {
+    case event_kind::create: return "create";
+    case event_kind::merge: return "merge";
+    case event_kind::split: return "split";
+    case event_kind::move: return "move";
+    case event_kind::remove: return "delete";
+  }
+  return "create";
+}
+
+std::string derived_person_id(std::string_view smallest_record_key, int attempt) {
+  return attempt == 0 ? uuid5(person_namespace, smallest_record_key)
+                      : uuid5(person_namespace, fmt::format("{}#{}", smallest_record_key, attempt));
+}
+
+resolution resolve(const resolution_input& input, const identity_config& config, const value_policy& policy) {
+  return resolver(input, config, policy).run();
+}
+
+}  // namespace personsync::identity

@@ -1,0 +1,465 @@
+#include "daemon/store/identity_store.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "daemon/store/copy_in.hpp"
+#include "daemon/store/copy_out.hpp"
+#include "daemon/store/database.hpp"
+#include "daemon/store/golden_record.sql.hpp"
+
+namespace personsync::store {
+namespace {
+
+using identity::identifier_value;
+
+// A bigint[] literal: digits and commas only, so it may sit in a COPY query's text.
+std::string braced(const std::vector<std::int64_t>& ids) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(ids[i]);
+  }
+  return out + "}";
+}
+
+std::string id_array(const std::vector<std::int64_t>& ids) { return "'" + braced(ids) + "'::bigint[]"; }
+
+std::string json_strings(const std::vector<std::string>& values) {
+  boost::json::array a;
+  for (const std::string& v : values) a.emplace_back(v);
+  return boost::json::serialize(a);
+}
+
+std::string uuid_array(const std::vector<std::string>& ids) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];
+  return out + "}";
+}
+
+constexpr const char* record_columns =
+    "SELECT r.record_id, r.source, r.scope, r.source_key, extract(epoch FROM r.first_seen_at)::bigint, "
+    "  CASE WHEN r.deleted_at IS NULL THEN 't' ELSE 'f' END, r.identifiers::text, r.merged_into, rp.person_id::text "
+    "FROM source_records r LEFT JOIN record_persons rp USING (record_id) ";
+
+landed_record record_of(copy_row f) {
+  landed_record r;
+  r.record_id = std::stoll(std::string(*f[0]));
+  r.source = *f[1];
+  r.scope = *f[2];
+  r.source_key = *f[3];
+  r.first_seen = std::stoll(std::string(*f[4]));
+  r.live = *f[5] == "t";
+  r.identifiers_json = *f[6];
+  if (f[7]) r.merged_into = std::string(*f[7]);
+  if (f[8]) r.person = std::string(*f[8]);
+  return r;
+}
+
+std::vector<std::int64_t> select_ids(soci::session& session, const std::string& sql, const std::string& param) {
+  std::vector<std::int64_t> out;
+  soci::rowset<long long> rows = (session.prepare << sql, soci::use(param));
+  for (long long id : rows) out.push_back(id);
+  return out;
+}
+
+std::vector<stored_identifier> select_identifiers(soci::session& session, const std::string& sql,
+                                                  const std::string& param) {
+  std::vector<stored_identifier> out;
+  soci::rowset<soci::row> rows = (session.prepare << sql, soci::use(param));
+  for (const soci::row& row : rows) {
+    const auto kind = identity::kind_named(row.get<std::string>(1));
+    if (kind) out.push_back({row.get<long long>(0), {*kind, row.get<std::string>(2)}});
+  }
+  return out;
+}
+
+copy_rows identifier_rows(const std::vector<stored_identifier>& rows) {
+  copy_rows out;
+  for (const stored_identifier& s : rows) {
+    out.field(std::to_string(s.record_id));
+    out.field(identity::name_of(s.value.kind));
+    out.field(s.value.value);
+    out.end_row();
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string record_key(std::string_view source, std::string_view scope, std::string_view source_key) {
+  return fmt::format("{}/{}/{}", source, scope, source_key);
+}
+
+identity_store::identity_store(soci::session& session) : session_(session) {}
+
+void identity_store::lock() { session_ << "SELECT pg_advisory_xact_lock(hashtextextended('personsync identity', 0))"; }
+
+std::optional<std::string> identity_store::last_settings_hash() {
+  std::string hash;
+  soci::indicator ind = soci::i_null;
+  session_ << "SELECT settings_hash FROM identity_runs ORDER BY resolution_id DESC LIMIT 1", soci::into(hash, ind);
+  if (!session_.got_data() || ind == soci::i_null) return std::nullopt;
+  return hash;
+}
+
+std::int64_t identity_store::live_record_count() {
+  long long n = 0;
+  session_ << "SELECT count(*) FROM source_records WHERE deleted_at IS NULL", soci::into(n);
+  return n;
+}
+
+std::vector<std::pair<std::int64_t, bool>> identity_store::take_dirty() {
+  std::vector<std::pair<std::int64_t, bool>> out;
+  copy_out(session_, "DELETE FROM identity_dirty RETURNING record_id, manual", [&](copy_row f) {
+    out.emplace_back(std::stoll(std::string(*f[0])), *f[1] == "t");
+  });
+  return out;
+}
+
+void identity_store::queue(const std::vector<std::int64_t>& record_ids, bool manual) {
+  if (record_ids.empty()) return;
+  const std::string ids = id_array(record_ids);
+  session_ << fmt::format("INSERT INTO identity_dirty (record_id, manual) SELECT unnest({}), {}", ids, manual);
+}
+
+std::vector<landed_record> identity_store::records(const std::vector<std::int64_t>& ids) {
+  std::vector<landed_record> out;
+  if (ids.empty()) return out;
+  copy_out(session_, std::string(record_columns) + "WHERE r.record_id = ANY(" + id_array(ids) + ")",
+           [&](copy_row f) { out.push_back(record_of(f)); });
+  return out;
+}
+
+void identity_store::each_record(const std::function<void(landed_record&&)>& on_record) {
+  copy_out(session_, std::string(record_columns) + "WHERE r.deleted_at IS NULL OR rp.person_id IS NOT NULL",
+           [&](copy_row f) { on_record(record_of(f)); });
+}
+
+std::vector<std::int64_t> identity_store::ids_of_keys(const std::vector<std::string>& keys) {
+  boost::json::array rows;
+  for (const std::string& key : keys) {
+    const auto first = key.find('/'), last = key.rfind('/');
+    if (first == std::string::npos || first == last) continue;
+    rows.push_back(boost::json::object{{"source", key.substr(0, first)},
+                                       {"scope", key.substr(first + 1, last - first - 1)},
+                                       {"source_key", key.substr(last + 1)}});
+  }
+  if (rows.empty()) return {};
+  return select_ids(session_,
+                    "SELECT r.record_id FROM jsonb_to_recordset(CAST(:k AS jsonb)) AS k(source text, scope text, source_key text) "
+                    "JOIN source_records r USING (source, scope, source_key)",
+                    boost::json::serialize(rows));
+}
+
+std::vector<std::int64_t> identity_store::records_of_persons(const std::vector<std::string>& person_ids) {
+  if (person_ids.empty()) return {};
+  return select_ids(session_, "SELECT record_id FROM record_persons WHERE person_id = ANY(CAST(:p AS uuid[]))",
+                    uuid_array(person_ids));
+}
+
+std::vector<std::int64_t> identity_store::records_holding(const std::vector<identifier_value>& values) {
+  std::vector<std::string> texts;
+  for (const identifier_value& v : values) texts.push_back(v.value);
+  std::vector<std::int64_t> out;
+  for (const stored_identifier& s : holders_of(texts)) {
+    if (std::any_of(values.begin(), values.end(), [&](const identifier_value& v) {
+          return identity::same_space(v.kind, s.value.kind) && v.value == s.value.value;
+        })) {
+      out.push_back(s.record_id);
+    }
+  }
+  return out;
+}
+
+std::vector<stored_identifier> identity_store::identifiers_of(const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return {};
+  return select_identifiers(session_,
+                            "SELECT record_id, kind, value FROM record_identifiers WHERE record_id = ANY(CAST(:i AS bigint[]))",
+                            braced(ids));
+}
+
+std::vector<stored_identifier> identity_store::holders_of(const std::vector<std::string>& values) {
+  if (values.empty()) return {};
+  return select_identifiers(session_,
+                            "SELECT record_id, kind, value FROM record_identifiers "
+                            "WHERE value IN (SELECT jsonb_array_elements_text(CAST(:v AS jsonb)))",
+                            json_strings(values));
+}
+
+void identity_store::replace_identifiers(const std::vector<std::int64_t>& ids, const std::vector<stored_identifier>& rows) {
+  if (!ids.empty()) session_ << "DELETE FROM record_identifiers WHERE record_id = ANY(" + id_array(ids) + ")";
+  if (!rows.empty()) copy_in(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN", identifier_rows(rows));
+}
+
+void identity_store::replace_all_identifiers(const std::vector<stored_identifier>& rows) {
+  // Loading a million rows and indexing them once is several times faster than keeping indexes up row by row.
+  execute_script(session_,
+                 "TRUNCATE record_identifiers; DROP INDEX record_identifiers_by_record; "
+                 "DROP INDEX record_identifiers_by_value;");
+  if (!rows.empty()) copy_in(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN", identifier_rows(rows));
+  execute_script(session_,
+                 "CREATE INDEX record_identifiers_by_record ON record_identifiers (record_id); "
+                 "CREATE INDEX record_identifiers_by_value ON record_identifiers (value);");
+}
+
+std::vector<identity::previous_person> identity_store::persons(const std::vector<std::string>& ids) {
+  std::vector<identity::previous_person> out;
+  if (ids.empty()) return out;
+  soci::rowset<soci::row> rows =
+      (session_.prepare << "SELECT person_id::text, extract(epoch FROM created_at)::bigint FROM persons "
+                           "WHERE person_id = ANY(CAST(:p AS uuid[]))",
+       soci::use(uuid_array(ids)));
+  for (const soci::row& row : rows) out.push_back({row.get<std::string>(0), row.get<long long>(1)});
+  return out;
+}
+
+std::unordered_set<std::string> identity_store::existing_persons(const std::vector<std::string>& ids) {
+  std::unordered_set<std::string> out;
+  if (ids.empty()) return out;
+  soci::rowset<std::string> rows =
+      (session_.prepare << "SELECT person_id::text FROM persons WHERE person_id = ANY(CAST(:p AS uuid[]))",
+       soci::use(uuid_array(ids)));
+  for (const std::string& id : rows) out.insert(id);
+  return out;
+}
+
+std::vector<active_constraint> identity_store::constraints() {
+  std::vector<active_constraint> out;
+  soci::rowset<soci::row> rows = (session_.prepare <<
+      "SELECT constraint_id, kind, coalesce(record_a, ''), coalesce(record_b, ''), value_kind, value, cause, actor, "
+      "  reason, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+      "FROM identity_constraints WHERE removed_at IS NULL ORDER BY constraint_id");
+  for (const soci::row& row : rows) {
+    active_constraint c;
+    c.id = row.get<long long>(0);
+    c.kind = row.get<std::string>(1);
+    c.record_a = row.get<std::string>(2);
+    c.record_b = row.get<std::string>(3);
+    if (row.get_indicator(4) == soci::i_ok) c.value_kind = row.get<std::string>(4);
+    if (row.get_indicator(5) == soci::i_ok) c.value = row.get<std::string>(5);
+    c.cause = row.get<std::string>(6);
+    c.actor = row.get<std::string>(7);
+    c.reason = row.get<std::string>(8);
+    c.created_at = row.get<std::string>(9);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::int64_t identity_store::add_constraint(const active_constraint& c) {
+  long long id = 0;
+  const bool pair = c.kind != "block_value";
+  std::string a = c.record_a, b = c.record_b, value_kind = c.value_kind.value_or(""), value = c.value.value_or("");
+  soci::indicator pair_ind = pair ? soci::i_ok : soci::i_null;
+  soci::indicator kind_ind = !pair && c.value_kind ? soci::i_ok : soci::i_null;
+  soci::indicator value_ind = pair ? soci::i_null : soci::i_ok;
+  session_ << "INSERT INTO identity_constraints (kind, record_a, record_b, value_kind, value, actor, reason, cause) "
+              "VALUES (:k, :a, :b, :vk, :v, :actor, :reason, :cause) RETURNING constraint_id",
+      soci::use(c.kind), soci::use(a, pair_ind), soci::use(b, pair_ind), soci::use(value_kind, kind_ind),
+      soci::use(value, value_ind), soci::use(c.actor), soci::use(c.reason), soci::use(c.cause), soci::into(id);
+  return id;
+}
+
+std::optional<active_constraint> identity_store::remove_constraint(std::int64_t id, const std::string& actor,
+                                                                   const std::string& reason) {
+  std::optional<active_constraint> found;
+  for (active_constraint& c : constraints()) {
+    if (c.id == id) found = std::move(c);
+  }
+  if (!found) return std::nullopt;
+  const long long key = id;
+  session_ << "UPDATE identity_constraints SET removed_at = now(), removed_by = :a, removed_reason = :r "
+              "WHERE constraint_id = :id",
+      soci::use(actor), soci::use(reason), soci::use(key);
+  return found;
+}
+
+std::optional<identity_store::person_status> identity_store::person(const std::string& id) {
+  std::string pid, status, successor;
+  soci::indicator successor_ind = soci::i_null;
+  session_ << "SELECT person_id::text, status, successor::text FROM persons WHERE person_id = CAST(:p AS uuid)",
+      soci::use(id), soci::into(pid), soci::into(status), soci::into(successor, successor_ind);
+  if (!session_.got_data()) return std::nullopt;
+  person_status out{pid, status, std::nullopt};
+  if (successor_ind == soci::i_ok) out.successor = successor;
+  return out;
+}
+
+void identity_store::refresh_golden(const std::vector<std::string>& person_ids) {
+  execute_script(session_, "CREATE TEMP TABLE IF NOT EXISTS touched_persons (person_id uuid PRIMARY KEY) ON COMMIT DELETE ROWS;"
+                           "TRUNCATE touched_persons;");
+  copy_rows rows;
+  for (const std::string& id : person_ids) {
+    rows.field(id);
+    rows.end_row();
+  }
+  if (rows.rows() == 0) return;
+  copy_in(session_, "COPY touched_persons (person_id) FROM STDIN", rows);
+  session_ << "ANALYZE touched_persons";
+  session_ << golden_record_sql;
+}
+
+resolution_summary identity_store::write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
+                                         const std::vector<identity::record_evidence>& records,
+                                         const std::vector<std::int64_t>& ids, const identity::resolution& result) {
+  resolution_summary summary;
+  summary.mode = mode;
+  summary.dirty = dirty;
+  summary.area = records.size();
+  long long resolution_id = 0;
+  const long long dirty_count = static_cast<long long>(dirty), area_count = static_cast<long long>(records.size());
+  session_ << "INSERT INTO identity_runs (mode, dirty_records, area_records, settings_hash) "
+              "VALUES (:m, :d, :a, :h) RETURNING resolution_id",
+      soci::use(mode), soci::use(dirty_count), soci::use(area_count), soci::use(settings_hash), soci::into(resolution_id);
+  summary.resolution_id = resolution_id;
+  const bool full = mode == "full";
+
+  // New persons first: assignments refer to them.
+  copy_rows new_persons;
+  std::vector<std::string> touched;
+  for (const identity::person_result& p : result.persons) {
+    touched.push_back(p.id);
+    if (!p.is_new) continue;
+    new_persons.field(p.id);
+    new_persons.end_row();
+  }
+  if (new_persons.rows() > 0) copy_in(session_, "COPY persons (person_id) FROM STDIN", new_persons);
+
+  // Assignments of the area: replaced whole.
+  if (full) {
+    session_ << "TRUNCATE record_persons";
+  } else if (!ids.empty()) {
+    session_ << "DELETE FROM record_persons WHERE record_id = ANY(" + id_array(ids) + ")";
+  }
+  copy_rows assignments;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!result.person_of[i]) continue;
+    assignments.field(std::to_string(ids[i]));
+    assignments.field(*result.person_of[i]);
+    assignments.end_row();
+  }
+  if (assignments.rows() > 0) copy_in(session_, "COPY record_persons (record_id, person_id) FROM STDIN", assignments);
+
+  // Retired ids: merged ones redirect to their successor, and every redirect to
+  // them now points there too, so that a redirect is always one step to a live person.
+  if (!result.retired.empty()) {
+    boost::json::array retired;
+    for (const identity::retired_person& r : result.retired) {
+      retired.push_back(boost::json::object{
+          {"id", r.id}, {"successor", r.successor ? boost::json::value(*r.successor) : boost::json::value(nullptr)}});
+    }
+    const std::string json = boost::json::serialize(retired);
+    session_ << "UPDATE persons p SET status = CASE WHEN r.successor IS NULL THEN 'deleted' ELSE 'merged' END, "
+                "  successor = r.successor, retired_at = now(), updated_at = now() "
+                "FROM jsonb_to_recordset(CAST(:r AS jsonb)) AS r(id uuid, successor uuid) WHERE p.person_id = r.id",
+        soci::use(json);
+    session_ << "UPDATE persons p SET status = CASE WHEN r.successor IS NULL THEN 'deleted' ELSE 'merged' END, "
+                "  successor = r.successor, updated_at = now() "
+                "FROM jsonb_to_recordset(CAST(:r AS jsonb)) AS r(id uuid, successor uuid) WHERE p.successor = r.id",
+        soci::use(json);
+  }
+
+  copy_rows events;
+  for (const identity::identity_event& e : result.events) {
+    events.field(identity::name_of(e.kind));
+    events.field(uuid_array(e.before));
+    events.field(uuid_array(e.after));
+    events.field(identity::name_of(e.cause));
+    std::string keys = "{";
+    for (std::size_t i = 0; i < e.records.size(); ++i) {
+      keys += (i ? "," : "") + std::string("\"");
+      for (char c : e.records[i]) {
+        if (c == '"' || c == '\\') keys += '\\';
+        keys += c;
+      }
+      keys += '"';
+    }
+    events.field(keys + "}");
+    events.field(std::to_string(resolution_id));
+    events.end_row();
+  }
+  if (events.rows() > 0) {
+    copy_in(session_,
+            "COPY identity_event_log (kind, before_person_ids, after_person_ids, cause, records, resolution_id) FROM STDIN",
+            events);
+  }
+
+  // Quarantine, frozen components and rejected links: replaced for the area.
+  std::vector<std::string> keys;
+  keys.reserve(records.size());
+  for (const identity::record_evidence& r : records) keys.push_back(r.key);
+  if (full) {
+    execute_script(session_, "TRUNCATE quarantined_values, frozen_components, rejected_links;");
+  } else {
+    std::vector<std::string> values;
+    for (const identity::record_evidence& r : records) {
+      for (const identifier_value& v : r.identifiers) values.push_back(v.value);
+    }
+    const std::string value_json = json_strings(values), key_json = json_strings(keys);
+    session_ << "DELETE FROM quarantined_values WHERE value IN (SELECT jsonb_array_elements_text(CAST(:v AS jsonb)))",
+        soci::use(value_json);
+    session_ << "DELETE FROM frozen_components WHERE first_record IN (SELECT jsonb_array_elements_text(CAST(:k AS jsonb)))",
+        soci::use(key_json);
+    session_ << "DELETE FROM rejected_links WHERE record_a IN (SELECT jsonb_array_elements_text(CAST(:k AS jsonb))) "
+                "OR record_b IN (SELECT jsonb_array_elements_text(CAST(:k2 AS jsonb)))",
+        soci::use(key_json), soci::use(key_json);
+  }
+  copy_rows quarantined;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const identity::quarantined_value& q : result.quarantined) {
+    if (!seen.emplace(std::string(identity::name_of(q.value.kind)), q.value.value).second) continue;
+    quarantined.field(identity::name_of(q.value.kind));
+    quarantined.field(q.value.value);
+    quarantined.field(std::to_string(q.records));
+    quarantined.end_row();
+  }
+  if (quarantined.rows() > 0) copy_in(session_, "COPY quarantined_values (kind, value, records) FROM STDIN", quarantined);
+  copy_rows frozen;
+  for (const identity::frozen_component& f : result.frozen) {
+    frozen.field(records[f.records.front()].key);
+    frozen.field(std::to_string(f.records.size()));
+    frozen.end_row();
+  }
+  if (frozen.rows() > 0) copy_in(session_, "COPY frozen_components (first_record, records) FROM STDIN", frozen);
+  copy_rows rejected;
+  for (const identity::rejected_link& r : result.rejected) {
+    rejected.field(records[r.a].key);
+    rejected.field(records[r.b].key);
+    if (r.via) {
+      rejected.field(identity::name_of(r.via->kind));
+      rejected.field(r.via->value);
+    } else {
+      rejected.null_field();
+      rejected.null_field();
+    }
+    rejected.field(r.reason);
+    rejected.end_row();
+  }
+  if (rejected.rows() > 0) {
+    copy_in(session_, "COPY rejected_links (record_a, record_b, via_kind, via_value, reason) FROM STDIN", rejected);
+  }
+
+  refresh_golden(touched);
+
+  summary.persons_touched = touched.size() + result.retired.size();
+  summary.events = result.events.size();
+  summary.rejected = result.rejected.size();
+  summary.quarantined = quarantined.rows();
+  summary.frozen = result.frozen.size();
+  const long long touched_count = static_cast<long long>(summary.persons_touched),
+                  event_count = static_cast<long long>(summary.events),
+                  rejected_count = static_cast<long long>(summary.rejected),
+                  quarantined_count = static_cast<long long>(summary.quarantined),
+                  frozen_count = static_cast<long long>(summary.frozen);
+  session_ << "UPDATE identity_runs SET finished_at = clock_timestamp(), persons_touched = :p, events = :e, "
+              "rejected_links = :r, quarantined = :q, frozen = :f WHERE resolution_id = :id",
+      soci::use(touched_count), soci::use(event_count), soci::use(rejected_count), soci::use(quarantined_count),
+      soci::use(frozen_count), soci::use(resolution_id);
+  return summary;
+}
+
+}  // namespace personsync::store

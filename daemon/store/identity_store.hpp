@@ -1,0 +1,105 @@
+#pragma once
+// What identity resolution reads from and writes to PostgreSQL: landed records
+// with their raw identifiers and current person, the normalized identifiers,
+// constraints, and one resolution's outcome — persons, assignments, redirects,
+// events, quarantine — written together in the caller's transaction.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "daemon/identity/resolver.hpp"
+
+namespace personsync::store {
+
+struct landed_record {
+  std::int64_t record_id = 0;
+  std::string source, scope, source_key;
+  std::int64_t first_seen = 0;  // unix seconds
+  bool live = true;
+  std::string identifiers_json;  // [{"kind","value"}] as the connector sent them
+  std::optional<std::string> merged_into;  // source_key of the absorbing record (same source and scope)
+  std::optional<std::string> person;
+  bool manual = false;  // queued by an operator's command
+};
+
+// "source/scope/source_key": how records are named in constraints, events and the CLI.
+std::string record_key(std::string_view source, std::string_view scope, std::string_view source_key);
+
+struct stored_identifier {
+  std::int64_t record_id;
+  identity::identifier_value value;
+};
+
+struct active_constraint {
+  std::int64_t id;
+  std::string kind;  // must_link, cannot_link, block_value
+  std::string record_a, record_b;
+  std::optional<std::string> value_kind, value;
+  std::string cause, actor, reason, created_at;
+};
+
+struct resolution_summary {
+  std::int64_t resolution_id = 0;
+  std::string mode;
+  std::size_t dirty = 0, area = 0, persons_touched = 0, events = 0, rejected = 0, quarantined = 0, frozen = 0;
+};
+
+class identity_store {
+ public:
+  explicit identity_store(soci::session& session);
+
+  // Serializes resolutions (and operators' commands) for the caller's transaction.
+  void lock();
+
+  [[nodiscard]] std::optional<std::string> last_settings_hash();
+  [[nodiscard]] std::int64_t live_record_count();
+
+  // Consumes the queue: record ids and whether an operator queued them.
+  std::vector<std::pair<std::int64_t, bool>> take_dirty();
+  void queue(const std::vector<std::int64_t>& record_ids, bool manual);
+
+  std::vector<landed_record> records(const std::vector<std::int64_t>& ids);
+  // Every live record, and every deleted one that still has a person.
+  void each_record(const std::function<void(landed_record&&)>& on_record);
+  std::vector<std::int64_t> ids_of_keys(const std::vector<std::string>& keys);
+  std::vector<std::int64_t> records_of_persons(const std::vector<std::string>& person_ids);
+  std::vector<std::int64_t> records_holding(const std::vector<identity::identifier_value>& values);
+
+  std::vector<stored_identifier> identifiers_of(const std::vector<std::int64_t>& ids);
+  // Holders (live records) of each value, across the whole landing.
+  std::vector<stored_identifier> holders_of(const std::vector<std::string>& values);
+  void replace_identifiers(const std::vector<std::int64_t>& ids, const std::vector<stored_identifier>& rows);
+  void replace_all_identifiers(const std::vector<stored_identifier>& rows);
+
+  std::vector<identity::previous_person> persons(const std::vector<std::string>& ids);
+  std::unordered_set<std::string> existing_persons(const std::vector<std::string>& ids);
+
+  std::vector<active_constraint> constraints();
+  std::int64_t add_constraint(const active_constraint& c);
+  // Returns the constraint as it was, or nullopt when there is no active one with that id.
+  std::optional<active_constraint> remove_constraint(std::int64_t id, const std::string& actor, const std::string& reason);
+
+  // One resolution's outcome for its area (`records` as given to the resolver, `ids` their record ids).
+  resolution_summary write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
+                           const std::vector<identity::record_evidence>& records, const std::vector<std::int64_t>& ids,
+                           const identity::resolution& result);
+
+  // Persons by id (live, or retired with their successor), for the CLI.
+  struct person_status {
+    std::string id, status;
+    std::optional<std::string> successor;
+  };
+  std::optional<person_status> person(const std::string& id);
+
+ private:
+  void refresh_golden(const std::vector<std::string>& person_ids);
+  soci::session& session_;
+};
+
+}  // namespace personsync::store
