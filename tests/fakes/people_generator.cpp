@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -55,6 +56,11 @@ std::vector<ad_ref> ads_for(rng_t& rng, std::string_view kind) {
   return out;
 }
 
+// Unique per human for the first 60,000: two humans sharing a number would be one person by right.
+std::string phone_of(std::size_t human_index) {
+  return fmt::format("+1{}555{:04}", area_codes[(human_index / 10000) % area_codes.size()], human_index % 10000);
+}
+
 human make_human(rng_t& rng, std::size_t index, bool adversarial) {
   human h;
   h.id = fmt::format("h{:06}", index);
@@ -72,9 +78,7 @@ human make_human(rng_t& rng, std::size_t index, bool adversarial) {
     h.email = fmt::format("{}.{}{}@{}", random_id(rng, "", 5), "p", index, pick_one(rng, domains));
     for (char& c : *h.email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  if (chance(rng, 0.6)) {
-    h.phone = fmt::format("+1{}555{:04}", pick_one(rng, area_codes), std::uniform_int_distribution<int>(0, 9999)(rng));
-  }
+  if (chance(rng, 0.6) || !h.email) h.phone = phone_of(index);
   return h;
 }
 
@@ -138,6 +142,35 @@ posthog_person make_posthog_person(rng_t& rng, const human& h, bool knows_whop_i
   p.created_at = now - std::uniform_int_distribution<std::int64_t>(3600, 300 * 86400)(rng);
   p.updated_at = p.created_at;
   return p;
+}
+
+std::string canonical_email(const std::optional<std::string>& email) {
+  if (!email) return {};
+  std::string out;
+  for (char c : *email) {
+    if (c != ' ' && c != '\t') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+std::optional<std::string> property(const boost::json::object& properties, std::string_view a, std::string_view b) {
+  for (std::string_view key : {a, b}) {
+    if (const auto* v = properties.if_contains(key); v && v->is_string()) return std::string(v->get_string());
+  }
+  return std::nullopt;
+}
+
+// Whether a PostHog person's email or phone is also on one of the human's Whop records.
+bool joins_by_contact(const posthog_person& p, const human& h, const std::vector<whop_person>& whop,
+                      const std::vector<std::size_t>& records) {
+  const std::string email = canonical_email(property(p.properties, "email", "$email"));
+  const bool has_phone = property(p.properties, "phone", "$phone").has_value();
+  for (std::size_t i : records) {
+    const std::string theirs = canonical_email(whop[i].email);
+    if (!email.empty() && email == theirs && theirs != junk_email) return true;
+    if (has_phone && h.phone && whop[i].phone && !whop[i].phone->empty()) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -207,12 +240,37 @@ generated_people generate_people(const generator_options& options) {
     ++shared;
   }
 
+  // The ground truth must be reachable: a human's records always carry evidence
+  // that joins them (a shared email or phone, or the Whop id as a distinct id).
+  std::map<std::string, std::vector<std::size_t>> records_of;
+  for (std::size_t i = 0; i < out.whop.size(); ++i) records_of[out.whop[i].human_id].push_back(i);
+  std::map<std::string, human*> human_of;
+  for (human& h : out.humans) human_of[h.id] = &h;
+  for (auto& [human_id, indices] : records_of) {
+    if (indices.size() < 2) continue;
+    whop_person& a = out.whop[indices[0]];
+    whop_person& b = out.whop[indices[1]];
+    const std::string email = canonical_email(a.email);
+    const bool by_email = !email.empty() && email != junk_email && email == canonical_email(b.email);
+    const bool by_phone = a.phone && b.phone && !a.phone->empty() && !b.phone->empty();
+    if (by_email || by_phone) continue;
+    human& h = *human_of.at(human_id);
+    if (!h.phone) h.phone = phone_of(std::stoul(h.id.substr(1)));
+    a.phone = vary_phone(*h.phone, rng);
+    b.phone = vary_phone(*h.phone, rng);
+  }
+
   // PostHog: most of the store's humans use the product, identified by their Whop id or only anonymous;
   // past them, product-only humans.
   std::int64_t next_id = 1;
   for (std::size_t i = 0; i < out.humans.size() && out.posthog.size() < options.posthog_persons; ++i) {
     if (!chance(rng, options.posthog_share)) continue;
-    out.posthog.push_back(make_posthog_person(rng, out.humans[i], chance(rng, 0.85), next_id++, now));
+    const human& h = out.humans[i];
+    posthog_person p = make_posthog_person(rng, h, chance(rng, 0.85), next_id++, now);
+    if (p.distinct_ids.front() != h.whop_user_id && !joins_by_contact(p, h, out.whop, records_of[h.id])) {
+      p.distinct_ids.insert(p.distinct_ids.begin(), h.whop_user_id);
+    }
+    out.posthog.push_back(std::move(p));
   }
   while (out.posthog.size() < options.posthog_persons) {
     human h = make_human(rng, out.humans.size() + 1, options.adversarial_text);

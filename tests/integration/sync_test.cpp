@@ -16,6 +16,7 @@
 
 #include "common/json/precise_parse.hpp"
 #include "daemon/cli/exit_codes.hpp"
+#include "tests/support/deployment.hpp"
 #include "tests/support/private_cluster.hpp"
 #include "tests/support/sim_fixture.hpp"
 #include "tests/support/subprocess.hpp"
@@ -29,64 +30,8 @@ namespace {
 using testing::process_result;
 using testing::scratch_database;
 using testing::sim_fixture;
-
-fakes::simulator_options sim_options(std::size_t whop = 800, std::size_t posthog = 600) {
-  fakes::simulator_options o;
-  o.people.whop_people = whop;
-  o.people.posthog_persons = posthog;
-  o.posthog.rate_limit = "none";
-  return o;
-}
-
-struct sync_deployment {
-  testing::temp_dir dir;
-  std::filesystem::path config;
-
-  sync_deployment(const scratch_database& db, const sim_fixture& sim, const std::string& extra_posthog = "") {
-    dir.write("db_password", testing::test_cluster::get().password(), 0600);
-    config = dir.write("personsync.toml",
-                       "[database]\nconninfo = \"" + db.conninfo() + "\"\npassword_file = \"db_password\"\n"
-                       "[log]\nlevel = \"warn\"\n"
-                       "[[whop]]\nname = \"store\"\ntoken_env = \"SYNC_TEST_WHOP\"\naccount_id = \"biz_sim\"\n"
-                       "base_url = \"" + sim.base_url() + "/api/v1\"\nretry_base_delay = \"5ms\"\n"
-                       "[[posthog]]\nname = \"product\"\ntoken_env = \"SYNC_TEST_POSTHOG\"\nproject_id = 1\n"
-                       "base_url = \"" + sim.base_url() + "\"\nrate_limit = \"none\"\npage_size = 100\n"
-                       "retry_base_delay = \"5ms\"\n" + extra_posthog);
-    const process_result migrated = run({"migrate"});
-    EXPECT_EQ(migrated.exit_code, 0) << migrated.err;
-  }
-
-  [[nodiscard]] std::vector<std::string> argv(std::vector<std::string> args) const {
-    std::vector<std::string> out{testing::personsync_binary().string()};
-    out.insert(out.end(), args.begin(), args.end());
-    out.insert(out.end(), {"--config", config.string()});
-    return out;
-  }
-  [[nodiscard]] testing::process_options env() const {
-    return {.env = {{"SYNC_TEST_WHOP", "sim-whop-token"}, {"SYNC_TEST_POSTHOG", "sim-posthog-token"}}};
-  }
-  [[nodiscard]] process_result run(std::vector<std::string> args) const {
-    return testing::run_process(argv(std::move(args)), env());
-  }
-
-  // The per-source summary of `sync --json`, by source name.
-  [[nodiscard]] std::map<std::string, boost::json::object> sync(std::vector<std::string> extra = {},
-                                                                int expected_exit = 0) const {
-    std::vector<std::string> args{"sync", "--json"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    const process_result r = run(args);
-    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
-    std::map<std::string, boost::json::object> out;
-    boost::system::error_code ec;
-    const auto parsed = boost::json::parse(r.out, ec);
-    if (ec) {
-      ADD_FAILURE() << "not JSON: " << r.out << r.err;
-      return out;
-    }
-    for (const auto& s : parsed.at("sources").as_array()) out[std::string(s.at("source").as_string())] = s.as_object();
-    return out;
-  }
-};
+using testing::sim_options;
+using testing::sync_deployment;
 
 // source_key -> payload, for one source's live records.
 std::map<std::string, boost::json::value> landed(const scratch_database& db, const std::string& source) {

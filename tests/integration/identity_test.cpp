@@ -1,0 +1,373 @@
+// Identity resolution end to end: the binary as a subprocess, the simulators
+// over loopback, a real PostgreSQL. Published persons match the simulator's
+// humans exactly (pair precision and recall 1.0) through varied emails, phone
+// formats and Whop ids used as distinct ids, while a junk email shared by a
+// hundred humans merges none; PostHog's own merges and splits are followed with
+// the right events; an email change moves a record; operators' merges and
+// splits survive the next full sync; explain says why.
+
+#include <map>
+#include <set>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "tests/support/deployment.hpp"
+
+namespace personsync {
+namespace {
+
+using testing::process_result;
+using testing::scratch_database;
+using testing::sim_fixture;
+using testing::sim_options;
+using testing::sync_deployment;
+
+// "source/source_key" -> person id, from the consumer view.
+std::map<std::string, std::string> published(const scratch_database& db) {
+  std::map<std::string, std::string> out;
+  const auto session = db.session();
+  soci::rowset<soci::row> rows = (session->prepare <<
+      "SELECT source || '/' || scope || '/' || source_key, person_id::text FROM personsync.person_sources");
+  for (const auto& r : rows) out[r.get<std::string>(0)] = r.get<std::string>(1);
+  return out;
+}
+
+// "source/scope/source_key" -> human, for every live record the simulators serve.
+std::map<std::string, std::string> truth(sim_fixture& sim) {
+  std::map<std::string, std::string> out;
+  sim.with_sim([&](fakes::simulator& s) {
+    for (const auto& p : s.whop().people()) out["whop/biz_sim/" + p.id] = p.human_id;
+    for (const auto* p : s.posthog().live()) out["posthog/1/" + p->uuid] = p->human_id;
+  });
+  return out;
+}
+
+struct pair_scores {
+  double precision, recall;
+  std::size_t predicted, actual;
+};
+
+// Pairs of records in one person against pairs of records of one human.
+pair_scores score(const std::map<std::string, std::string>& person_of, const std::map<std::string, std::string>& human_of) {
+  std::map<std::pair<std::string, std::string>, std::size_t> cells;
+  std::map<std::string, std::size_t> persons, humans;
+  for (const auto& [key, human] : human_of) {
+    const auto p = person_of.find(key);
+    const std::string person = p == person_of.end() ? "unpublished:" + key : p->second;
+    ++cells[{person, human}];
+    ++persons[person];
+    ++humans[human];
+  }
+  auto pairs = [](std::size_t n) { return n * (n - 1) / 2; };
+  std::size_t both = 0, predicted = 0, actual = 0;
+  for (const auto& [cell, n] : cells) both += pairs(n);
+  for (const auto& [p, n] : persons) predicted += pairs(n);
+  for (const auto& [h, n] : humans) actual += pairs(n);
+  return {predicted ? static_cast<double>(both) / predicted : 1.0, actual ? static_cast<double>(both) / actual : 1.0,
+          predicted, actual};
+}
+
+std::vector<boost::json::object> events(const scratch_database& db, const std::string& kind) {
+  std::vector<boost::json::object> out;
+  const auto session = db.session();
+  soci::rowset<soci::row> rows = (session->prepare <<
+      "SELECT array_to_json(before_person_ids)::text, array_to_json(after_person_ids)::text, cause, "
+      "  array_to_json(records)::text FROM personsync.identity_events WHERE kind = :k ORDER BY seq", soci::use(kind));
+  for (const auto& r : rows) {
+    out.push_back({{"before", boost::json::parse(r.get<std::string>(0))},
+                   {"after", boost::json::parse(r.get<std::string>(1))},
+                   {"cause", r.get<std::string>(2)},
+                   {"records", boost::json::parse(r.get<std::string>(3))}});
+  }
+  return out;
+}
+
+long long count(const scratch_database& db, const std::string& sql) {
+  long long n = -1;
+  const auto session = db.session();
+  *session << sql, soci::into(n);
+  return n;
+}
+
+boost::json::object run_json(const sync_deployment& d, std::vector<std::string> args) {
+  args.push_back("--json");
+  const process_result r = d.run(args);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(r.out, ec);
+  if (ec || !v.is_object()) {
+    ADD_FAILURE() << "not JSON: " << r.out << r.err;
+    return {};
+  }
+  return v.as_object();
+}
+
+TEST(Identity, PublishedPersonsMatchTheSimulatorsHumans) {
+  scratch_database db;
+  sim_fixture sim(sim_options(1500, 1200));
+  sync_deployment d(db, sim);
+  d.sync();
+
+  const auto person_of = published(db);
+  const auto human_of = truth(sim);
+  EXPECT_EQ(person_of.size(), human_of.size()) << "every live record is in exactly one person";
+  const pair_scores s = score(person_of, human_of);
+  std::printf("pair precision %.6f, recall %.6f (%zu predicted pairs, %zu true pairs, %zu records)\n", s.precision,
+              s.recall, s.predicted, s.actual, human_of.size());
+  EXPECT_EQ(s.precision, 1.0);
+  EXPECT_EQ(s.recall, 1.0);
+  EXPECT_GT(s.actual, 1000u) << "the data should hold many cross-record pairs";
+
+  // One person per human, and one unified row per person.
+  std::set<std::string> humans;
+  for (const auto& [k, h] : human_of) humans.insert(h);
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.unified_persons"), static_cast<long long>(humans.size()));
+  // Persons spanning both providers exist, joined through Whop ids used as distinct ids, emails and phones.
+  EXPECT_GT(count(db, "SELECT count(*) FROM (SELECT person_id FROM personsync.person_sources GROUP BY person_id "
+                      "HAVING count(DISTINCT source) = 2) x"), 500);
+
+  // The junk inbox of a hundred humans: quarantined, and its holders stay apart.
+  EXPECT_EQ(count(db, "SELECT records FROM personsync.quarantined_values WHERE kind = 'email' "
+                      "AND value = 'orders@shared-inbox.example'"), 100);
+  EXPECT_EQ(count(db, "SELECT count(DISTINCT rp.person_id) FROM personsync.record_identifiers ri "
+                      "JOIN personsync.record_persons rp USING (record_id) "
+                      "WHERE ri.kind = 'email' AND ri.value = 'orders@shared-inbox.example'"), 100);
+
+  // The golden record: Whop's commerce figures summed per person.
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.unified_persons u JOIN ("
+                      "  SELECT ps.person_id, sum(r.purchase_count) AS pc FROM personsync.person_sources ps "
+                      "  JOIN personsync.source_records r USING (source, scope, source_key) WHERE r.source = 'whop' "
+                      "  GROUP BY ps.person_id) w USING (person_id) WHERE u.purchase_count IS DISTINCT FROM w.pc"), 0);
+
+  // A second sync changes nothing: no event, no new resolution work.
+  const long long events_before = count(db, "SELECT count(*) FROM personsync.identity_events");
+  d.sync({"--full"});
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_events"), events_before);
+  EXPECT_EQ(published(db), person_of);
+}
+
+TEST(Identity, UpstreamMergeAndSplitAreFollowedWithTheirEvents) {
+  scratch_database db;
+  auto options = sim_options(300, 300);
+  options.posthog.split_delay_requests = 0;
+  sim_fixture sim(options);
+  sync_deployment d(db, sim);
+  d.sync();
+  const auto before = published(db);
+
+  // Two product-only persons (one PostHog record each); PostHog merges them.
+  std::string older, newer, split_uuid, split_main, whop_id;
+  long long leaving = 0;
+  sim.with_sim([&](fakes::simulator& s) {
+    std::vector<const fakes::posthog_person*> lonely;
+    for (const auto* p : s.posthog().live()) {
+      bool knows_whop = false;
+      for (const auto& w : s.whop().people()) knows_whop = knows_whop || w.human_id == p->human_id;
+      if (!knows_whop && lonely.size() < 2) lonely.push_back(p);
+      // A store customer whose PostHog person holds their Whop id and an anonymous id.
+      if (knows_whop && split_uuid.empty() && p->distinct_ids.size() >= 2 && p->distinct_ids[0].starts_with("user_") &&
+          !p->properties.contains("email") && !p->properties.contains("$email") && !p->properties.contains("phone") &&
+          !p->properties.contains("$phone")) {
+        split_uuid = p->uuid;
+        split_main = p->distinct_ids[1];
+        whop_id = p->distinct_ids[0];
+        leaving = static_cast<long long>(p->distinct_ids.size()) - 1;
+      }
+    }
+    ASSERT_EQ(lonely.size(), 2u);
+    older = lonely[0]->created_at <= lonely[1]->created_at ? lonely[0]->uuid : lonely[1]->uuid;
+    newer = older == lonely[0]->uuid ? lonely[1]->uuid : lonely[0]->uuid;
+    ASSERT_EQ(s.posthog().control({{"op", "merge"}, {"a", older}, {"b", newer}}), "");
+  });
+  ASSERT_FALSE(split_uuid.empty()) << "no PostHog person to split in the generated data";
+  d.sync({"--full"});
+
+  const auto after_merge = published(db);
+  const std::string kept = before.at("posthog/1/" + older), gone = before.at("posthog/1/" + newer);
+  EXPECT_EQ(after_merge.at("posthog/1/" + older), kept);
+  EXPECT_FALSE(after_merge.contains("posthog/1/" + newer));
+  const auto merges = events(db, "merge");
+  ASSERT_EQ(merges.size(), 1u);
+  EXPECT_EQ(merges[0].at("cause").as_string(), "upstream_merge");
+  EXPECT_EQ(merges[0].at("after").as_array(), (boost::json::array{boost::json::value(kept)}));
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.person_redirects WHERE old_person_id = '" + gone +
+                      "' AND person_id = '" + kept + "'"), 1);
+
+  // PostHog splits the customer's Whop id off their person: the Whop record goes with it, pinned apart.
+  const std::string person = after_merge.at("posthog/1/" + split_uuid);
+  ASSERT_EQ(after_merge.at("whop/biz_sim/" + whop_id), person);
+  sim.with_sim([&](fakes::simulator& s) {
+    ASSERT_EQ(s.posthog().control({{"op", "split"}, {"uuid", split_uuid}, {"main_distinct_id", split_main}}), "");
+  });
+  d.sync({"--full"});
+  const auto after_split = published(db);
+  EXPECT_NE(after_split.at("whop/biz_sim/" + whop_id), after_split.at("posthog/1/" + split_uuid));
+  const auto splits = events(db, "split");
+  ASSERT_EQ(splits.size(), 1u);
+  EXPECT_EQ(splits[0].at("cause").as_string(), "upstream_split");
+  EXPECT_EQ(splits[0].at("before").as_array(), (boost::json::array{boost::json::value(person)}));
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_constraints WHERE kind = 'cannot_link' "
+                      "AND cause = 'upstream_split' AND removed_at IS NULL"), leaving)
+      << "one pin per split-off person";
+}
+
+TEST(Identity, AnEmailChangeMovesTheRecordAndEmitsAMove) {
+  scratch_database db;
+  sim_fixture sim(sim_options(800, 0));
+  sync_deployment d(db, sim);
+  d.sync();
+  const auto before = published(db);
+
+  // A human with two Whop records joined only by their email, and another customer's email.
+  std::string moving, staying, target_key, target_email;
+  sim.with_sim([&](fakes::simulator& s) {
+    std::map<std::string, std::vector<const fakes::whop_person*>> by_human;
+    for (const auto& p : s.whop().people()) by_human[p.human_id].push_back(&p);
+    for (const auto& [h, records] : by_human) {
+      const bool no_phone = std::all_of(records.begin(), records.end(), [](auto* p) { return !p->phone || p->phone->empty(); });
+      if (records.size() == 2 && no_phone && moving.empty() && records[0]->email && records[1]->email &&
+          records[0]->email->find("shared-inbox") == std::string::npos) {
+        staying = records[0]->id;
+        moving = records[1]->id;
+      } else if (records.size() == 1 && target_email.empty() && records[0]->email &&
+                 records[0]->email->find('@') != std::string::npos &&
+                 records[0]->email->find("shared-inbox") == std::string::npos) {
+        target_key = records[0]->id;
+        target_email = *records[0]->email;
+      }
+    }
+    ASSERT_FALSE(moving.empty());
+    ASSERT_FALSE(target_email.empty());
+    ASSERT_EQ(s.whop().control({{"op", "change_email"}, {"id", moving}, {"email", target_email}}), "");
+  });
+  ASSERT_EQ(before.at("whop/biz_sim/" + moving), before.at("whop/biz_sim/" + staying));
+  d.sync({"--full"});
+
+  const auto after = published(db);
+  const std::string from = before.at("whop/biz_sim/" + staying), to = before.at("whop/biz_sim/" + target_key);
+  EXPECT_EQ(after.at("whop/biz_sim/" + moving), to);
+  EXPECT_EQ(after.at("whop/biz_sim/" + staying), from);
+  const auto moves = events(db, "move");
+  ASSERT_EQ(moves.size(), 1u);
+  EXPECT_EQ(moves[0].at("before").as_array(), (boost::json::array{boost::json::value(from)}));
+  EXPECT_EQ(moves[0].at("after").as_array(), (boost::json::array{boost::json::value(to)}));
+  EXPECT_EQ(moves[0].at("records").as_array(), (boost::json::array{boost::json::value("whop/biz_sim/" + moving)}));
+  EXPECT_EQ(moves[0].at("cause").as_string(), "rule");
+  // Only the touched components were resolved again.
+  EXPECT_LE(count(db, "SELECT area_records FROM personsync.identity_runs ORDER BY resolution_id DESC LIMIT 1"), 10);
+}
+
+TEST(Identity, OperatorsSplitAndMergeSurviveTheNextFullSync) {
+  scratch_database db;
+  sim_fixture sim(sim_options(400, 300));
+  sync_deployment d(db, sim);
+  d.sync();
+
+  // A person with records of both providers.
+  std::string person, whop_key, posthog_key;
+  {
+    const auto session = db.session();
+    *session << "SELECT person_id::text, min(CASE WHEN source = 'whop' THEN source || '/' || scope || '/' || source_key END), "
+                "min(CASE WHEN source = 'posthog' THEN source || '/' || scope || '/' || source_key END) "
+                "FROM personsync.person_sources GROUP BY person_id HAVING count(DISTINCT source) = 2 "
+                "ORDER BY person_id LIMIT 1",
+        soci::into(person), soci::into(whop_key), soci::into(posthog_key);
+  }
+  ASSERT_FALSE(person.empty());
+  const process_result no_reason = d.run({"split", person, "--records", posthog_key});
+  EXPECT_EQ(no_reason.exit_code, 64) << no_reason.out << no_reason.err;
+
+  const auto split = run_json(d, {"split", person, "--records", posthog_key, "--reason", "two people share a laptop",
+                                  "--actor", "ops@example.com"});
+  ASSERT_FALSE(split.at("constraints").as_array().empty());
+  auto now = published(db);
+  EXPECT_NE(now.at(whop_key), now.at(posthog_key));
+  EXPECT_TRUE(now.at(whop_key) == person || now.at(posthog_key) == person) << "one part keeps the id";
+
+  d.sync({"--full"});
+  now = published(db);
+  EXPECT_NE(now.at(whop_key), now.at(posthog_key)) << "a manual split survives the next full sync";
+
+  // explain says what keeps them apart, and which constraint to remove.
+  const auto why = run_json(d, {"explain", whop_key, posthog_key});
+  EXPECT_FALSE(why.at("same_person").as_bool());
+  const std::string reasons = boost::json::serialize(why.at("apart_because"));
+  EXPECT_NE(reasons.find("cannot_link"), std::string::npos) << reasons;
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_constraints WHERE actor = 'ops@example.com' "
+                      "AND reason = 'two people share a laptop' AND kind = 'cannot_link'"),
+            static_cast<long long>(split.at("constraints").as_array().size()));
+
+  // A merge against the pin is refused and keeps nothing.
+  const process_result refused = d.run({"merge", now.at(whop_key), now.at(posthog_key), "--reason", "no"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("cannot_link"), std::string::npos) << refused.err;
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_constraints WHERE kind = 'must_link' AND removed_at IS NULL"), 0);
+
+  // Unpinned, they are one person again, with the same id.
+  std::vector<std::string> unpin{"unpin"};
+  for (const auto& id : split.at("constraints").as_array()) unpin.push_back(std::to_string(id.as_int64()));
+  unpin.insert(unpin.end(), {"--reason", "wrong call"});
+  run_json(d, unpin);
+  now = published(db);
+  EXPECT_EQ(now.at(whop_key), person);
+  EXPECT_EQ(now.at(posthog_key), person);
+  const auto joined = run_json(d, {"explain", whop_key, posthog_key});
+  EXPECT_TRUE(joined.at("same_person").as_bool());
+  EXPECT_FALSE(joined.at("path").as_array().empty());
+
+  // Two unrelated persons merged by hand stay merged through a full sync.
+  std::string a, b;
+  {
+    const auto session = db.session();
+    *session << "SELECT min(person_id::text), max(person_id::text) FROM (SELECT person_id FROM personsync.unified_persons "
+                "WHERE record_count = 1 ORDER BY person_id LIMIT 2) x",
+        soci::into(a), soci::into(b);
+  }
+  const auto merged = run_json(d, {"merge", a, b, "--reason", "same customer, two accounts"});
+  ASSERT_EQ(merged.at("persons").as_array().size(), 1u);
+  const std::string survivor(merged.at("persons").as_array()[0].as_string());
+  d.sync({"--full"});
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.unified_persons WHERE person_id = '" + survivor +
+                      "' AND record_count = 2"), 1);
+  const std::string retired = survivor == a ? b : a;
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.person_redirects WHERE old_person_id = '" + retired +
+                      "' AND person_id = '" + survivor + "'"), 1);
+  const auto manual = events(db, "merge");
+  ASSERT_FALSE(manual.empty());
+  EXPECT_EQ(manual.back().at("cause").as_string(), "manual");
+
+  // explain of a redirected id answers for the live person.
+  const auto explained = run_json(d, {"explain", retired});
+  EXPECT_EQ(explained.at("person").as_string(), survivor);
+  EXPECT_EQ(explained.at("records").as_array().size(), 2u);
+}
+
+TEST(Identity, BlockingAValueSeparatesWhatOnlyItJoined) {
+  scratch_database db;
+  sim_fixture sim(sim_options(400, 0));
+  sync_deployment d(db, sim);
+  d.sync();
+  std::string email, person;
+  {
+    const auto session = db.session();
+    // An email that alone joins two records of one person.
+    *session << "SELECT ri.value, min(rp.person_id::text) FROM personsync.record_identifiers ri "
+                "JOIN personsync.record_persons rp USING (record_id) WHERE ri.kind = 'email' "
+                "AND NOT EXISTS (SELECT 1 FROM personsync.record_identifiers p WHERE p.record_id = ri.record_id AND p.kind = 'phone') "
+                "GROUP BY ri.value HAVING count(*) = 2 ORDER BY ri.value LIMIT 1",
+        soci::into(email), soci::into(person);
+  }
+  ASSERT_FALSE(email.empty());
+  const auto blocked = run_json(d, {"block", "  " + email + " ", "--kind", "email", "--reason", "shared family inbox"});
+  EXPECT_EQ(count(db, "SELECT count(DISTINCT rp.person_id) FROM personsync.record_identifiers ri "
+                      "JOIN personsync.record_persons rp USING (record_id) WHERE ri.kind = 'email' AND ri.value = '" + email + "'"), 2);
+  const auto explained = run_json(d, {"explain", person});
+  EXPECT_NE(boost::json::serialize(explained.at("unused_values")).find("blocked by an operator"), std::string::npos);
+  run_json(d, {"unpin", std::to_string(blocked.at("constraints").as_array()[0].as_int64()), "--reason", "not shared"});
+  EXPECT_EQ(count(db, "SELECT count(DISTINCT rp.person_id) FROM personsync.record_identifiers ri "
+                      "JOIN personsync.record_persons rp USING (record_id) WHERE ri.kind = 'email' AND ri.value = '" + email + "'"), 1);
+}
+
+}  // namespace
+}  // namespace personsync
