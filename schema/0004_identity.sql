@@ -48,9 +48,12 @@ CREATE TABLE persons (
 );
 CREATE INDEX persons_by_successor ON persons (successor) WHERE successor IS NOT NULL;
 
+-- No foreign key to persons: a resolution writes assignments before the persons
+-- it creates (with their golden record, computed from the assignments), all in
+-- one transaction; a key would cost a lookup per row for nothing.
 CREATE TABLE record_persons (
     record_id  bigint PRIMARY KEY,
-    person_id  uuid   NOT NULL REFERENCES persons (person_id)
+    person_id  uuid   NOT NULL
 );
 CREATE INDEX record_persons_by_person ON record_persons (person_id);
 

@@ -10,6 +10,8 @@
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/config_loading.hpp"
 #include "daemon/cli/exit_codes.hpp"
+#include "daemon/cli/identity_report.hpp"
+#include "daemon/store/identity_store.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/store/migrations.hpp"
 #include "daemon/store/sync_runs.hpp"
@@ -45,6 +47,53 @@ boost::json::value run_to_json(const store::sync_run& r) {
   return o;
 }
 
+boost::json::object identity_to_json(const store::identity_overview& o) {
+  boost::json::array quarantined, frozen;
+  for (const auto& q : o.quarantined_values) {
+    quarantined.push_back(boost::json::object{{"kind", q.kind}, {"value", q.value}, {"records", q.records}});
+  }
+  for (const auto& f : o.frozen_components) {
+    frozen.push_back(boost::json::object{{"first_record", f.first_record}, {"records", f.records}});
+  }
+  boost::json::object out{{"active_persons", o.active_persons},
+                          {"merged_persons", o.merged_persons},
+                          {"deleted_persons", o.deleted_persons},
+                          {"queued_records", o.queued_records},
+                          {"constraints", boost::json::object{{"must_link", o.must_links},
+                                                              {"cannot_link", o.cannot_links},
+                                                              {"block_value", o.blocked_values}}},
+                          {"quarantined_values_total", o.quarantined_total},
+                          {"quarantined_values", std::move(quarantined)},
+                          {"frozen_components", std::move(frozen)}};
+  if (o.last_resolution) {
+    boost::json::object last = to_json(*o.last_resolution);
+    last["finished_at"] = o.last_resolution_at.value_or("");
+    out["last_resolution"] = std::move(last);
+  } else {
+    out["last_resolution"] = nullptr;
+  }
+  return out;
+}
+
+void print_identity(const store::identity_overview& o, std::ostream& out) {
+  out << fmt::format("identity: {} persons ({} merged and {} deleted ids kept as history), {} records queued\n",
+                     o.active_persons, o.merged_persons, o.deleted_persons, o.queued_records);
+  if (o.last_resolution) out << "  last " << to_text(*o.last_resolution).substr(10) << ", at " << *o.last_resolution_at << '\n';
+  out << fmt::format("  constraints: {} must_link, {} cannot_link, {} blocked values\n", o.must_links, o.cannot_links,
+                     o.blocked_values);
+  if (o.quarantined_total > 0) {
+    out << fmt::format("  quarantined values (on too many records; never a link): {}\n", o.quarantined_total);
+    for (const auto& q : o.quarantined_values) out << fmt::format("    {} '{}': {} records\n", q.kind, q.value, q.records);
+  }
+  if (!o.frozen_components.empty()) {
+    out << fmt::format("  FROZEN components (above identity.max_component_size; not published): {}\n",
+                       o.frozen_components.size());
+    for (const auto& f : o.frozen_components) {
+      out << fmt::format("    {} records, from {} (see `personsync explain`)\n", f.records, f.first_record);
+    }
+  }
+}
+
 std::string run_to_text(const store::sync_run& r) {
   std::string text = fmt::format("run {} {} {} started {}", r.run_id, r.mode, r.status, r.started_at);
   if (r.finished_at) text += fmt::format(", finished {}", *r.finished_at);
@@ -61,9 +110,11 @@ int run(const arguments& args, command_io io) {
   const auto session = store::connect(cfg->database);
   const store::schema_state schema = store::inspect_schema(*session, cfg->database.schema);
   std::map<std::string, store::sync_run> last_run;
+  std::optional<store::identity_overview> identity;
   if (schema.current_version > 0) {
     for (store::sync_run& r : store::latest_runs(*session)) last_run.emplace(r.source_name, std::move(r));
   }
+  if (schema.current_version >= 4) identity = store::identity_store(*session).overview();
   const std::vector<configured_source> sources = sources_of(*cfg);
 
   if (args.flag("json")) {
@@ -80,7 +131,8 @@ int run(const arguments& args, command_io io) {
                                        {"version", schema.current_version},
                                        {"latest", schema.latest_version},
                                        {"pending", std::move(pending)}}},
-        {"sources", std::move(source_list)}};
+        {"sources", std::move(source_list)},
+        {"identity", identity ? boost::json::value(identity_to_json(*identity)) : boost::json::value(nullptr)}};
     io.out << boost::json::serialize(status) << '\n';
     return exit_ok;
   }
@@ -99,6 +151,7 @@ int run(const arguments& args, command_io io) {
     io.out << fmt::format("  {:<8} {:<20} scope {:<24} {}\n", s.provider, s.name, s.scope,
                           it == last_run.end() ? std::string("never run") : run_to_text(it->second));
   }
+  if (identity) print_identity(*identity, io.out);
   return exit_ok;
 }
 
@@ -106,10 +159,11 @@ int run(const arguments& args, command_io io) {
 
 const command status_command{
     .name = "status",
-    .summary = "show schema version, sources and their last runs",
+    .summary = "show schema version, sources and their last runs, and identity resolution",
     .usage = "[--config FILE] [--json]",
     .description = "Reads the database: the schema version against this binary's migrations, and for each "
-                   "configured source its most recent run.\n"
+                   "configured source its most recent run; persons, queued records, constraints, quarantined values and "
+                   "frozen components.\n"
                    "Exit codes: 0 printed, 1 failure, 69 database unavailable, 78 invalid config.",
     .options = options,
     .run = run,

@@ -20,6 +20,7 @@ constexpr std::string_view person_namespace = "6f0b7c1e-3d52-5a8e-9c41-2b7d9e8a1
 
 struct holding {
   int space;
+  std::size_t hash;
   std::string_view value;
   std::size_t record;
   identifier_kind kind;
@@ -57,14 +58,21 @@ class resolver {
       : in_(in), config_(config), policy_(policy), sets_(in.records.size()), cannot_of_root_(in.records.size()) {
     for (std::size_t i = 0; i < in.records.size(); ++i) index_of_key_.emplace(in.records[i].key, i);
     for (const previous_person& p : in.persons) created_at_[p.id] = p.created_at;
+    // Keys are compared once here; everything after orders records by rank.
+    std::vector<std::size_t> by_key(in.records.size());
+    std::iota(by_key.begin(), by_key.end(), 0);
+    std::sort(by_key.begin(), by_key.end(), [&](std::size_t a, std::size_t b) { return rec(a).key < rec(b).key; });
+    rank_.resize(in.records.size());
+    for (std::size_t i = 0; i < by_key.size(); ++i) rank_[by_key[i]] = i;
+    previous_ids_ = collect_previous_ids();
   }
 
   resolution run() {
     std::vector<candidate_link> candidates = value_links();
     add_must_links(candidates);
     std::sort(candidates.begin(), candidates.end(), [&](const candidate_link& x, const candidate_link& y) {
-      return std::tuple(x.priority, rec(x.b).first_seen, std::string_view(rec(x.b).key), std::string_view(rec(x.a).key)) <
-             std::tuple(y.priority, rec(y.b).first_seen, std::string_view(rec(y.b).key), std::string_view(rec(y.a).key));
+      return std::tuple(x.priority, rec(x.b).first_seen, rank_[x.b], rank_[x.a]) <
+             std::tuple(y.priority, rec(y.b).first_seen, rank_[y.b], rank_[y.a]);
     });
     index_cannot_links();
     for (const candidate_link& c : candidates) take(c);
@@ -81,19 +89,22 @@ class resolver {
  private:
   const record_evidence& rec(std::size_t i) const { return in_.records[i]; }
   const kind_rule& rule(identifier_kind k) const { return config_.kinds.at(k); }
-  bool key_less(std::size_t a, std::size_t b) const { return rec(a).key < rec(b).key; }
+  bool key_less(std::size_t a, std::size_t b) const { return rank_[a] < rank_[b]; }
 
   std::vector<candidate_link> value_links() {
     std::vector<holding> holdings;
     for (std::size_t i = 0; i < in_.records.size(); ++i) {
       if (!rec(i).live) continue;
       for (const identifier_value& v : rec(i).identifiers) {
-        if (rule(v.kind).enabled) holdings.push_back({link_space(v.kind), v.value, i, v.kind});
+        if (rule(v.kind).enabled) {
+          holdings.push_back({link_space(v.kind), std::hash<std::string_view>{}(v.value), v.value, i, v.kind});
+        }
       }
     }
+    // By value (the hash first, so that strings are compared only on a tie), then holders by first seen and key.
     std::sort(holdings.begin(), holdings.end(), [&](const holding& x, const holding& y) {
-      return std::tie(x.space, x.value, rec(x.record).first_seen, rec(x.record).key, x.kind) <
-             std::tie(y.space, y.value, rec(y.record).first_seen, rec(y.record).key, y.kind);
+      return std::tie(x.space, x.hash, x.value, rec(x.record).first_seen, rank_[x.record], x.kind) <
+             std::tie(y.space, y.hash, y.value, rec(y.record).first_seen, rank_[y.record], y.kind);
     });
     std::map<std::pair<int, std::string_view>, std::int64_t> known_degree;
     for (const value_degree& d : in_.degrees) known_degree[{link_space(d.value.kind), d.value.value}] += d.records;
@@ -261,7 +272,7 @@ class resolver {
   }
 
   // Every person a record of the area was in, sorted.
-  std::vector<std::string> previous_ids() const {
+  std::vector<std::string> collect_previous_ids() const {
     std::set<std::string> ids;
     for (const previous_person& p : in_.persons) ids.insert(p.id);
     for (const record_evidence& r : in_.records) {
@@ -271,7 +282,7 @@ class resolver {
   }
 
   void retire() {
-    for (const std::string& id : previous_ids()) {
+    for (const std::string& id : previous_ids_) {
       if (kept_.contains(id) || frozen_persons_.contains(id)) continue;
       std::map<std::string, std::size_t> landed;
       std::optional<std::string> absorbed_by;
@@ -323,10 +334,7 @@ class resolver {
   void describe_changes() {
     std::map<std::string, std::optional<std::string>> successor_of;
     for (const retired_person& r : out_.retired) successor_of[r.id] = r.successor;
-    const std::set<std::string> previous = [&] {
-      auto ids = previous_ids();
-      return std::set<std::string>(ids.begin(), ids.end());
-    }();
+    const std::unordered_set<std::string_view> previous(previous_ids_.begin(), previous_ids_.end());
 
     // New persons with no old records at all.
     for (const person_result& p : out_.persons) {
@@ -348,7 +356,7 @@ class resolver {
       add_event(event_kind::merge, std::move(absorbed), {p.id});
     }
     // Where each old person's records went besides its home: new persons (a split), or other existing ones (moves).
-    for (const std::string& old : previous) {
+    for (const std::string& old : previous_ids_) {
       if (frozen_persons_.contains(old)) continue;
       const std::optional<std::string> home = kept_.contains(old) ? std::optional(old) : successor_of[old];
       if (!home) {
@@ -392,6 +400,8 @@ class resolver {
   std::unordered_set<std::string> frozen_persons_;
   std::unordered_map<std::string, std::vector<std::size_t>> previously_in_;
   std::unordered_map<std::string, enum cause> cause_of_person_;
+  std::vector<std::size_t> rank_;            // each record's place in key order
+  std::vector<std::string> previous_ids_;    // sorted
   resolution out_;
 };
 

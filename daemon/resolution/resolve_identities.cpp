@@ -1,6 +1,7 @@
 #include "daemon/resolution/resolve_identities.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -53,9 +54,28 @@ std::vector<identifier_value> normalized_identifiers(const landed_record& r, con
   return out;
 }
 
+// Logs how long each step of a resolution took, at debug level.
+class step_timer {
+ public:
+  void operator()(std::string_view step) {
+    const auto now = std::chrono::steady_clock::now();
+    spdlog::debug("resolution: {} took {:.3f} s", step, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 std::string key_of(const landed_record& r) { return store::record_key(r.source, r.scope, r.source_key); }
 
-// The records of one resolution and everything the resolver needs to know about them.
+// The scope part of a record key ("source/scope/source_key").
+std::string_view scope_of_key(std::string_view key) {
+  const auto first = key.find('/'), last = key.rfind('/');
+  return key.substr(first + 1, last - first - 1);
+}
+
+// The records of one resolution, as the resolver's evidence, and what it needs to know about them.
 class area {
  public:
   area(store::identity_store& store, const identity::identity_config& config, const identity::value_policy& policy,
@@ -63,73 +83,76 @@ class area {
       : store_(store), config_(config), policy_(policy), constraints_(constraints) {}
 
   void add(landed_record&& r) {
-    auto ids = normalized_identifiers(r, config_);
-    const std::int64_t id = r.record_id;
-    normalized_.emplace(id, std::move(ids));
-    records_.emplace(id, std::move(r));
+    identity::record_evidence e;
+    e.identifiers = normalized_identifiers(r, config_);
+    e.key = key_of(r);
+    e.source = std::move(r.source);
+    e.first_seen = r.first_seen;
+    e.live = r.live;
+    e.previous_person = std::move(r.person);
+    if (r.merged_into) e.merged_into = store::record_key(e.source, r.scope, *r.merged_into);
+    index_.emplace(r.record_id, evidence_.size());
+    ids_.push_back(r.record_id);
+    evidence_.push_back(std::move(e));
   }
 
   // Grows from `seeds` until closed: every record sharing a linkable value, every
   // record of an old person of the area, absorbing records, constraint partners.
   void grow(const std::vector<std::int64_t>& seeds) {
     std::vector<std::int64_t> to_visit, missing;
-    for (std::int64_t id : seeds) (records_.contains(id) ? to_visit : missing).push_back(id);
+    for (std::int64_t id : seeds) (contains(id) ? to_visit : missing).push_back(id);
     load(missing, to_visit);
     while (!to_visit.empty()) {
       std::vector<std::string> values, persons, keys;
       for (std::int64_t id : to_visit) {
-        const landed_record& r = records_.at(id);
-        if (r.person) persons.push_back(*r.person);
-        if (r.merged_into) keys.push_back(store::record_key(r.source, r.scope, *r.merged_into));
-        const std::string key = key_of(r);
+        const identity::record_evidence& e = evidence(id);
+        if (e.previous_person) persons.push_back(*e.previous_person);
+        if (e.merged_into) keys.push_back(*e.merged_into);
         for (const store::active_constraint& c : constraints_) {
-          if (c.record_a == key) keys.push_back(c.record_b);
-          if (c.record_b == key) keys.push_back(c.record_a);
+          if (c.record_a == e.key) keys.push_back(c.record_b);
+          if (c.record_b == e.key) keys.push_back(c.record_a);
         }
-        for (const identifier_value& v : normalized_.at(id)) {
+        for (const identifier_value& v : e.identifiers) {
           if (looked_up_.emplace(identity::link_space(v.kind), v.value).second) values.push_back(v.value);
         }
       }
       std::set<std::int64_t> next;
+      step_timer timed;
       for (std::int64_t id : linkable_holders(values)) next.insert(id);
+      timed(fmt::format("holders of {} values", values.size()));
       for (std::int64_t id : store_.records_of_persons(persons)) next.insert(id);
+      timed(fmt::format("records of {} persons", persons.size()));
       for (std::int64_t id : store_.ids_of_keys(keys)) next.insert(id);
       std::vector<std::int64_t> frontier;
       for (std::int64_t id : next) {
-        if (!records_.contains(id)) frontier.push_back(id);
+        if (!contains(id)) frontier.push_back(id);
       }
       to_visit.clear();
       load(frontier, to_visit);
+      timed(fmt::format("loading {} records", frontier.size()));
     }
   }
 
-  // Constraints are read by the caller, after any pins this resolution added.
-  identity::resolution_input input(const std::map<std::int64_t, bool>& dirty,
-                                   const std::map<std::int64_t, identity::cause>& split_causes,
-                                   const std::vector<store::active_constraint>& constraints) const {
+  // Hands the evidence over to the resolver's input (the area is spent). Constraints
+  // are read by the caller, after any pins this resolution added.
+  identity::resolution_input take_input(const std::map<std::int64_t, bool>& dirty,
+                                        const std::map<std::int64_t, identity::cause>& split_causes,
+                                        const std::vector<store::active_constraint>& constraints) {
     identity::resolution_input in;
     std::set<std::string> persons;
-    in.records.reserve(records_.size());
-    for (const auto& [id, r] : records_) {
-      identity::record_evidence e;
-      e.key = key_of(r);
-      e.source = r.source;
-      e.first_seen = r.first_seen;
-      e.live = r.live;
-      e.identifiers = normalized_.at(id);
-      e.previous_person = r.person;
-      if (r.merged_into) e.merged_into = store::record_key(r.source, r.scope, *r.merged_into);
-      if (const auto d = dirty.find(id); d != dirty.end()) {
+    for (std::size_t i = 0; i < evidence_.size(); ++i) {
+      identity::record_evidence& e = evidence_[i];
+      if (const auto d = dirty.find(ids_[i]); d != dirty.end()) {
         e.cause = d->second                 ? identity::cause::manual
-                  : !r.live && r.merged_into ? identity::cause::upstream_merge
-                  : !r.live                  ? identity::cause::record_deleted
-                  : !r.person                ? identity::cause::new_record
+                  : !e.live && e.merged_into ? identity::cause::upstream_merge
+                  : !e.live                  ? identity::cause::record_deleted
+                  : !e.previous_person       ? identity::cause::new_record
                                              : identity::cause::rule;
       }
-      if (const auto s = split_causes.find(id); s != split_causes.end()) e.cause = std::max(e.cause, s->second);
-      if (r.person) persons.insert(*r.person);
-      in.records.push_back(std::move(e));
+      if (const auto s = split_causes.find(ids_[i]); s != split_causes.end()) e.cause = std::max(e.cause, s->second);
+      if (e.previous_person) persons.insert(*e.previous_person);
     }
+    in.records = std::move(evidence_);
     in.persons = store_.persons({persons.begin(), persons.end()});
     for (const store::active_constraint& c : constraints) {
       if (c.kind == "must_link") in.must_link.push_back({c.record_a, c.record_b});
@@ -139,14 +162,16 @@ class area {
     return in;
   }
 
-  [[nodiscard]] std::vector<std::int64_t> ids() const {
-    std::vector<std::int64_t> out;
-    out.reserve(records_.size());
-    for (const auto& [id, r] : records_) out.push_back(id);
-    return out;
+  // Record ids, in the order of the evidence.
+  [[nodiscard]] const std::vector<std::int64_t>& ids() const { return ids_; }
+  [[nodiscard]] bool contains(std::int64_t id) const { return index_.contains(id); }
+  [[nodiscard]] const identity::record_evidence& evidence(std::int64_t id) const { return evidence_[index_.at(id)]; }
+  [[nodiscard]] std::optional<std::int64_t> id_of_key(const std::string& key) const {
+    for (std::size_t i = 0; i < evidence_.size(); ++i) {
+      if (evidence_[i].key == key) return ids_[i];
+    }
+    return std::nullopt;
   }
-  [[nodiscard]] const std::map<std::int64_t, landed_record>& records() const { return records_; }
-  [[nodiscard]] const std::vector<identifier_value>& identifiers(std::int64_t id) const { return normalized_.at(id); }
 
  private:
   void load(const std::vector<std::int64_t>& ids, std::vector<std::int64_t>& loaded) {
@@ -180,8 +205,9 @@ class area {
   const identity::identity_config& config_;
   const identity::value_policy& policy_;
   const std::vector<store::active_constraint>& constraints_;
-  std::map<std::int64_t, landed_record> records_;
-  std::map<std::int64_t, std::vector<identifier_value>> normalized_;
+  std::vector<identity::record_evidence> evidence_;
+  std::vector<std::int64_t> ids_;
+  std::unordered_map<std::int64_t, std::size_t> index_;
   std::set<std::pair<int, std::string>> looked_up_;
   std::map<identifier_value, std::int64_t> degrees_;
 };
@@ -211,27 +237,25 @@ std::map<std::int64_t, identity::cause> follow_upstream_splits(store::identity_s
                                                                const std::map<std::int64_t, bool>& dirty) {
   std::vector<std::int64_t> posthog_dirty;
   for (const auto& [id, manual] : dirty) {
-    const auto it = a.records().find(id);
-    if (it != a.records().end() && it->second.source == "posthog" && it->second.live) posthog_dirty.push_back(id);
+    if (a.contains(id) && a.evidence(id).source == "posthog" && a.evidence(id).live) posthog_dirty.push_back(id);
   }
   std::map<std::int64_t, std::vector<std::string>> before;
   for (const store::stored_identifier& s : store.identifiers_of(posthog_dirty)) {
     if (s.value.kind == identifier_kind::posthog_distinct_id) before[s.record_id].push_back(s.value.value);
   }
-  std::map<std::string, std::int64_t> id_of_key;
-  for (const auto& [id, r] : a.records()) id_of_key.emplace(key_of(r), id);
   std::map<std::int64_t, identity::cause> causes;
   for (const auto& [id, old_ids] : before) {
-    const landed_record& r = a.records().at(id);
-    for (const identity::split_off& s : identity::split_offs(r.scope, old_ids, distinct_ids_of(a.identifiers(id)))) {
-      const std::string off_key = store::record_key("posthog", r.scope, s.uuid);
-      const auto off = id_of_key.find(off_key);
-      if (off == id_of_key.end()) continue;
-      causes[id] = causes[off->second] = identity::cause::upstream_split;
+    const identity::record_evidence& r = a.evidence(id);
+    const std::string scope(scope_of_key(r.key));
+    for (const identity::split_off& s : identity::split_offs(scope, old_ids, distinct_ids_of(r.identifiers))) {
+      const std::string off_key = store::record_key("posthog", scope, s.uuid);
+      const auto off = a.id_of_key(off_key);
+      if (!off) continue;
+      causes[id] = causes[*off] = identity::cause::upstream_split;
       if (!config.upstream_split_pins_cannot_link) continue;
       store::active_constraint pin;
       pin.kind = "cannot_link";
-      pin.record_a = key_of(r);
+      pin.record_a = r.key;
       pin.record_b = off_key;
       pin.actor = "posthog";
       pin.reason = fmt::format("PostHog split distinct id '{}' off this person", s.distinct_id);
@@ -246,7 +270,7 @@ std::map<std::int64_t, identity::cause> follow_upstream_splits(store::identity_s
 std::vector<store::stored_identifier> identifier_rows(const area& a, const std::vector<std::int64_t>& ids) {
   std::vector<store::stored_identifier> rows;
   for (std::int64_t id : ids) {
-    for (const identifier_value& v : a.identifiers(id)) rows.push_back({id, v});
+    for (const identifier_value& v : a.evidence(id).identifiers) rows.push_back({id, v});
   }
   return rows;
 }
@@ -271,6 +295,7 @@ identity::resolution resolve_avoiding_collisions(store::identity_store& store, i
 
 store::resolution_summary resolve_identities(soci::session& session, const identity::identity_config& config,
                                              resolve_options options) {
+  step_timer timed;
   soci::transaction tx(session);
   store::identity_store store(session);
   store.lock();
@@ -278,9 +303,9 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
   const auto last_hash = store.last_settings_hash();
   std::map<std::int64_t, bool> dirty;
   for (const auto& [id, manual] : store.take_dirty()) dirty[id] = dirty[id] || manual;
-  const std::int64_t live = store.live_record_count();
+  const std::int64_t landed = store.estimated_record_count();
   const bool full = options.force_full || last_hash != hash ||
-                    static_cast<double>(dirty.size()) > full_resolution_share * static_cast<double>(live);
+                    static_cast<double>(dirty.size()) > full_resolution_share * static_cast<double>(landed);
   if (!full && dirty.empty()) {
     tx.commit();
     return {.mode = "incremental"};
@@ -292,29 +317,32 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
   std::vector<std::int64_t> dirty_ids;
   for (const auto& [id, manual] : dirty) dirty_ids.push_back(id);
 
+  timed("taking the queue");
   std::map<std::int64_t, identity::cause> split_causes;
   if (full) {
     store.each_record([&](landed_record&& r) { a.add(std::move(r)); });
+    timed("reading and normalizing every record");
     if (last_hash) split_causes = follow_upstream_splits(store, config, a, dirty);
     store.replace_all_identifiers(identifier_rows(a, a.ids()));
+    timed("rewriting the identifiers");
   } else {
     for (landed_record& r : store.records(dirty_ids)) a.add(std::move(r));
     split_causes = follow_upstream_splits(store, config, a, dirty);
-    std::vector<std::int64_t> present;
-    for (std::int64_t id : dirty_ids) {
-      if (a.records().contains(id)) present.push_back(id);
-    }
+    const std::vector<std::int64_t> present = a.ids();
     store.replace_identifiers(present, identifier_rows(a, present));
-    std::vector<std::int64_t> seeds;
-    for (const auto& [id, r] : a.records()) seeds.push_back(id);
-    a.grow(seeds);
+    a.grow(present);
+    timed("growing the area");
   }
   // Pins an upstream split wrote above apply at once.
-  identity::resolution_input in = a.input(dirty, split_causes, store.constraints());
+  const std::vector<std::int64_t> ids = a.ids();
+  identity::resolution_input in = a.take_input(dirty, split_causes, store.constraints());
   const identity::resolution result = resolve_avoiding_collisions(store, in, config, policy);
+  timed("resolving");
   store::resolution_summary summary =
-      store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, a.ids(), result);
+      store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, ids, result);
+  timed("writing the outcome");
   tx.commit();
+  timed("committing");
   return summary;
 }
 
@@ -330,8 +358,8 @@ resolved_area resolve_around(soci::session& session, const identity::identity_co
   area a(store, config, policy, constraints);
   a.grow(seed_records);
   resolved_area out;
-  out.input = a.input({}, {}, constraints);
   out.record_ids = a.ids();
+  out.input = a.take_input({}, {}, constraints);
   out.result = identity::resolve(out.input, config, policy);
   return out;
 }

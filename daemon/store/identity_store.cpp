@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "daemon/store/copy_in.hpp"
 #include "daemon/store/copy_out.hpp"
@@ -106,10 +107,16 @@ std::optional<std::string> identity_store::last_settings_hash() {
   return hash;
 }
 
-std::int64_t identity_store::live_record_count() {
-  long long n = 0;
-  session_ << "SELECT count(*) FROM source_records WHERE deleted_at IS NULL", soci::into(n);
-  return n;
+std::int64_t identity_store::estimated_record_count() {
+  double estimate = 0;
+  session_ << "SELECT reltuples FROM pg_class WHERE oid = 'source_records'::regclass", soci::into(estimate);
+  // A small table, or one never analyzed (-1): counting is cheap, and the estimate may be far off.
+  if (estimate < 100'000) {
+    long long n = 0;
+    session_ << "SELECT count(*) FROM source_records", soci::into(n);
+    return n;
+  }
+  return static_cast<std::int64_t>(estimate);
 }
 
 std::vector<std::pair<std::int64_t, bool>> identity_store::take_dirty() {
@@ -289,6 +296,46 @@ std::optional<identity_store::person_status> identity_store::person(const std::s
   return out;
 }
 
+identity_overview identity_store::overview(std::size_t list_limit) {
+  identity_overview o;
+  session_ << "SELECT count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'merged'), "
+              "count(*) FILTER (WHERE status = 'deleted') FROM persons",
+      soci::into(o.active_persons), soci::into(o.merged_persons), soci::into(o.deleted_persons);
+  session_ << "SELECT count(DISTINCT record_id) FROM identity_dirty", soci::into(o.queued_records);
+  session_ << "SELECT count(*) FILTER (WHERE kind = 'must_link'), count(*) FILTER (WHERE kind = 'cannot_link'), "
+              "count(*) FILTER (WHERE kind = 'block_value') FROM identity_constraints WHERE removed_at IS NULL",
+      soci::into(o.must_links), soci::into(o.cannot_links), soci::into(o.blocked_values);
+  session_ << "SELECT count(*) FROM quarantined_values", soci::into(o.quarantined_total);
+  const long long limit = static_cast<long long>(list_limit);
+  soci::rowset<soci::row> quarantined = (session_.prepare <<
+      "SELECT kind, value, records FROM quarantined_values ORDER BY records DESC, kind, value LIMIT :l", soci::use(limit));
+  for (const soci::row& r : quarantined) {
+    o.quarantined_values.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<long long>(2)});
+  }
+  soci::rowset<soci::row> frozen = (session_.prepare <<
+      "SELECT first_record, records FROM frozen_components ORDER BY records DESC, first_record");
+  for (const soci::row& r : frozen) o.frozen_components.push_back({r.get<std::string>(0), r.get<int>(1)});
+  soci::rowset<soci::row> last = (session_.prepare <<
+      "SELECT resolution_id, mode, dirty_records, area_records, persons_touched, events, rejected_links, quarantined, "
+      "  frozen, to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+      "FROM identity_runs WHERE finished_at IS NOT NULL ORDER BY resolution_id DESC LIMIT 1");
+  for (const soci::row& r : last) {
+    resolution_summary s;
+    s.resolution_id = r.get<long long>(0);
+    s.mode = r.get<std::string>(1);
+    s.dirty = static_cast<std::size_t>(r.get<long long>(2));
+    s.area = static_cast<std::size_t>(r.get<long long>(3));
+    s.persons_touched = static_cast<std::size_t>(r.get<long long>(4));
+    s.events = static_cast<std::size_t>(r.get<long long>(5));
+    s.rejected = static_cast<std::size_t>(r.get<long long>(6));
+    s.quarantined = static_cast<std::size_t>(r.get<long long>(7));
+    s.frozen = static_cast<std::size_t>(r.get<long long>(8));
+    o.last_resolution = s;
+    o.last_resolution_at = r.get<std::string>(9);
+  }
+  return o;
+}
+
 void identity_store::refresh_golden(const std::vector<std::string>& person_ids) {
   execute_script(session_, "CREATE TEMP TABLE IF NOT EXISTS touched_persons (person_id uuid PRIMARY KEY) ON COMMIT DELETE ROWS;"
                            "TRUNCATE touched_persons;");
@@ -318,20 +365,15 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
   summary.resolution_id = resolution_id;
   const bool full = mode == "full";
 
-  // New persons first: assignments refer to them.
-  copy_rows new_persons;
+  // New persons are inserted with their golden record, from the assignments, at the end.
   std::vector<std::string> touched;
-  for (const identity::person_result& p : result.persons) {
-    touched.push_back(p.id);
-    if (!p.is_new) continue;
-    new_persons.field(p.id);
-    new_persons.end_row();
-  }
-  if (new_persons.rows() > 0) copy_in(session_, "COPY persons (person_id) FROM STDIN", new_persons);
+  touched.reserve(result.persons.size());
+  for (const identity::person_result& p : result.persons) touched.push_back(p.id);
 
   // Assignments of the area: replaced whole.
   if (full) {
-    session_ << "TRUNCATE record_persons";
+    execute_script(session_, "TRUNCATE record_persons; ALTER TABLE record_persons DROP CONSTRAINT record_persons_pkey; "
+                             "DROP INDEX record_persons_by_person;");
   } else if (!ids.empty()) {
     session_ << "DELETE FROM record_persons WHERE record_id = ANY(" + id_array(ids) + ")";
   }
@@ -343,6 +385,12 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
     assignments.end_row();
   }
   if (assignments.rows() > 0) copy_in(session_, "COPY record_persons (record_id, person_id) FROM STDIN", assignments);
+  // Indexed once, after the load; and the golden records' plans below need statistics of tables rewritten whole.
+  if (full) {
+    execute_script(session_, "ALTER TABLE record_persons ADD PRIMARY KEY (record_id); "
+                             "CREATE INDEX record_persons_by_person ON record_persons (person_id); "
+                             "ANALYZE record_persons; ANALYZE record_identifiers;");
+  }
 
   // Retired ids: merged ones redirect to their successor, and every redirect to
   // them now points there too, so that a redirect is always one step to a live person.
@@ -443,7 +491,9 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
     copy_in(session_, "COPY rejected_links (record_a, record_b, via_kind, via_value, reason) FROM STDIN", rejected);
   }
 
+  spdlog::debug("resolution: persons, assignments, events and the rest written");
   refresh_golden(touched);
+  spdlog::debug("resolution: golden records refreshed");
 
   summary.persons_touched = touched.size() + result.retired.size();
   summary.events = result.events.size();

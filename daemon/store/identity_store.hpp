@@ -50,6 +50,25 @@ struct resolution_summary {
   std::size_t dirty = 0, area = 0, persons_touched = 0, events = 0, rejected = 0, quarantined = 0, frozen = 0;
 };
 
+// What `status` shows of identity: sizes, what waits, what is held back.
+struct identity_overview {
+  std::int64_t active_persons = 0, merged_persons = 0, deleted_persons = 0, queued_records = 0;
+  std::int64_t must_links = 0, cannot_links = 0, blocked_values = 0;
+  struct quarantined {
+    std::string kind, value;
+    std::int64_t records;
+  };
+  std::vector<quarantined> quarantined_values;  // the largest first
+  std::int64_t quarantined_total = 0;
+  struct frozen {
+    std::string first_record;
+    std::int64_t records;
+  };
+  std::vector<frozen> frozen_components;
+  std::optional<resolution_summary> last_resolution;
+  std::optional<std::string> last_resolution_at;  // ISO 8601, UTC
+};
+
 class identity_store {
  public:
   explicit identity_store(soci::session& session);
@@ -58,7 +77,8 @@ class identity_store {
   void lock();
 
   [[nodiscard]] std::optional<std::string> last_settings_hash();
-  [[nodiscard]] std::int64_t live_record_count();
+  // The planner's estimate: counting a million rows would cost an incremental resolution more than it saves.
+  [[nodiscard]] std::int64_t estimated_record_count();
 
   // Consumes the queue: record ids and whether an operator queued them.
   std::vector<std::pair<std::int64_t, bool>> take_dirty();
@@ -96,6 +116,8 @@ class identity_store {
     std::optional<std::string> successor;
   };
   std::optional<person_status> person(const std::string& id);
+
+  identity_overview overview(std::size_t list_limit = 10);
 
  private:
   void refresh_golden(const std::vector<std::string>& person_ids);

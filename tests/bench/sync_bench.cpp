@@ -10,65 +10,38 @@
 //   - the peak RSS of personsync (target <= 256 MiB);
 //   - a second sync with no upstream change: rows updated (target 0) and its
 //     time against the first (target <= 0.5x).
+// Syncs run with --no-resolve: this measures landing; identity_bench measures resolution.
 
-#include <chrono>
 #include <cstring>
 #include <iostream>
 
 #include <fmt/format.h>
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
-#include "tests/support/private_cluster.hpp"
-#include "tests/support/sim_fixture.hpp"
-#include "tests/support/subprocess.hpp"
-
-namespace {
+#include "tests/bench/bench_deployment.hpp"
 
 using namespace personsync;
-using clock_type = std::chrono::steady_clock;
-
-double seconds_since(clock_type::time_point start) {
-  return std::chrono::duration<double>(clock_type::now() - start).count();
-}
-
-}  // namespace
+using bench::clock_type;
+using bench::seconds_since;
 
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   spdlog::set_level(spdlog::level::warn);
   const std::size_t per_provider = quick ? 100'000 : 500'000;
 
-  testing::private_cluster cluster;
-  fakes::simulator_options options;
-  options.people.whop_people = per_provider;
-  options.people.posthog_persons = per_provider;
-  options.people.adversarial_text = false;
-  options.posthog.rate_limit = "none";
-  testing::sim_fixture sim(options);
-
-  testing::temp_dir dir;
-  dir.write("db_password", cluster.password(), 0600);
-  const auto config = dir.write("personsync.toml",
-      "[database]\nconninfo = \"" + cluster.conninfo() + "\"\npassword_file = \"db_password\"\n[log]\nlevel = \"warn\"\n"
-      "[[whop]]\nname = \"store\"\ntoken_env = \"BENCH_WHOP\"\nbase_url = \"" + sim.base_url() + "/api/v1\"\n"
-      "rate_limit = \"none\"\npage_size = 101\nconcurrency = 4\n"
-      "[[posthog]]\nname = \"product\"\ntoken_env = \"BENCH_POSTHOG\"\nproject_id = 1\nrate_limit = \"none\"\n"
-      "page_size = 1000\nconcurrency = 4\nbase_url = \"" + sim.base_url() + "\"\n");
-  const testing::process_options env{.env = {{"BENCH_WHOP", "sim-whop-token"}, {"BENCH_POSTHOG", "sim-posthog-token"}},
-                                     .timeout = std::chrono::minutes(30)};
+  bench::bench_deployment deployment(per_provider);
+  testing::private_cluster& cluster = deployment.cluster();
+  // Landing alone: identity resolution has its own benchmark (identity_bench).
   const auto personsync = [&](std::vector<std::string> args) {
-    std::vector<std::string> full{testing::personsync_binary().string()};
-    full.insert(full.end(), args.begin(), args.end());
-    full.insert(full.end(), {"--config", config.string()});
-    return testing::run_process(full, env);
+    if (args.front() == "sync") args.push_back("--no-resolve");
+    return deployment.personsync(std::move(args));
   };
   if (personsync({"migrate"}).exit_code != 0) return 1;
   // Warm the simulator's serialisation caches so that the sync is measured, not the simulator's first pass.
   if (personsync({"sync"}).exit_code != 0) return 1;
-  soci::session db(soci::postgresql, cluster.conninfo() + " password=" + cluster.password());
-  db << "TRUNCATE personsync.source_records, personsync.sync_state, personsync.rejected_items";
+  const auto db_session = deployment.session();
+  soci::session& db = *db_session;
+  db << "TRUNCATE personsync.source_records, personsync.sync_state, personsync.rejected_items, personsync.identity_dirty";
 
   auto start = clock_type::now();
   const testing::process_result first = personsync({"sync"});

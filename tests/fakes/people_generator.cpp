@@ -26,7 +26,6 @@ constexpr std::array<std::string_view, 8> hostile_names{
     "Robert'); DROP TABLE source_records;--", "\"The Rock\" Johnson", "Back\\slash Person", "Line\nBreak",
     "Emoji 😀 Person", "زینب علی", "李小龍", "Tab\tSeparated"};
 constexpr std::array<std::string_view, 4> domains{"example.com", "gmail.com", "example.org", "mail.example.net"};
-constexpr std::array<std::string_view, 6> area_codes{"415", "212", "646", "310", "512", "206"};
 
 std::string random_id(rng_t& rng, std::string_view prefix, std::size_t length = 14) {
   static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -56,9 +55,10 @@ std::vector<ad_ref> ads_for(rng_t& rng, std::string_view kind) {
   return out;
 }
 
-// Unique per human for the first 60,000: two humans sharing a number would be one person by right.
+// Unique per human (area codes 200-999, 10,000 lines each): two humans sharing a
+// number would be one person by right.
 std::string phone_of(std::size_t human_index) {
-  return fmt::format("+1{}555{:04}", area_codes[(human_index / 10000) % area_codes.size()], human_index % 10000);
+  return fmt::format("+1{}555{:04}", 200 + (human_index / 10000) % 800, human_index % 10000);
 }
 
 human make_human(rng_t& rng, std::size_t index, bool adversarial) {
