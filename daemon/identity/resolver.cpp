@@ -1,6 +1,7 @@
 #include "daemon/identity/resolver.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <span>
@@ -223,7 +224,7 @@ class resolver {
               [&](const auto& a, const auto& b) { return key_less(a.records.front(), b.records.front()); });
   }
 
-  std::int64_t created_at(const std::string& id) const {
+  std::int64_t created_at(std::string_view id) const {
     const auto it = created_at_.find(id);
     return it == created_at_.end() ? 0 : it->second;
   }
@@ -241,7 +242,7 @@ class resolver {
       for (std::size_t r : clusters_[c]) {
         if (rec(r).previous_person && !frozen_persons_.contains(*rec(r).previous_person)) ++overlap[*rec(r).previous_person];
       }
-      for (const auto& [person, n] : overlap) claims.push_back({n, created_at(std::string(person)), person, c});
+      for (const auto& [person, n] : overlap) claims.push_back({n, created_at(person), person, c});
     }
     // Largest overlap keeps the id; ties: the older person, then the smaller id, then the cluster's smallest key.
     std::sort(claims.begin(), claims.end(), [](const claim& a, const claim& b) {
@@ -255,9 +256,9 @@ class resolver {
       if (rec(r).previous_person) taken.insert(*rec(r).previous_person);
     }
     for (const claim& c : claims) {
-      if (!cluster_id_[c.cluster].empty() || kept_.contains(std::string(c.person))) continue;
+      if (!cluster_id_[c.cluster].empty() || kept_.contains(c.person)) continue;
       cluster_id_[c.cluster] = std::string(c.person);
-      kept_.insert(std::string(c.person));
+      kept_.insert(c.person);
     }
     for (std::size_t c = 0; c < clusters_.size(); ++c) {
       if (cluster_id_[c].empty()) {
@@ -306,8 +307,9 @@ class resolver {
   enum cause strongest(const std::vector<std::string>& persons) {
     if (cause_of_person_.empty()) {
       for (std::size_t r = 0; r < in_.records.size(); ++r) {
-        for (const auto& p : {rec(r).previous_person, out_.person_of[r]}) {
-          if (p) cause_of_person_[*p] = std::max(cause_of_person_[*p], rec(r).cause);
+        const std::array<const std::optional<std::string>*, 2> persons{&rec(r).previous_person, &out_.person_of[r]};
+        for (const std::optional<std::string>* p : persons) {
+          if (*p) cause_of_person_[**p] = std::max(cause_of_person_[**p], rec(r).cause);
         }
       }
     }
@@ -391,15 +393,16 @@ class resolver {
   const value_policy& policy_;
   disjoint_sets sets_;
   std::unordered_map<std::string_view, std::size_t> index_of_key_;
-  std::unordered_map<std::string, std::int64_t> created_at_;
+  // Keyed by views into the input (and, for causes, the output's person_of), which outlive them.
+  std::unordered_map<std::string_view, std::int64_t> created_at_;
   std::vector<std::pair<std::size_t, std::size_t>> cannot_;
   std::vector<std::vector<std::size_t>> cannot_of_root_;
   std::vector<std::vector<std::size_t>> clusters_;
   std::vector<std::string> cluster_id_;
-  std::unordered_set<std::string> kept_;
-  std::unordered_set<std::string> frozen_persons_;
-  std::unordered_map<std::string, std::vector<std::size_t>> previously_in_;
-  std::unordered_map<std::string, enum cause> cause_of_person_;
+  std::unordered_set<std::string_view> kept_;
+  std::unordered_set<std::string_view> frozen_persons_;
+  std::unordered_map<std::string_view, std::vector<std::size_t>> previously_in_;
+  std::unordered_map<std::string_view, enum cause> cause_of_person_;
   std::vector<std::size_t> rank_;            // each record's place in key order
   std::vector<std::string> previous_ids_;    // sorted
   resolution out_;

@@ -164,6 +164,7 @@ class area {
 
   // Record ids, in the order of the evidence.
   [[nodiscard]] const std::vector<std::int64_t>& ids() const { return ids_; }
+  [[nodiscard]] const std::vector<identity::record_evidence>& all_evidence() const { return evidence_; }
   [[nodiscard]] bool contains(std::int64_t id) const { return index_.contains(id); }
   [[nodiscard]] const identity::record_evidence& evidence(std::int64_t id) const { return evidence_[index_.at(id)]; }
   [[nodiscard]] std::optional<std::int64_t> id_of_key(const std::string& key) const {
@@ -267,14 +268,6 @@ std::map<std::int64_t, identity::cause> follow_upstream_splits(store::identity_s
   return causes;
 }
 
-std::vector<store::stored_identifier> identifier_rows(const area& a, const std::vector<std::int64_t>& ids) {
-  std::vector<store::stored_identifier> rows;
-  for (std::int64_t id : ids) {
-    for (const identifier_value& v : a.evidence(id).identifiers) rows.push_back({id, v});
-  }
-  return rows;
-}
-
 // Resolves; new ids that collide with retired persons outside the area are reserved and it runs again.
 identity::resolution resolve_avoiding_collisions(store::identity_store& store, identity::resolution_input& in,
                                                 const identity::identity_config& config,
@@ -323,13 +316,13 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     store.each_record([&](landed_record&& r) { a.add(std::move(r)); });
     timed("reading and normalizing every record");
     if (last_hash) split_causes = follow_upstream_splits(store, config, a, dirty);
-    store.replace_all_identifiers(identifier_rows(a, a.ids()));
+    store.replace_identifiers(a.ids(), a.all_evidence(), true);
     timed("rewriting the identifiers");
   } else {
     for (landed_record& r : store.records(dirty_ids)) a.add(std::move(r));
     split_causes = follow_upstream_splits(store, config, a, dirty);
     const std::vector<std::int64_t> present = a.ids();
-    store.replace_identifiers(present, identifier_rows(a, present));
+    store.replace_identifiers(present, a.all_evidence(), false);
     a.grow(present);
     timed("growing the area");
   }

@@ -73,4 +73,20 @@ void copy_in(soci::session& session, const std::string& copy_statement, const co
   if (failed) throw_server_error(conn, std::move(message), "COPY failed");
 }
 
+void chunked_copy::end_row() {
+  rows_.end_row();
+  if (rows_.data().size() >= 8u << 20) {
+    copy_in(session_, statement_, rows_);
+    sent_ += rows_.rows();
+    rows_ = copy_rows();
+  }
+}
+
+void chunked_copy::finish() {
+  if (rows_.rows() == 0) return;
+  copy_in(session_, statement_, rows_);
+  sent_ += rows_.rows();
+  rows_ = copy_rows();
+}
+
 }  // namespace personsync::store

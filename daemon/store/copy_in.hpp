@@ -32,4 +32,22 @@ class copy_rows {
 // Runs `copy_statement` ("COPY t (a, b) FROM STDIN") with the rows; throws with the server's message.
 void copy_in(soci::session& session, const std::string& copy_statement, const copy_rows& rows);
 
+// Rows for one COPY statement, sent whenever the buffer passes a few MiB, so that
+// a million rows never sit in memory at once. Call finish() to send the rest.
+class chunked_copy {
+ public:
+  chunked_copy(soci::session& session, std::string copy_statement)
+      : session_(session), statement_(std::move(copy_statement)) {}
+  copy_rows& rows() { return rows_; }
+  void end_row();
+  void finish();
+  [[nodiscard]] std::size_t total_rows() const noexcept { return sent_ + rows_.rows(); }
+
+ private:
+  soci::session& session_;
+  std::string statement_;
+  copy_rows rows_;
+  std::size_t sent_ = 0;
+};
+
 }  // namespace personsync::store

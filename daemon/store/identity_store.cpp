@@ -78,17 +78,6 @@ std::vector<stored_identifier> select_identifiers(soci::session& session, const 
   return out;
 }
 
-copy_rows identifier_rows(const std::vector<stored_identifier>& rows) {
-  copy_rows out;
-  for (const stored_identifier& s : rows) {
-    out.field(std::to_string(s.record_id));
-    out.field(identity::name_of(s.value.kind));
-    out.field(s.value.value);
-    out.end_row();
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string record_key(std::string_view source, std::string_view scope, std::string_view source_key) {
@@ -197,20 +186,32 @@ std::vector<stored_identifier> identity_store::holders_of(const std::vector<std:
                             json_strings(values));
 }
 
-void identity_store::replace_identifiers(const std::vector<std::int64_t>& ids, const std::vector<stored_identifier>& rows) {
-  if (!ids.empty()) session_ << "DELETE FROM record_identifiers WHERE record_id = ANY(" + id_array(ids) + ")";
-  if (!rows.empty()) copy_in(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN", identifier_rows(rows));
-}
-
-void identity_store::replace_all_identifiers(const std::vector<stored_identifier>& rows) {
-  // Loading a million rows and indexing them once is several times faster than keeping indexes up row by row.
-  execute_script(session_,
-                 "TRUNCATE record_identifiers; DROP INDEX record_identifiers_by_record; "
-                 "DROP INDEX record_identifiers_by_value;");
-  if (!rows.empty()) copy_in(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN", identifier_rows(rows));
-  execute_script(session_,
-                 "CREATE INDEX record_identifiers_by_record ON record_identifiers (record_id); "
-                 "CREATE INDEX record_identifiers_by_value ON record_identifiers (value);");
+void identity_store::replace_identifiers(const std::vector<std::int64_t>& ids,
+                                         const std::vector<identity::record_evidence>& records, bool all) {
+  if (all) {
+    // Loading a million rows and indexing them once is several times faster than keeping indexes up row by row.
+    execute_script(session_,
+                   "TRUNCATE record_identifiers; DROP INDEX record_identifiers_by_record; "
+                   "DROP INDEX record_identifiers_by_value;");
+  } else if (!ids.empty()) {
+    session_ << "DELETE FROM record_identifiers WHERE record_id = ANY(" + id_array(ids) + ")";
+  }
+  chunked_copy copy(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN");
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const std::string id = std::to_string(ids[i]);
+    for (const identifier_value& v : records[i].identifiers) {
+      copy.rows().field(id);
+      copy.rows().field(identity::name_of(v.kind));
+      copy.rows().field(v.value);
+      copy.end_row();
+    }
+  }
+  copy.finish();
+  if (all) {
+    execute_script(session_,
+                   "CREATE INDEX record_identifiers_by_record ON record_identifiers (record_id); "
+                   "CREATE INDEX record_identifiers_by_value ON record_identifiers (value);");
+  }
 }
 
 std::vector<identity::previous_person> identity_store::persons(const std::vector<std::string>& ids) {
@@ -339,13 +340,13 @@ identity_overview identity_store::overview(std::size_t list_limit) {
 void identity_store::refresh_golden(const std::vector<std::string>& person_ids) {
   execute_script(session_, "CREATE TEMP TABLE IF NOT EXISTS touched_persons (person_id uuid PRIMARY KEY) ON COMMIT DELETE ROWS;"
                            "TRUNCATE touched_persons;");
-  copy_rows rows;
+  chunked_copy rows(session_, "COPY touched_persons (person_id) FROM STDIN");
   for (const std::string& id : person_ids) {
-    rows.field(id);
+    rows.rows().field(id);
     rows.end_row();
   }
-  if (rows.rows() == 0) return;
-  copy_in(session_, "COPY touched_persons (person_id) FROM STDIN", rows);
+  rows.finish();
+  if (rows.total_rows() == 0) return;
   session_ << "ANALYZE touched_persons";
   session_ << golden_record_sql;
 }
@@ -377,14 +378,14 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
   } else if (!ids.empty()) {
     session_ << "DELETE FROM record_persons WHERE record_id = ANY(" + id_array(ids) + ")";
   }
-  copy_rows assignments;
+  chunked_copy assignments(session_, "COPY record_persons (record_id, person_id) FROM STDIN");
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (!result.person_of[i]) continue;
-    assignments.field(std::to_string(ids[i]));
-    assignments.field(*result.person_of[i]);
+    assignments.rows().field(std::to_string(ids[i]));
+    assignments.rows().field(*result.person_of[i]);
     assignments.end_row();
   }
-  if (assignments.rows() > 0) copy_in(session_, "COPY record_persons (record_id, person_id) FROM STDIN", assignments);
+  assignments.finish();
   // Indexed once, after the load; and the golden records' plans below need statistics of tables rewritten whole.
   if (full) {
     execute_script(session_, "ALTER TABLE record_persons ADD PRIMARY KEY (record_id); "
@@ -411,12 +412,14 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
         soci::use(json);
   }
 
-  copy_rows events;
+  chunked_copy events(session_,
+                      "COPY identity_event_log (kind, before_person_ids, after_person_ids, cause, records, resolution_id) "
+                      "FROM STDIN");
   for (const identity::identity_event& e : result.events) {
-    events.field(identity::name_of(e.kind));
-    events.field(uuid_array(e.before));
-    events.field(uuid_array(e.after));
-    events.field(identity::name_of(e.cause));
+    events.rows().field(identity::name_of(e.kind));
+    events.rows().field(uuid_array(e.before));
+    events.rows().field(uuid_array(e.after));
+    events.rows().field(identity::name_of(e.cause));
     std::string keys = "{";
     for (std::size_t i = 0; i < e.records.size(); ++i) {
       keys += (i ? "," : "") + std::string("\"");
@@ -426,23 +429,19 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
       }
       keys += '"';
     }
-    events.field(keys + "}");
-    events.field(std::to_string(resolution_id));
+    events.rows().field(keys + "}");
+    events.rows().field(std::to_string(resolution_id));
     events.end_row();
   }
-  if (events.rows() > 0) {
-    copy_in(session_,
-            "COPY identity_event_log (kind, before_person_ids, after_person_ids, cause, records, resolution_id) FROM STDIN",
-            events);
-  }
+  events.finish();
 
   // Quarantine, frozen components and rejected links: replaced for the area.
-  std::vector<std::string> keys;
-  keys.reserve(records.size());
-  for (const identity::record_evidence& r : records) keys.push_back(r.key);
   if (full) {
     execute_script(session_, "TRUNCATE quarantined_values, frozen_components, rejected_links;");
   } else {
+    std::vector<std::string> keys;
+    keys.reserve(records.size());
+    for (const identity::record_evidence& r : records) keys.push_back(r.key);
     std::vector<std::string> values;
     for (const identity::record_evidence& r : records) {
       for (const identifier_value& v : r.identifiers) values.push_back(v.value);

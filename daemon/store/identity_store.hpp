@@ -94,8 +94,10 @@ class identity_store {
   std::vector<stored_identifier> identifiers_of(const std::vector<std::int64_t>& ids);
   // Holders (live records) of each value, across the whole landing.
   std::vector<stored_identifier> holders_of(const std::vector<std::string>& values);
-  void replace_identifiers(const std::vector<std::int64_t>& ids, const std::vector<stored_identifier>& rows);
-  void replace_all_identifiers(const std::vector<stored_identifier>& rows);
+  // The normalized identifiers of these records (ids[i] is records[i]), replacing what they had;
+  // `all`: the records are the whole landing, and the table is rebuilt.
+  void replace_identifiers(const std::vector<std::int64_t>& ids, const std::vector<identity::record_evidence>& records,
+                           bool all);
 
   std::vector<identity::previous_person> persons(const std::vector<std::string>& ids);
   std::unordered_set<std::string> existing_persons(const std::vector<std::string>& ids);
