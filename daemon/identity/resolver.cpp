@@ -172,7 +172,7 @@ class resolver {
       const auto a = index_of_key_.find(p.a), b = index_of_key_.find(p.b);
       if (a == index_of_key_.end() || b == index_of_key_.end()) continue;
       const std::size_t c = cannot_.size();
-      cannot_.emplace_back(a->second, b->second);
+      cannot_.push_back({a->second, b->second, p.constraint_id});
       cannot_of_root_[a->second].push_back(c);
       cannot_of_root_[b->second].push_back(c);
     }
@@ -183,11 +183,12 @@ class resolver {
     if (ra == rb) return;
     const auto& smaller = cannot_of_root_[ra].size() <= cannot_of_root_[rb].size() ? cannot_of_root_[ra] : cannot_of_root_[rb];
     for (std::size_t k : smaller) {
-      const auto [x, y] = cannot_[k];
+      const auto [x, y, id] = cannot_[k];
       const std::size_t rx = sets_.find(x), ry = sets_.find(y);
       if ((rx == ra && ry == rb) || (rx == rb && ry == ra)) {
         out_.rejected.push_back({c.a, c.b, c.via,
-                                 fmt::format("cannot_link between {} and {}", rec(x).key, rec(y).key)});
+                                 id ? fmt::format("cannot_link {} between {} and {}", id, rec(x).key, rec(y).key)
+                                    : fmt::format("cannot_link between {} and {}", rec(x).key, rec(y).key)});
         return;
       }
     }
@@ -395,7 +396,11 @@ class resolver {
   std::unordered_map<std::string_view, std::size_t> index_of_key_;
   // Keyed by views into the input (and, for causes, the output's person_of), which outlive them.
   std::unordered_map<std::string_view, std::int64_t> created_at_;
-  std::vector<std::pair<std::size_t, std::size_t>> cannot_;
+  struct cannot_pin {
+    std::size_t a, b;
+    std::int64_t id;
+  };
+  std::vector<cannot_pin> cannot_;
   std::vector<std::vector<std::size_t>> cannot_of_root_;
   std::vector<std::vector<std::size_t>> clusters_;
   std::vector<std::string> cluster_id_;

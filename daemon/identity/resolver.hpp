@@ -47,6 +47,7 @@ struct previous_person {
 
 struct record_pair {
   std::string a, b;  // record keys
+  std::int64_t constraint_id = 0;  // the operator's handle (`personsync unpin`); 0 when none
 };
 
 struct value_degree {

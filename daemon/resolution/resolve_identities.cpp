@@ -155,8 +155,8 @@ class area {
     in.records = std::move(evidence_);
     in.persons = store_.persons({persons.begin(), persons.end()});
     for (const store::active_constraint& c : constraints) {
-      if (c.kind == "must_link") in.must_link.push_back({c.record_a, c.record_b});
-      if (c.kind == "cannot_link") in.cannot_link.push_back({c.record_a, c.record_b});
+      if (c.kind == "must_link") in.must_link.push_back({c.record_a, c.record_b, c.id});
+      if (c.kind == "cannot_link") in.cannot_link.push_back({c.record_a, c.record_b, c.id});
     }
     for (const auto& [value, count] : degrees_) in.degrees.push_back({value, count});
     return in;
@@ -320,9 +320,12 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     timed("rewriting the identifiers");
   } else {
     for (landed_record& r : store.records(dirty_ids)) a.add(std::move(r));
+    timed("reading the queued records");
     split_causes = follow_upstream_splits(store, config, a, dirty);
+    timed("looking for upstream splits");
     const std::vector<std::int64_t> present = a.ids();
     store.replace_identifiers(present, a.all_evidence(), false);
+    timed("rewriting their identifiers");
     a.grow(present);
     timed("growing the area");
   }
