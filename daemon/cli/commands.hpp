@@ -11,6 +11,7 @@ extern const command status_command;
 extern const command sync_command;
 extern const command refresh_command;
 extern const command resolve_command;
+extern const command run_command;
 extern const command explain_command;
 extern const command merge_command;
 extern const command split_command;

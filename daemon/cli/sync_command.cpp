@@ -4,15 +4,13 @@
 #include <ostream>
 
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 #include <fmt/format.h>
 
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/config_loading.hpp"
 #include "daemon/cli/exit_codes.hpp"
 #include "daemon/cli/identity_report.hpp"
-#include "daemon/resolution/resolve_identities.hpp"
-#include "daemon/store/database.hpp"
+#include "daemon/runtime/sync_cycle.hpp"
 #include "daemon/sync/sync_runner.hpp"
 
 namespace personsync::cli {
@@ -60,21 +58,10 @@ int run(const arguments& args, command_io io) {
     if (!known) throw usage_error(fmt::format("no source named '{}' in {}", name, cfg->file.string()));
   }
 
-  const std::vector<sync::source_summary> summaries = sync::run_sync(*cfg, opts);
-  // What landed is committed whether or not a source failed: resolve it either way.
-  // A failed resolution changes nothing and leaves its queue for the next one; it
-  // must not hide what the sources did.
-  std::optional<store::resolution_summary> identity;
-  std::optional<std::string> identity_error;
-  if (!args.flag("no-resolve")) {
-    try {
-      const auto session = store::connect(cfg->database);
-      identity = resolution::resolve_identities(*session, cfg->identity);
-    } catch (const std::exception& e) {
-      identity_error = store::describe(e);
-      spdlog::error("identity resolution failed: {}", *identity_error);
-    }
-  }
+  const runtime::cycle_result cycle = runtime::sync_and_resolve(*cfg, opts, !args.flag("no-resolve"));
+  const std::vector<sync::source_summary>& summaries = cycle.sources;
+  const std::optional<store::resolution_summary>& identity = cycle.identity;
+  const std::optional<std::string>& identity_error = cycle.identity_error;
 
   if (args.flag("json")) {
     boost::json::array list;

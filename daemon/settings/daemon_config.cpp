@@ -17,6 +17,7 @@ constexpr std::array sections{
     key_spec{.name = "log", .kind = value_kind::table, .help = "Logging."},
     key_spec{.name = "http", .kind = value_kind::table, .help = "Metrics and health endpoint."},
     key_spec{.name = "identity", .kind = value_kind::table, .help = "Identity resolution rules."},
+    key_spec{.name = "schedule", .kind = value_kind::table, .help = "When `personsync run` syncs the sources."},
     key_spec{.name = "whop", .kind = value_kind::table_list, .help = "Whop sources, one [[whop]] block each."},
     key_spec{.name = "posthog", .kind = value_kind::table_list, .help = "PostHog sources, one [[posthog]] block each."},
 };
@@ -76,6 +77,8 @@ loaded_config load_config(const std::filesystem::path& file, config::load_contex
       config::section(root.table("log"), "log", logging::log_config::config_keys(), ctx));
   cfg.http = http::http_config::from_config(
       config::section(root.table("http"), "http", http::http_config::config_keys(), ctx));
+  cfg.schedule = runtime::schedule_config::from_config(
+      config::section(root.table("schedule"), "schedule", runtime::schedule_config::config_keys(), ctx));
   cfg.identity = identity::identity_config::from_config(
       config::section(root.table("identity"), "identity", identity::identity_config::config_keys(), ctx));
   std::map<std::string, std::string> names_seen;

@@ -13,6 +13,7 @@
 #include "daemon/http/http_config.hpp"
 #include "daemon/identity/identity_config.hpp"
 #include "daemon/logging/log_config.hpp"
+#include "daemon/runtime/schedule_config.hpp"
 #include "daemon/store/database_config.hpp"
 
 namespace personsync::settings {
@@ -23,6 +24,7 @@ struct daemon_config {
   logging::log_config log;
   http::http_config http;
   identity::identity_config identity;
+  runtime::schedule_config schedule;
   std::vector<whop::whop_source_config> whop_sources;
   std::vector<posthog::posthog_source_config> posthog_sources;
 

@@ -340,6 +340,17 @@ identity_overview identity_store::overview(std::size_t list_limit) {
   return o;
 }
 
+std::vector<std::tuple<std::string, std::string, std::int64_t>> identity_store::events_by_kind_and_cause(
+    std::int64_t resolution_id) {
+  std::vector<std::tuple<std::string, std::string, std::int64_t>> out;
+  const long long id = resolution_id;
+  soci::rowset<soci::row> rows = (session_.prepare <<
+      "SELECT kind, cause, count(*) FROM identity_event_log WHERE resolution_id = :r GROUP BY kind, cause ORDER BY 1, 2",
+      soci::use(id));
+  for (const soci::row& r : rows) out.emplace_back(r.get<std::string>(0), r.get<std::string>(1), r.get<long long>(2));
+  return out;
+}
+
 void identity_store::refresh_golden(const std::vector<std::string>& person_ids) {
   execute_script(session_, "CREATE TEMP TABLE IF NOT EXISTS touched_persons (person_id uuid PRIMARY KEY) ON COMMIT DELETE ROWS;"
                            "TRUNCATE touched_persons;");

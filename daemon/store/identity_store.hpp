@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <tuple>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -120,6 +121,8 @@ class identity_store {
   std::optional<person_status> person(const std::string& id);
 
   identity_overview overview(std::size_t list_limit = 10);
+  // The events one resolution wrote: (kind, cause, count).
+  std::vector<std::tuple<std::string, std::string, std::int64_t>> events_by_kind_and_cause(std::int64_t resolution_id);
 
  private:
   void refresh_golden(const std::vector<std::string>& person_ids);

@@ -1,6 +1,7 @@
 #include "daemon/sync/sync_runner.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
 #include <spdlog/spdlog.h>
 
@@ -132,7 +133,18 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
       self->queue->finish();
     });
   }
+  if (options.cancellation) {
+    options.cancellation->attach([&io, &jobs] {
+      boost::asio::post(io, [&jobs] {
+        for (auto& j : jobs) {
+          if (j->client) j->client->scope().cancel();
+        }
+      });
+    });
+  }
   io.run();
+  if (options.cancellation) options.cancellation->detach();
+  const bool cancelled = options.cancellation && options.cancellation->cancelled();
 
   // Close each run: absences only after a complete sweep that landed whole.
   for (auto& j : jobs) {
@@ -149,7 +161,7 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
       } else if (j->sweep.may_delete) {
         s.deleted = apply_absences(*j, io);
       }
-      s.status = s.error ? "failed" : "succeeded";
+      s.status = !s.error ? "succeeded" : cancelled ? "cancelled" : "failed";
       if (!s.error) j->store->save_state(j->sweep.run, j->sweep.cursor_when_done, j->sweep.may_delete);
       j->store->finish_run(j->run_id, s.status, s.deleted, s.error);
     } catch (const std::exception& e) {

@@ -11,12 +11,14 @@
 #include "connectors/paging/sweep_counts.hpp"
 #include "daemon/settings/daemon_config.hpp"
 #include "daemon/store/landing_store.hpp"
+#include "daemon/sync/sync_cancellation.hpp"
 
 namespace personsync::sync {
 
 struct sync_options {
   std::vector<std::string> only_sources;  // empty: all
   bool force_full = false;
+  sync_cancellation* cancellation = nullptr;  // optional: stops the run from another thread
 };
 
 struct source_summary {
@@ -24,7 +26,7 @@ struct source_summary {
   std::string provider;
   std::string scope;
   std::string mode;
-  std::string status;  // succeeded, failed, busy
+  std::string status;  // succeeded, failed, cancelled, busy
   std::optional<std::int64_t> run_id;
   store::batch_counts counts;
   std::uint64_t deleted = 0;

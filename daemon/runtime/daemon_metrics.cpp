@@ -1,0 +1,116 @@
+#include "daemon/runtime/daemon_metrics.hpp"
+
+#include <chrono>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#ifndef PERSONSYNC_VERSION
+#define PERSONSYNC_VERSION "unknown"
+#endif
+
+namespace personsync::runtime {
+
+using prometheus::BuildCounter;
+using prometheus::BuildGauge;
+using prometheus::BuildHistogram;
+
+struct daemon_metrics::families {
+  prometheus::Family<prometheus::Gauge>& build_info;
+  prometheus::Family<prometheus::Counter>& runs;
+  prometheus::Family<prometheus::Histogram>& run_seconds;
+  prometheus::Family<prometheus::Counter>& records;
+  prometheus::Family<prometheus::Counter>& requests;
+  prometheus::Family<prometheus::Counter>& retries;
+  prometheus::Family<prometheus::Counter>& throttled;
+  prometheus::Family<prometheus::Gauge>& last_success;
+  prometheus::Family<prometheus::Counter>& resolutions;
+  prometheus::Family<prometheus::Histogram>& resolution_seconds;
+  prometheus::Family<prometheus::Counter>& identity_events;
+  prometheus::Family<prometheus::Gauge>& persons;
+  prometheus::Family<prometheus::Gauge>& quarantined;
+  prometheus::Family<prometheus::Gauge>& frozen;
+
+  explicit families(prometheus::Registry& r)
+      : build_info(BuildGauge().Name("personsync_build_info").Help("personsync's version, always 1").Register(r)),
+        runs(BuildCounter().Name("personsync_sync_runs_total").Help("Sync runs by source and result").Register(r)),
+        run_seconds(BuildHistogram().Name("personsync_sync_run_duration_seconds")
+                        .Help("Wall time of sync runs").Register(r)),
+        records(BuildCounter().Name("personsync_records_total")
+                    .Help("Records by source and outcome (fetched, inserted, updated, unchanged, rejected, deleted)")
+                    .Register(r)),
+        requests(BuildCounter().Name("personsync_http_requests_total").Help("Provider requests by source").Register(r)),
+        retries(BuildCounter().Name("personsync_http_retries_total").Help("Provider requests retried, by source").Register(r)),
+        throttled(BuildCounter().Name("personsync_http_throttled_total")
+                      .Help("Provider 429 answers, by source").Register(r)),
+        last_success(BuildGauge().Name("personsync_last_success_timestamp_seconds")
+                         .Help("When a source's last successful run ended (Unix time)").Register(r)),
+        resolutions(BuildCounter().Name("personsync_resolutions_total")
+                        .Help("Identity resolutions by mode and result").Register(r)),
+        resolution_seconds(BuildHistogram().Name("personsync_resolution_duration_seconds")
+                               .Help("Wall time of identity resolutions").Register(r)),
+        identity_events(BuildCounter().Name("personsync_identity_events_total")
+                            .Help("Identity events (create, merge, split, move, delete) by cause").Register(r)),
+        persons(BuildGauge().Name("personsync_persons").Help("Persons by status (active, merged, deleted)").Register(r)),
+        quarantined(BuildGauge().Name("personsync_quarantined_values")
+                        .Help("Identifier values on too many records to link").Register(r)),
+        frozen(BuildGauge().Name("personsync_frozen_components")
+                   .Help("Components above identity.max_component_size, not published").Register(r)) {}
+};
+
+namespace {
+
+const prometheus::Histogram::BucketBoundaries duration_buckets{0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600};
+
+}  // namespace
+
+daemon_metrics::daemon_metrics()
+    : registry_(std::make_shared<prometheus::Registry>()), f_(std::make_unique<families>(*registry_)) {
+  f_->build_info.Add({{"version", PERSONSYNC_VERSION}}).Set(1);
+}
+
+daemon_metrics::~daemon_metrics() = default;
+
+void daemon_metrics::record_run(const sync::source_summary& run) {
+  f_->runs.Add({{"source", run.name}, {"result", run.status}}).Increment();
+  f_->run_seconds.Add({{"source", run.name}}, duration_buckets).Observe(run.seconds);
+  const std::pair<const char*, double> outcomes[] = {
+      {"fetched", static_cast<double>(run.counts.fetched)},     {"inserted", static_cast<double>(run.counts.inserted)},
+      {"updated", static_cast<double>(run.counts.updated)},     {"unchanged", static_cast<double>(run.counts.unchanged)},
+      {"rejected", static_cast<double>(run.counts.rejected)},   {"deleted", static_cast<double>(run.deleted)}};
+  for (const auto& [outcome, n] : outcomes) f_->records.Add({{"source", run.name}, {"outcome", outcome}}).Increment(n);
+  f_->requests.Add({{"source", run.name}}).Increment(static_cast<double>(run.sweep.requests));
+  f_->retries.Add({{"source", run.name}}).Increment(static_cast<double>(run.sweep.retries));
+  f_->throttled.Add({{"source", run.name}}).Increment(static_cast<double>(run.sweep.throttled));
+  if (run.status == "succeeded") {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    f_->last_success.Add({{"source", run.name}}).Set(std::chrono::duration<double>(now).count());
+  }
+}
+
+void daemon_metrics::record_resolution(
+    const store::resolution_summary& summary, double seconds,
+    const std::vector<std::tuple<std::string, std::string, std::int64_t>>& events_by_kind_and_cause,
+    const store::identity_overview& overview) {
+  f_->resolutions.Add({{"mode", summary.resolution_id ? summary.mode : "none"}, {"result", "succeeded"}}).Increment();
+  f_->resolution_seconds.Add({}, duration_buckets).Observe(seconds);
+  for (const auto& [kind, cause, n] : events_by_kind_and_cause) {
+    f_->identity_events.Add({{"kind", kind}, {"cause", cause}}).Increment(static_cast<double>(n));
+  }
+  f_->persons.Add({{"status", "active"}}).Set(static_cast<double>(overview.active_persons));
+  f_->persons.Add({{"status", "merged"}}).Set(static_cast<double>(overview.merged_persons));
+  f_->persons.Add({{"status", "deleted"}}).Set(static_cast<double>(overview.deleted_persons));
+  f_->quarantined.Add({}).Set(static_cast<double>(overview.quarantined_total));
+  f_->frozen.Add({}).Set(static_cast<double>(overview.frozen_components.size()));
+}
+
+void daemon_metrics::record_resolution_failure() {
+  f_->resolutions.Add({{"mode", "unknown"}, {"result", "failed"}}).Increment();
+}
+
+std::string daemon_metrics::serialize() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
+
+}  // namespace personsync::runtime

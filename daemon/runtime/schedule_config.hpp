@@ -1,0 +1,23 @@
+#pragma once
+// The [schedule] section: when `personsync run` syncs each source. Every key
+// may change on reload (SIGHUP).
+
+#include <chrono>
+#include <span>
+
+#include "common/config/section.hpp"
+
+namespace personsync::runtime {
+
+struct schedule_config {
+  std::chrono::milliseconds interval{std::chrono::minutes(15)};   // incremental runs
+  std::chrono::milliseconds full_interval{std::chrono::hours(24)};  // full sweeps (the only ones that delete)
+  std::chrono::milliseconds jitter{std::chrono::seconds(30)};     // added at random to each wait
+  std::chrono::milliseconds max_backoff{std::chrono::hours(1)};   // after failures, waits double up to this
+  std::chrono::milliseconds unready_after{std::chrono::hours(1)};  // a source failing this long makes /readyz fail
+
+  static std::span<const config::key_spec> config_keys();
+  static schedule_config from_config(const config::section& s);
+};
+
+}  // namespace personsync::runtime

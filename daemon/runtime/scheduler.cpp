@@ -1,0 +1,81 @@
+#include "daemon/runtime/scheduler.hpp"
+
+#include <algorithm>
+
+namespace personsync::runtime {
+
+scheduler::scheduler(schedule_config config, std::uint64_t seed) : config_(config), rng_(seed) {}
+
+scheduler::clock::duration scheduler::jittered(clock::duration wait) {
+  const auto jitter = std::chrono::duration_cast<clock::duration>(config_.jitter);
+  if (jitter.count() <= 0) return wait;
+  return wait + clock::duration(std::uniform_int_distribution<clock::rep>(0, jitter.count())(rng_));
+}
+
+void scheduler::set_sources(const std::vector<std::string>& names, clock::time_point now) {
+  std::map<std::string, source_state> kept;
+  for (const std::string& name : names) {
+    const auto it = sources_.find(name);
+    if (it != sources_.end()) {
+      kept.emplace(name, it->second);
+    } else {
+      // The first run's kind is the sync's own choice (full when none has completed); full sweeps recur from here.
+      kept.emplace(name, source_state{now, now + jittered(config_.full_interval)});
+    }
+  }
+  sources_ = std::move(kept);
+}
+
+std::vector<scheduler::due_run> scheduler::take_due(clock::time_point now) {
+  std::vector<due_run> out;
+  for (auto& [name, s] : sources_) {
+    if (s.running || s.next_run > now) continue;
+    s.running = true;
+    out.push_back({name, s.next_full <= now});
+  }
+  return out;
+}
+
+void scheduler::finished(const std::string& source, bool succeeded, bool was_full, clock::time_point now) {
+  const auto it = sources_.find(source);
+  if (it == sources_.end()) return;  // removed by a reload while it ran
+  source_state& s = it->second;
+  s.running = false;
+  if (succeeded) {
+    s.failures = 0;
+    s.failing_since.reset();
+    s.next_run = now + jittered(config_.interval);
+    if (was_full) s.next_full = now + jittered(config_.full_interval);
+    return;
+  }
+  if (!s.failing_since) s.failing_since = now;
+  ++s.failures;
+  auto wait = std::chrono::duration_cast<clock::duration>(config_.interval);
+  for (int i = 1; i < s.failures && wait < config_.max_backoff; ++i) wait *= 2;
+  s.next_run = now + jittered(std::min(wait, std::chrono::duration_cast<clock::duration>(config_.max_backoff)));
+}
+
+void scheduler::trigger_all(clock::time_point now) {
+  for (auto& [name, s] : sources_) {
+    if (!s.running) s.next_run = now;
+  }
+}
+
+std::optional<scheduler::clock::time_point> scheduler::next_wakeup() const {
+  std::optional<clock::time_point> out;
+  for (const auto& [name, s] : sources_) {
+    if (!s.running && (!out || s.next_run < *out)) out = s.next_run;
+  }
+  return out;
+}
+
+std::optional<scheduler::clock::time_point> scheduler::failing_since(const std::string& source) const {
+  const auto it = sources_.find(source);
+  return it == sources_.end() ? std::nullopt : it->second.failing_since;
+}
+
+bool scheduler::any_running() const {
+  return std::any_of(sources_.begin(), sources_.end(), [](const auto& s) { return s.second.running; });
+}
+
+}  // namespace personsync::runtime

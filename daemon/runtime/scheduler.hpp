@@ -1,0 +1,59 @@
+#pragma once
+// When each source runs next: at startup, then every `interval` (a full sweep
+// every `full_interval`), each wait lengthened by a random jitter; after a
+// failure the wait doubles per consecutive failure up to `max_backoff`. A
+// source never runs twice at once. Pure: the caller gives the time.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "daemon/runtime/schedule_config.hpp"
+
+namespace personsync::runtime {
+
+class scheduler {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  scheduler(schedule_config config, std::uint64_t seed);
+
+  // The configured sources; new ones are due at once, removed ones forgotten.
+  void set_sources(const std::vector<std::string>& names, clock::time_point now);
+  void set_config(schedule_config config) { config_ = config; }
+
+  struct due_run {
+    std::string source;
+    bool full = false;
+  };
+  // The runs due at `now`, marked running.
+  std::vector<due_run> take_due(clock::time_point now);
+  void finished(const std::string& source, bool succeeded, bool was_full, clock::time_point now);
+  // SIGUSR1: every source not running is due now.
+  void trigger_all(clock::time_point now);
+
+  [[nodiscard]] std::optional<clock::time_point> next_wakeup() const;
+  // Since when the source has been failing (its first failure in a row), if it is.
+  [[nodiscard]] std::optional<clock::time_point> failing_since(const std::string& source) const;
+  [[nodiscard]] bool any_running() const;
+
+ private:
+  struct source_state {
+    clock::time_point next_run;
+    clock::time_point next_full;
+    bool running = false;
+    int failures = 0;
+    std::optional<clock::time_point> failing_since;
+  };
+  clock::duration jittered(clock::duration wait);
+
+  schedule_config config_;
+  std::mt19937_64 rng_;
+  std::map<std::string, source_state> sources_;
+};
+
+}  // namespace personsync::runtime

@@ -1,0 +1,371 @@
+#include "daemon/runtime/service.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "daemon/http/health_server.hpp"
+#include "daemon/logging/logging.hpp"
+#include "daemon/runtime/daemon_metrics.hpp"
+#include "daemon/runtime/scheduler.hpp"
+#include "daemon/runtime/sync_cycle.hpp"
+#include "daemon/runtime/systemd_notify.hpp"
+#include "daemon/store/database.hpp"
+#include "daemon/store/migrations.hpp"
+
+namespace personsync::runtime {
+namespace {
+
+namespace asio = boost::asio;
+using clock_type = std::chrono::steady_clock;
+
+// SIGTERM to exit: in-flight requests are cancelled at once; this bounds the wait
+// for open batches to commit or roll back (systemd's TimeoutStopSec is 90 s).
+constexpr auto stop_deadline = std::chrono::seconds(9);
+constexpr auto tick = std::chrono::seconds(1);
+constexpr auto probe_every = std::chrono::seconds(5);
+
+std::vector<std::string> source_names(const settings::daemon_config& cfg) {
+  std::vector<std::string> names;
+  for (const auto& s : cfg.whop_sources) names.push_back(s.source.name);
+  for (const auto& s : cfg.posthog_sources) names.push_back(s.source.name);
+  return names;
+}
+
+// Whether PostgreSQL answers and the schema is current, checked on a thread of its own
+// so that a hanging connection never stalls the event loop.
+class database_probe {
+ public:
+  explicit database_probe(store::database_config cfg) : cfg_(std::move(cfg)), thread_([this] { loop(); }) {}
+  ~database_probe() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  [[nodiscard]] bool ready() const { return ready_; }
+  [[nodiscard]] std::string problem() const {
+    std::lock_guard lock(mutex_);
+    return problem_;
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      std::string problem;
+      try {
+        const auto session = store::connect(cfg_);
+        const store::schema_state schema = store::inspect_schema(*session, cfg_.schema);
+        if (!schema.pending.empty()) {
+          problem = fmt::format("schema {} is at version {}, this personsync needs {}: run `personsync migrate`",
+                                cfg_.schema, schema.current_version, schema.latest_version);
+        }
+      } catch (const std::exception& e) {
+        problem = store::describe(e);
+      }
+      lock.lock();
+      if (problem != problem_ && !problem.empty()) spdlog::error("not ready: {}", problem);
+      problem_ = problem;
+      ready_ = problem.empty();
+      wake_.wait_for(lock, probe_every, [this] { return stopping_; });
+    }
+  }
+
+  store::database_config cfg_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::atomic<bool> ready_{false};
+  std::string problem_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: started once the rest is built
+};
+
+class service {
+ public:
+  explicit service(settings::daemon_config config)
+      : cfg_(std::move(config)),
+        signals_(io_, SIGTERM, SIGINT, SIGHUP),
+        tick_timer_(io_),
+        watchdog_timer_(io_),
+        stop_timer_(io_),
+        schedule_(cfg_.schedule, std::random_device{}()),
+        probe_(cfg_.database) {}
+
+  int run() {
+    signals_.add(SIGUSR1);
+    if (cfg_.http.enabled) {
+      try {
+        endpoint_.emplace(io_.get_executor(), cfg_.http, routes());
+        spdlog::info("serving /metrics, /healthz and /readyz on {}:{}", cfg_.http.listen_address, endpoint_->port());
+      } catch (const std::exception& e) {
+        spdlog::critical("cannot serve metrics on {}:{}: {}", cfg_.http.listen_address, cfg_.http.port, e.what());
+        return 1;
+      }
+    }
+    schedule_.set_sources(source_names(cfg_), clock_type::now());
+    wait_for_signal();
+    on_tick();
+    ping_watchdog();
+    io_.run();
+    return exit_code_;
+  }
+
+ private:
+  // What a worker hands back to the loop: the run, and the identity figures it read for the metrics.
+  struct run_report {
+    cycle_result cycle;
+    std::vector<std::tuple<std::string, std::string, std::int64_t>> events;
+    std::optional<store::identity_overview> overview;
+  };
+
+  static void read_identity_figures(const settings::daemon_config& cfg, run_report& report) {
+    try {
+      const auto session = store::connect(cfg.database);
+      store::identity_store store(*session);
+      report.events = store.events_by_kind_and_cause(report.cycle.identity->resolution_id);
+      report.overview = store.overview(0);
+    } catch (const std::exception& e) {
+      spdlog::warn("reading identity figures for metrics failed: {}", store::describe(e));
+    }
+  }
+
+  struct worker {
+    std::thread thread;
+    sync::sync_cancellation cancellation;
+    bool full = false;
+  };
+
+  std::map<std::string, http::route_handler> routes() {
+    return {
+        {"/metrics", [this] { return http::http_response{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.serialize()}; }},
+        {"/healthz", [] { return http::http_response{200, "text/plain; charset=utf-8", "ok\n"}; }},
+        {"/readyz", [this] { return readiness(); }},
+    };
+  }
+
+  http::http_response readiness() {
+    if (!probe_.ready()) return {503, "text/plain; charset=utf-8", "not ready: " + probe_.problem() + "\n"};
+    const auto now = clock_type::now();
+    for (const std::string& name : source_names(cfg_)) {
+      const auto since = schedule_.failing_since(name);
+      if (since && now - *since > cfg_.schedule.unready_after) {
+        return {503, "text/plain; charset=utf-8", fmt::format("not ready: source {} has been failing for {} s\n", name,
+                                                               std::chrono::duration_cast<std::chrono::seconds>(now - *since).count())};
+      }
+    }
+    return {200, "text/plain; charset=utf-8", "ready\n"};
+  }
+
+  void wait_for_signal() {
+    signals_.async_wait([this](const boost::system::error_code& error, int signal) {
+      if (error) return;
+      switch (signal) {
+        case SIGHUP: reload(); break;
+        case SIGUSR1:
+          spdlog::info("SIGUSR1: running every source now");
+          schedule_.trigger_all(clock_type::now());
+          on_tick();
+          break;
+        default: stop(signal); return;
+      }
+      wait_for_signal();
+    });
+  }
+
+  // Ready once the database answers with a current schema; then due sources start.
+  void on_tick() {
+    if (stopping_) return;
+    if (!ready_sent_ && probe_.ready()) {
+      ready_sent_ = true;
+      notify_.ready();
+      notify_.status(endpoint_ ? fmt::format("ready; {} sources; metrics on {}:{}", source_names(cfg_).size(),
+                                             cfg_.http.listen_address, endpoint_->port())
+                               : fmt::format("ready; {} sources", source_names(cfg_).size()));
+      spdlog::info("personsync is running: {} sources", source_names(cfg_).size());
+    }
+    if (ready_sent_) {
+      for (const auto& due : schedule_.take_due(clock_type::now())) start(due.source, due.full);
+    }
+    tick_timer_.expires_after(tick);
+    tick_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (!error) on_tick();
+    });
+  }
+
+  // WATCHDOG=1 only from this loop: a stuck loop stops the pings and systemd restarts us.
+  void ping_watchdog() {
+    const auto interval = notify_.watchdog_interval();
+    if (!interval) return;
+    notify_.watchdog();
+    watchdog_timer_.expires_after(*interval / 2);
+    watchdog_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (!error && !stopping_) ping_watchdog();
+    });
+  }
+
+  void start(const std::string& source, bool full) {
+    auto w = std::make_unique<worker>();
+    w->full = full;
+    worker* self = w.get();
+    const settings::daemon_config cfg = cfg_;  // the worker's own copy: a reload does not change a run under way
+    spdlog::info("{}: starting a{} run", source, full ? " full" : "n incremental or first");
+    w->thread = std::thread([this, self, cfg, source, full] {
+      sync::sync_options options;
+      options.only_sources = {source};
+      options.force_full = full;
+      options.cancellation = &self->cancellation;
+      auto report = std::make_shared<run_report>();
+      try {
+        report->cycle = sync_and_resolve(cfg, options, true);
+        if (report->cycle.identity) read_identity_figures(cfg, *report);
+      } catch (const std::exception& e) {
+        sync::source_summary failed;
+        failed.name = source;
+        failed.status = "failed";
+        failed.error = store::describe(e);
+        report->cycle.sources.push_back(std::move(failed));
+      }
+      asio::post(io_, [this, source, report] { finished(source, *report); });
+    });
+    workers_.emplace(source, std::move(w));
+  }
+
+  void finished(const std::string& source, const run_report& report) {
+    const cycle_result& result = report.cycle;
+    const auto it = workers_.find(source);
+    if (it == workers_.end()) return;
+    it->second->thread.join();
+    const bool full = it->second->full;
+    workers_.erase(it);
+
+    bool succeeded = !result.sources.empty();
+    std::string line;
+    for (const sync::source_summary& s : result.sources) {
+      metrics_.record_run(s);
+      succeeded = succeeded && s.status == "succeeded";
+      line = fmt::format("{}: {} in {:.1f} s (fetched {}, inserted {}, updated {}, deleted {})", s.name, s.status,
+                         s.seconds, s.counts.fetched, s.counts.inserted, s.counts.updated, s.deleted);
+      if (s.error) line += "; " + *s.error;
+    }
+    if (result.identity) {
+      if (report.overview) {
+        metrics_.record_resolution(*result.identity, result.identity_seconds, report.events, *report.overview);
+      }
+      line += fmt::format("; identity: {} events", result.identity->events);
+    } else if (result.identity_error) {
+      metrics_.record_resolution_failure();
+      line += "; identity resolution failed";
+    }
+    spdlog::info("{}", line);
+    notify_.status(line);
+    schedule_.finished(source, succeeded, full, clock_type::now());
+    if (stopping_ && workers_.empty()) io_.stop();
+  }
+
+  void reload() {
+    notify_.reloading();
+    spdlog::info("SIGHUP: reloading {}", cfg_.file.string());
+    settings::loaded_config loaded = settings::load_config(cfg_.file);
+    for (const config::diagnostic& d : loaded.diagnostics.all()) {
+      if (loaded.diagnostics.has_errors()) {
+        spdlog::error("reload: {}", config::to_string(d));
+      } else {
+        spdlog::warn("reload: {}", config::to_string(d));
+      }
+    }
+    if (!loaded.config) {
+      spdlog::error("reload rejected: {} keeps the configuration it had", cfg_.file.string());
+      notify_.ready();
+      return;
+    }
+    settings::daemon_config next = std::move(*loaded.config);
+    if (next.database.conninfo != cfg_.database.conninfo || next.database.schema != cfg_.database.schema) {
+      spdlog::warn("reload: [database] changed; it applies at the next restart");
+      next.database = cfg_.database;
+    }
+    if (next.http.enabled != cfg_.http.enabled || next.http.listen_address != cfg_.http.listen_address ||
+        next.http.port != cfg_.http.port) {
+      spdlog::warn("reload: [http] changed; it applies at the next restart");
+      next.http = cfg_.http;
+    }
+    cfg_ = std::move(next);
+    logging::configure(cfg_.log);
+    schedule_.set_config(cfg_.schedule);
+    schedule_.set_sources(source_names(cfg_), clock_type::now());
+    spdlog::info("reloaded: {} sources", source_names(cfg_).size());
+    notify_.ready();
+  }
+
+  void stop(int signal) {
+    spdlog::info("{}: stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    notify_.stopping();
+    stopping_ = true;
+    tick_timer_.cancel();
+    watchdog_timer_.cancel();
+    if (endpoint_) endpoint_->stop();
+    for (auto& [name, w] : workers_) w->cancellation.cancel();
+    if (workers_.empty()) {
+      io_.stop();
+      return;
+    }
+    stop_timer_.expires_after(stop_deadline);
+    stop_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (error || workers_.empty()) return;
+      spdlog::error("{} run(s) did not stop within {} s; exiting anyway (their transactions roll back)",
+                    workers_.size(), stop_deadline.count());
+      abandoned_ = true;
+      io_.stop();
+    });
+  }
+
+ public:
+  [[nodiscard]] bool abandoned() const { return abandoned_; }
+
+ private:
+  asio::io_context io_;  // first: destroyed last
+  settings::daemon_config cfg_;
+  asio::signal_set signals_;
+  asio::steady_timer tick_timer_;
+  asio::steady_timer watchdog_timer_;
+  asio::steady_timer stop_timer_;
+  systemd_notifier notify_;
+  daemon_metrics metrics_;
+  scheduler schedule_;
+  database_probe probe_;
+  std::optional<http::health_server> endpoint_;
+  std::map<std::string, std::unique_ptr<worker>> workers_;
+  bool ready_sent_ = false;
+  bool stopping_ = false;
+  bool abandoned_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace
+
+int run_service(settings::daemon_config config) {
+  auto s = std::make_unique<service>(std::move(config));
+  const int code = s->run();
+  if (s->abandoned()) {
+    // Worker threads are still inside a run: leave without joining them.
+    spdlog::default_logger()->flush();
+    std::quick_exit(code);
+  }
+  return code;
+}
+
+}  // namespace personsync::runtime

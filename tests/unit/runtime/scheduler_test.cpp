@@ -1,0 +1,104 @@
+// The daemon's schedule: a run at startup, intervals with jitter, full sweeps
+// on their own interval, capped backoff after failures, never two runs of one
+// source at once, SIGUSR1 making everything due.
+
+#include <gtest/gtest.h>
+
+#include "daemon/runtime/scheduler.hpp"
+
+namespace personsync::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+using clock_type = scheduler::clock;
+
+schedule_config config(std::chrono::milliseconds jitter = 0ms) {
+  schedule_config c;
+  c.interval = 10min;
+  c.full_interval = 24h;
+  c.jitter = jitter;
+  c.max_backoff = 1h;
+  return c;
+}
+
+TEST(Scheduler, RunsAtStartupThenEveryIntervalNeverTwiceAtOnce) {
+  scheduler s(config(), 1);
+  const auto t0 = clock_type::now();
+  s.set_sources({"store", "product"}, t0);
+  auto due = s.take_due(t0);
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_FALSE(due[0].full);
+  EXPECT_TRUE(s.take_due(t0 + 1h).empty()) << "running sources are not due again";
+  s.finished("store", true, false, t0 + 1min);
+  EXPECT_TRUE(s.take_due(t0 + 10min).empty());
+  due = s.take_due(t0 + 11min);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].source, "store");
+  EXPECT_EQ(s.next_wakeup(), std::nullopt) << "both running";
+}
+
+TEST(Scheduler, FullSweepsComeOnTheirOwnInterval) {
+  scheduler s(config(), 1);
+  const auto t0 = clock_type::now();
+  s.set_sources({"store"}, t0);
+  s.take_due(t0);
+  s.finished("store", true, false, t0);
+  auto due = s.take_due(t0 + 25h);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_TRUE(due[0].full);
+  s.finished("store", true, true, t0 + 25h);
+  due = s.take_due(t0 + 25h + 11min);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_FALSE(due[0].full);
+}
+
+TEST(Scheduler, FailuresBackOffDoublingUpToTheCap) {
+  scheduler s(config(), 1);
+  const auto t0 = clock_type::now();
+  s.set_sources({"store"}, t0);
+  auto now = t0;
+  std::vector<std::chrono::minutes> waits;
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(s.take_due(now).size(), 1u);
+    s.finished("store", false, false, now);
+    const auto next = *s.next_wakeup();
+    waits.push_back(std::chrono::duration_cast<std::chrono::minutes>(next - now));
+    now = next;
+  }
+  EXPECT_EQ(waits, (std::vector<std::chrono::minutes>{10min, 20min, 40min, 60min, 60min, 60min}));
+  EXPECT_EQ(s.failing_since("store"), t0);
+  s.take_due(now);
+  s.finished("store", true, false, now);
+  EXPECT_EQ(s.failing_since("store"), std::nullopt);
+}
+
+TEST(Scheduler, JitterStaysWithinItsBoundAndTriggerMakesAllDue) {
+  scheduler s(config(30s), 7);
+  const auto t0 = clock_type::now();
+  s.set_sources({"a", "b", "c"}, t0);
+  s.take_due(t0);
+  for (const char* name : {"a", "b", "c"}) s.finished(name, true, false, t0);
+  const auto next = *s.next_wakeup();
+  EXPECT_GE(next, t0 + 10min);
+  EXPECT_LE(next, t0 + 10min + 30s);
+  s.trigger_all(t0 + 1s);
+  EXPECT_EQ(s.take_due(t0 + 1s).size(), 3u);
+}
+
+TEST(Scheduler, ReloadAddsAndRemovesSources) {
+  scheduler s(config(), 1);
+  const auto t0 = clock_type::now();
+  s.set_sources({"a"}, t0);
+  s.take_due(t0);
+  s.finished("a", true, false, t0);
+  s.set_sources({"a", "b"}, t0 + 1min);
+  auto due = s.take_due(t0 + 1min);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].source, "b");
+  s.set_sources({"b"}, t0 + 2min);
+  s.finished("a", true, false, t0 + 2min);  // a run of a removed source ending: ignored
+  EXPECT_FALSE(s.failing_since("a"));
+}
+
+}  // namespace
+}  // namespace personsync::runtime
