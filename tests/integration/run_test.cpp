@@ -3,7 +3,8 @@
 // the database is current; scheduled runs land and resolve; /metrics agrees
 // with the sync_runs table; /healthz and /readyz answer; the watchdog is fed;
 // SIGHUP with an invalid file keeps the old config and with a valid one
-// reloads; SIGTERM exits 0 within 10 s.
+// reloads; SIGTERM exits 0 within 10 s, also in the middle of a large sync,
+// after which the next run completes to the truth; /readyz follows PostgreSQL.
 
 #include <csignal>
 #include <fstream>
@@ -15,6 +16,7 @@
 
 #include "tests/support/deployment.hpp"
 #include "tests/support/notify_socket.hpp"
+#include "tests/support/private_cluster.hpp"
 
 namespace personsync {
 namespace {
@@ -39,6 +41,24 @@ double sample(const std::string& metrics, const std::string& series) {
   return std::stod(metrics.substr(at + series.size() + 2));
 }
 
+// Polls until `predicate` holds or `timeout` passes.
+template <typename Predicate>
+bool eventually(Predicate predicate, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (predicate()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return predicate();
+}
+
+std::uint16_t metrics_port(testing::notify_socket& notify) {
+  const auto status = notify.wait_for("metrics on 127.0.0.1:", 20s);
+  std::smatch m;
+  if (!status || !std::regex_search(*status, m, std::regex("127\\.0\\.0\\.1:(\\d+)"))) return 0;
+  return static_cast<std::uint16_t>(std::stoi(m[1]));
+}
+
 TEST(Run, ServesSchedulesReloadsAndStopsCleanly) {
   scratch_database db;
   sim_fixture sim(sim_options(300, 200));
@@ -53,11 +73,8 @@ TEST(Run, ServesSchedulesReloadsAndStopsCleanly) {
 
   const auto ready = notify.wait_for("READY=1", 20s);
   ASSERT_TRUE(ready) << "no READY=1";
-  const auto status = notify.wait_for("metrics on 127.0.0.1:", 5s);
-  ASSERT_TRUE(status);
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(*status, m, std::regex("127\\.0\\.0\\.1:(\\d+)")));
-  const auto port = static_cast<std::uint16_t>(std::stoi(m[1]));
+  const std::uint16_t port = metrics_port(notify);
+  ASSERT_NE(port, 0);
   EXPECT_TRUE(notify.wait_for("WATCHDOG=1", 2s)) << "the event loop feeds the watchdog";
 
   EXPECT_EQ(testing::http_get(port, "/healthz").first, 200);
@@ -112,6 +129,72 @@ TEST(Run, ServesSchedulesReloadsAndStopsCleanly) {
   EXPECT_NE(r.err.find("bogus"), std::string::npos) << "the invalid file's errors are logged";
   // No run is left open.
   EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'"), 0);
+}
+
+TEST(Run, SigtermInTheMiddleOfALargeSyncExitsWithinTenSecondsAndTheNextRunCompletes) {
+  scratch_database db;
+  auto options = sim_options(3000, 3000);
+  options.latency = 40ms;  // a sweep of many seconds
+  sim_fixture sim(options);
+  sync_deployment d(db, sim, "", "[schedule]\njitter = \"0s\"\n[http]\nport = 0\n");
+  testing::notify_socket notify(d.dir.path() / "notify.sock");
+  testing::process_options env = d.env();
+  env.env["NOTIFY_SOCKET"] = notify.path().string();
+  testing::running_process daemon(d.argv({"run"}), env);
+  ASSERT_TRUE(notify.wait_for("READY=1", 20s));
+  ASSERT_TRUE(eventually([&] {
+    return count(db, "SELECT count(*) FROM personsync.source_records") > 500;
+  }, 30s)) << "the runs should be landing by now";
+  ASSERT_GT(count(db, "SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'"), 0);
+
+  const auto stop_sent = std::chrono::steady_clock::now();
+  daemon.kill(SIGTERM);
+  const testing::process_result r = daemon.wait(15s);
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_sent, 10s);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'"), 0);
+  EXPECT_GT(count(db, "SELECT count(*) FROM personsync.sync_runs WHERE status = 'cancelled'"), 0);
+  EXPECT_LT(count(db, "SELECT count(*) FROM personsync.source_records"), 6000) << "stopped before the end";
+
+  sim.with_sim([](fakes::simulator& s) { s.set_latency(0ms); });
+  const auto next = d.run({"sync"});
+  ASSERT_EQ(next.exit_code, 0) << next.out << next.err;
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.source_records WHERE deleted_at IS NULL"), 6000);
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.person_sources"), 6000) << "and all of it resolved";
+}
+
+TEST(Run, ReadyzFollowsPostgres) {
+  testing::private_cluster cluster;
+  sim_fixture sim(sim_options(100, 100));
+  testing::temp_dir dir;
+  dir.write("db_password", cluster.password(), 0600);
+  const auto config = dir.write("personsync.toml",
+      "[database]\nconninfo = \"host=127.0.0.1 port=" + cluster.value("PGTEST_PORT") + " user=postgres dbname=postgres\"\n"
+      "password_file = \"db_password\"\nconnect_timeout = \"2s\"\n[log]\nlevel = \"warn\"\n[http]\nport = 0\n"
+      "[[whop]]\nname = \"store\"\ntoken_env = \"RUN_TEST_WHOP\"\nbase_url = \"" + sim.base_url() + "/api/v1\"\n");
+  const testing::process_options env{.env = {{"RUN_TEST_WHOP", "sim-whop-token"}}};
+  const auto argv = [&](const std::string& command) {
+    return std::vector<std::string>{testing::personsync_binary().string(), command, "--config", config.string()};
+  };
+  ASSERT_EQ(testing::run_process(argv("migrate"), env).exit_code, 0);
+
+  testing::notify_socket notify(dir.path() / "notify.sock");
+  testing::process_options daemon_env = env;
+  daemon_env.env["NOTIFY_SOCKET"] = notify.path().string();
+  testing::running_process daemon(argv("run"), daemon_env);
+  ASSERT_TRUE(notify.wait_for("READY=1", 20s));
+  const std::uint16_t port = metrics_port(notify);
+  ASSERT_NE(port, 0);
+  EXPECT_TRUE(eventually([&] { return testing::http_get(port, "/readyz").first == 200; }, 10s));
+
+  cluster.stop_server();
+  EXPECT_TRUE(eventually([&] { return testing::http_get(port, "/readyz").first == 503; }, 15s));
+  EXPECT_EQ(testing::http_get(port, "/healthz").first, 200) << "alive, though not ready";
+  cluster.start_server();
+  EXPECT_TRUE(eventually([&] { return testing::http_get(port, "/readyz").first == 200; }, 15s));
+
+  daemon.kill(SIGTERM);
+  EXPECT_EQ(daemon.wait(15s).exit_code, 0);
 }
 
 }  // namespace

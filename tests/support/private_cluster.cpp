@@ -35,13 +35,18 @@ std::string private_cluster::conninfo(const std::string& database) const {
   return "host=127.0.0.1 port=" + value("PGTEST_PORT") + " user=postgres dbname=" + database;
 }
 
-void private_cluster::restart() const {
-  // -l: the restarted server must not keep our output pipe open.
+void private_cluster::restart() const { pg_ctl("restart"); }
+void private_cluster::stop_server() const { pg_ctl("stop"); }
+// `restart` of a stopped server starts it with the options it last ran with (postmaster.opts): port, socket.
+void private_cluster::start_server() const { pg_ctl("restart"); }
+
+void private_cluster::pg_ctl(const std::string& action) const {
+  // -l: the started server must not keep our output pipe open.
   std::vector<std::string> argv{value("PGTEST_BIN") + "/pg_ctl", "-D", value("PGTEST_DIR") + "/data", "-m", "fast",
-                                "-l", value("PGTEST_DIR") + "/server.log", "-w", "restart"};
+                                "-l", value("PGTEST_DIR") + "/server.log", "-w", action};
   if (geteuid() == 0) argv.insert(argv.begin(), {"/usr/sbin/runuser", "-u", "postgres", "--"});
   const process_result r = run_process(argv);
-  if (r.exit_code != 0) throw std::runtime_error("pg_ctl restart failed: " + r.err);
+  if (r.exit_code != 0) throw std::runtime_error("pg_ctl " + action + " failed: " + r.err);
 }
 
 }  // namespace personsync::testing

@@ -23,8 +23,11 @@ class private_cluster {
   // libpq conninfo for `database`, without the password.
   [[nodiscard]] std::string conninfo(const std::string& database = "postgres") const;
   void restart() const;
+  void stop_server() const;   // the cluster stays; start_server() brings it back
+  void start_server() const;
 
  private:
+  void pg_ctl(const std::string& action) const;
   temp_dir dir_;
   std::filesystem::path env_file_;
   std::map<std::string, std::string> values_;
