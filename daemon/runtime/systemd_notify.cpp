@@ -50,7 +50,9 @@ bool systemd_notifier::send(std::string_view message) {
 
   const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
-  const ssize_t sent = sendto(fd, message.data(), message.size(), MSG_NOSIGNAL,
+  // Never wait: a manager that does not read its socket must not stall the event loop (the watchdog
+  // is fed from it). A message that does not fit is dropped; the next one says the same or more.
+  const ssize_t sent = sendto(fd, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
                               reinterpret_cast<const sockaddr*>(&address), length);
   close(fd);
   if (sent < 0) spdlog::debug("systemd notify failed: {}", std::strerror(errno));

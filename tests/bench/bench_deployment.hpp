@@ -34,23 +34,32 @@ inline fakes::simulator_options bench_sim_options(std::size_t per_provider) {
 
 class bench_deployment {
  public:
-  explicit bench_deployment(std::size_t per_provider) : sim_(bench_sim_options(per_provider)) {
+  // `extra`: more config sections, appended.
+  explicit bench_deployment(std::size_t per_provider, const std::string& extra = "")
+      : sim_(bench_sim_options(per_provider)) {
     dir_.write("db_password", cluster_.password(), 0600);
     config_ = dir_.write("personsync.toml",
         "[database]\nconninfo = \"" + cluster_.conninfo() + "\"\npassword_file = \"db_password\"\n[log]\nlevel = \"warn\"\n"
         "[[whop]]\nname = \"store\"\ntoken_env = \"BENCH_WHOP\"\nbase_url = \"" + sim_.base_url() + "/api/v1\"\n"
         "rate_limit = \"none\"\npage_size = 101\nconcurrency = 4\n"
         "[[posthog]]\nname = \"product\"\ntoken_env = \"BENCH_POSTHOG\"\nproject_id = 1\nrate_limit = \"none\"\n"
-        "page_size = 1000\nconcurrency = 4\nbase_url = \"" + sim_.base_url() + "\"\n");
+        "page_size = 1000\nconcurrency = 4\nbase_url = \"" + sim_.base_url() + "\"\n" + extra);
   }
 
-  testing::process_result personsync(std::vector<std::string> args) const {
+  [[nodiscard]] std::vector<std::string> argv(std::vector<std::string> args) const {
     std::vector<std::string> full{testing::personsync_binary().string()};
     full.insert(full.end(), args.begin(), args.end());
     full.insert(full.end(), {"--config", config_.string()});
-    return testing::run_process(full, {.env = {{"BENCH_WHOP", "sim-whop-token"}, {"BENCH_POSTHOG", "sim-posthog-token"}},
-                                       .timeout = std::chrono::minutes(30)});
+    return full;
   }
+  [[nodiscard]] static testing::process_options env() {
+    return {.env = {{"BENCH_WHOP", "sim-whop-token"}, {"BENCH_POSTHOG", "sim-posthog-token"}},
+            .timeout = std::chrono::minutes(30)};
+  }
+  testing::process_result personsync(std::vector<std::string> args) const {
+    return testing::run_process(argv(std::move(args)), env());
+  }
+  [[nodiscard]] const testing::temp_dir& dir() const { return dir_; }
 
   [[nodiscard]] std::unique_ptr<soci::session> session() const {
     return std::make_unique<soci::session>(soci::postgresql, cluster_.conninfo() + " password=" + cluster_.password());

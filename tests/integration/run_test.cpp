@@ -163,6 +163,24 @@ TEST(Run, SigtermInTheMiddleOfALargeSyncExitsWithinTenSecondsAndTheNextRunComple
   EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.person_sources"), 6000) << "and all of it resolved";
 }
 
+// Found by the soak: a full notify socket blocked sendto, and the loop with it.
+TEST(Run, AManagerThatDoesNotReadItsSocketNeverStallsTheLoop) {
+  scratch_database db;
+  sim_fixture sim(sim_options(50, 50));
+  sync_deployment d(db, sim, "", "[http]\nport = 0\n");
+  testing::notify_socket notify(d.dir.path() / "notify.sock");
+  testing::process_options env = d.env();
+  env.env["NOTIFY_SOCKET"] = notify.path().string();
+  env.env["WATCHDOG_USEC"] = "2000";  // a ping every millisecond: the socket's queue fills at once
+  testing::running_process daemon(d.argv({"run"}), env);
+  const std::uint16_t port = metrics_port(notify);  // read the first messages only
+  ASSERT_NE(port, 0);
+  std::this_thread::sleep_for(2s);
+  EXPECT_EQ(testing::http_get(port, "/healthz").first, 200);
+  daemon.kill(SIGTERM);
+  EXPECT_EQ(daemon.wait(15s).exit_code, 0);
+}
+
 TEST(Run, ReadyzFollowsPostgres) {
   testing::private_cluster cluster;
   sim_fixture sim(sim_options(100, 100));

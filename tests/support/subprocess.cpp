@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -51,6 +52,8 @@ running_process::running_process(const std::vector<std::string>& argv, const pro
   close(err_pipe[1]);
   out_ = out_pipe[0];
   err_ = err_pipe[0];
+  // Output is read from the start: a long-running process that logs a lot must never block on a full pipe.
+  reader_ = std::thread([this] { collect(); });
 }
 
 running_process::~running_process() {
@@ -82,27 +85,23 @@ long peak_rss_kib(int pid, const std::string& program_name) {
 
 }  // namespace
 
-process_result running_process::wait(std::chrono::milliseconds timeout) {
-  process_result result;
+void running_process::collect() {
   pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
-  std::string* sinks[2] = {&result.out, &result.err};
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string* sinks[2] = {&collected_.out, &collected_.err};
   int open_fds = 2;
-  bool timed_out = false;
   while (open_fds > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      ::kill(pid_, SIGKILL);
-      break;
+    const long rss = peak_rss_kib(pid_, program_name_);
+    {
+      std::lock_guard lock(mutex_);
+      collected_.max_rss_kib = std::max(collected_.max_rss_kib, rss);
     }
-    result.max_rss_kib = std::max(result.max_rss_kib, peak_rss_kib(pid_, program_name_));
-    if (poll(fds, 2, static_cast<int>(std::min<long>(left.count(), 20))) < 0) continue;
+    if (poll(fds, 2, 20) < 0) continue;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP))) {
         char buffer[65536];
         const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
         if (n > 0) {
+          std::lock_guard lock(mutex_);
           sinks[i]->append(buffer, static_cast<std::size_t>(n));
         } else {
           close(fds[i].fd);
@@ -112,12 +111,29 @@ process_result running_process::wait(std::chrono::milliseconds timeout) {
       }
     }
   }
-  for (auto& f : fds) {
-    if (f.fd >= 0) close(f.fd);
+  output_closed_ = true;
+}
+
+process_result running_process::wait(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool timed_out = false;
+  while (!output_closed_) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      timed_out = true;
+      ::kill(pid_, SIGKILL);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  reader_.join();
   int status = 0;
   waitpid(pid_, &status, 0);
   waited_ = true;
+  process_result result;
+  {
+    std::lock_guard lock(mutex_);
+    result = std::move(collected_);
+  }
   result.exit_code = (!timed_out && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
   result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return result;

@@ -2,7 +2,10 @@
 // Runs a program (the real personsync binary, in end-to-end tests) and
 // collects its exit code and output.
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <thread>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -24,7 +27,7 @@ struct process_options {
   std::chrono::milliseconds timeout{60'000};
 };
 
-// A started process; wait() collects it. Output is read while waiting.
+// A started process; wait() collects it. Its output is read all along, by a thread of its own.
 class running_process {
  public:
   running_process(const std::vector<std::string>& argv, const process_options& options = {});
@@ -37,11 +40,17 @@ class running_process {
   [[nodiscard]] int pid() const noexcept { return pid_; }
 
  private:
+  void collect();
+
   int pid_ = -1;
   std::string program_name_;
   int out_ = -1;
   int err_ = -1;
   bool waited_ = false;
+  std::mutex mutex_;
+  process_result collected_;  // output so far, under mutex_
+  std::atomic<bool> output_closed_{false};
+  std::thread reader_;
 };
 
 process_result run_process(const std::vector<std::string>& argv, const process_options& options = {});
