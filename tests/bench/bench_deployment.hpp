@@ -23,6 +23,13 @@ inline double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
+// One number from the database.
+inline long long scalar(soci::session& db, const std::string& sql) {
+  long long v = 0;
+  db << sql, soci::into(v);
+  return v;
+}
+
 inline fakes::simulator_options bench_sim_options(std::size_t per_provider) {
   fakes::simulator_options options;
   options.people.whop_people = per_provider;

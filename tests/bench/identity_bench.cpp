@@ -22,17 +22,8 @@
 
 using namespace personsync;
 using bench::clock_type;
+using bench::scalar;
 using bench::seconds_since;
-
-namespace {
-
-long long scalar(soci::session& db, const std::string& sql) {
-  long long v = 0;
-  db << sql, soci::into(v);
-  return v;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;

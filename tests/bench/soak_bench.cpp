@@ -22,6 +22,7 @@
 
 using namespace personsync;
 using namespace std::chrono_literals;
+using bench::scalar;
 
 namespace {
 
@@ -33,11 +34,6 @@ long rss_kib(int pid) {
   return 0;
 }
 
-long long scalar(soci::session& db, const std::string& sql) {
-  long long v = 0;
-  db << sql, soci::into(v);
-  return v;
-}
 
 }  // namespace
 
