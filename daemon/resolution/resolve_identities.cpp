@@ -250,7 +250,13 @@ std::map<std::int64_t, identity::cause> follow_upstream_splits(store::identity_s
     const std::string scope(scope_of_key(r.key));
     for (const identity::split_off& s : identity::split_offs(scope, old_ids, distinct_ids_of(r.identifiers))) {
       const std::string off_key = store::record_key("posthog", scope, s.uuid);
-      const auto off = a.id_of_key(off_key);
+      // The split-off person may have landed earlier: an incremental run sees a new person,
+      // while only a full sweep sees the distinct ids leave the old one.
+      std::optional<std::int64_t> off = a.id_of_key(off_key);
+      if (!off) {
+        const auto landed = store.ids_of_keys({off_key});
+        if (!landed.empty()) off = landed.front();
+      }
       if (!off) continue;
       causes[id] = causes[*off] = identity::cause::upstream_split;
       if (!config.upstream_split_pins_cannot_link) continue;
