@@ -56,7 +56,23 @@ std::optional<std::vector<rate_window>> parse_rate_limit(std::string_view text) 
 
 rate_limiter::rate_limiter(std::vector<rate_window> windows) : windows_(std::move(windows)) {}
 
+std::vector<rate_window> rate_limiter::windows() const {
+  std::lock_guard lock(mutex_);
+  return windows_;
+}
+
+void rate_limiter::set_windows(std::vector<rate_window> windows) {
+  std::lock_guard lock(mutex_);
+  windows_ = std::move(windows);
+}
+
+std::chrono::milliseconds rate_limiter::paused_total() const {
+  std::lock_guard lock(mutex_);
+  return paused_total_;
+}
+
 void rate_limiter::pause_until(clock::time_point until) {
+  std::lock_guard lock(mutex_);
   const clock::time_point now = clock::now();
   if (until <= paused_until_ || until <= now) return;
   paused_total_ += std::chrono::duration_cast<std::chrono::milliseconds>(until - std::max(now, paused_until_));
@@ -83,6 +99,7 @@ rate_limiter::clock::duration rate_limiter::wait_needed(clock::time_point now) {
 }
 
 std::size_t rate_limiter::available(clock::time_point now) {
+  std::lock_guard lock(mutex_);
   forget_before(now);
   if (paused_until_ > now) return 0;
   std::size_t room = SIZE_MAX;
@@ -95,14 +112,16 @@ std::size_t rate_limiter::available(clock::time_point now) {
 
 boost::asio::awaitable<void> rate_limiter::acquire() {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-  // Single-threaded: between computing the wait and recording the send, no one else runs.
   for (;;) {
-    const clock::time_point now = clock::now();
-    const clock::duration wait = wait_needed(now);
-    if (wait <= clock::duration::zero()) {
-      if (!windows_.empty()) sent_.push_back(now);
-      co_return;
+    clock::duration wait;
+    {
+      // Computing the wait and recording the send under one lock: no other sender slips in between.
+      std::lock_guard lock(mutex_);
+      const clock::time_point now = clock::now();
+      wait = wait_needed(now);
+      if (wait <= clock::duration::zero() && !windows_.empty()) sent_.push_back(now);
     }
+    if (wait <= clock::duration::zero()) co_return;
     timer.expires_after(wait);
     co_await timer.async_wait(boost::asio::use_awaitable);
   }
@@ -123,12 +142,18 @@ std::chrono::milliseconds time_to_send(std::size_t requests, const std::vector<r
 
 std::shared_ptr<rate_limiter> rate_limiter_registry::for_credential(const std::string& credential_id,
                                                                     std::vector<rate_window> windows) {
+  std::lock_guard lock(mutex_);
   std::erase_if(limiters_, [](const auto& entry) { return entry.second.expired(); });
-  for (const auto& [id, limiter] : limiters_) {
-    if (id == credential_id) return limiter.lock();
+  for (const auto& [id, known] : limiters_) {
+    if (id != credential_id) continue;
+    auto limiter = known.lock();
+    // Kept between runs, a limiter takes the limits of the config the newest run read (a reload).
+    if (retain_ && limiter->windows() != windows) limiter->set_windows(std::move(windows));
+    return limiter;
   }
   auto limiter = std::make_shared<rate_limiter>(std::move(windows));
   limiters_.emplace_back(credential_id, limiter);
+  if (retain_) retained_.push_back(limiter);
   return limiter;
 }
 

@@ -3,7 +3,8 @@
 //
 // Each window ("180/min") allows at most N requests in ANY interval of its
 // length: a sliding log of send times, which never trips a server that counts
-// the same way (PostHog's throttles do). A plain token bucket of the same
+// the same way (PostHog's throttles do). Thread-safe: the daemon's sources run
+// on event loops of their own and may share a credential. A plain token bucket of the same
 // numbers could let 2N through in one interval. Each send counts 2% (at least
 // 20 ms) beyond its window, so that network jitter cannot tip the server's
 // count of arrivals over. A server's Retry-After pauses
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,16 +46,19 @@ class rate_limiter {
   // The server said "not before then" (Retry-After): nothing is sent until.
   void pause_until(clock::time_point until);
 
-  [[nodiscard]] const std::vector<rate_window>& windows() const noexcept { return windows_; }
+  [[nodiscard]] std::vector<rate_window> windows() const;
+  // New limits (a reload); the log of sends is kept.
+  void set_windows(std::vector<rate_window> windows);
   // Requests that may go out now without waiting (the smallest over the windows).
   [[nodiscard]] std::size_t available(clock::time_point now = clock::now());
-  [[nodiscard]] std::chrono::milliseconds paused_total() const noexcept { return paused_total_; }
+  [[nodiscard]] std::chrono::milliseconds paused_total() const;
 
  private:
   // How long until a request may go; zero when it may go now.
   clock::duration wait_needed(clock::time_point now);
   void forget_before(clock::time_point now);
 
+  mutable std::mutex mutex_;  // over everything below
   std::vector<rate_window> windows_;
   std::deque<clock::time_point> sent_;  // send times within the longest window
   clock::time_point paused_until_{};
@@ -66,14 +71,21 @@ class rate_limiter {
 std::chrono::milliseconds time_to_send(std::size_t requests, const std::vector<rate_window>& windows);
 
 // One limiter per credential: sources that share a key share its budget.
+// `retain`: keep each limiter (and its log of sends) between runs, as the
+// daemon does; else a limiter lives as long as the runs that use it.
 class rate_limiter_registry {
  public:
+  explicit rate_limiter_registry(bool retain = false) : retain_(retain) {}
+
   // `credential_id` identifies the key without being it (a hash), `windows` its limits;
-  // the first caller for a credential sets the limits, later ones share them.
+  // later callers share the limiter, with the first caller's limits — or, when retained, the newest's.
   std::shared_ptr<rate_limiter> for_credential(const std::string& credential_id, std::vector<rate_window> windows);
 
  private:
+  std::mutex mutex_;
+  bool retain_;
   std::vector<std::pair<std::string, std::weak_ptr<rate_limiter>>> limiters_;
+  std::vector<std::shared_ptr<rate_limiter>> retained_;
 };
 
 }  // namespace personsync::paging

@@ -229,6 +229,7 @@ class service {
       options.only_sources = {source};
       options.force_full = full;
       options.cancellation = &self->cancellation;
+      options.limiters = &limiters_;
       auto report = std::make_shared<run_report>();
       try {
         report->cycle = sync_and_resolve(cfg, options, true);
@@ -348,6 +349,8 @@ class service {
   scheduler schedule_;
   database_probe probe_;
   std::optional<http::health_server> endpoint_;
+  // One budget per credential across all runs, kept between them: sources sharing a key share it.
+  paging::rate_limiter_registry limiters_{true};
   std::map<std::string, std::unique_ptr<worker>> workers_;
   bool ready_sent_ = false;
   bool stopping_ = false;

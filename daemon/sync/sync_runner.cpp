@@ -115,7 +115,8 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
   }
 
   // Sweep every source at once; each lands through its own writer thread.
-  paging::rate_limiter_registry limiters;
+  paging::rate_limiter_registry own_limiters;
+  paging::rate_limiter_registry& limiters = options.limiters ? *options.limiters : own_limiters;
   for (auto& j : jobs) {
     if (!j->store) continue;
     const connectors::source_config& source = j->provider->source();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/paging/rate_limiter.hpp"
 #include "connectors/paging/sweep_counts.hpp"
 #include "daemon/settings/daemon_config.hpp"
 #include "daemon/store/landing_store.hpp"
@@ -19,6 +20,8 @@ struct sync_options {
   std::vector<std::string> only_sources;  // empty: all
   bool force_full = false;
   sync_cancellation* cancellation = nullptr;  // optional: stops the run from another thread
+  // Optional: limiters shared with other runs (the daemon's); else the run's own.
+  paging::rate_limiter_registry* limiters = nullptr;
 };
 
 struct source_summary {
