@@ -38,6 +38,10 @@ constexpr std::array shared_keys{
              .help = "Sending one request and reading its whole response."},
     key_spec{.name = "idle_timeout", .kind = value_kind::duration, .default_value = "30s", .min = 0.1, .max = 3600,
              .help = "A kept-alive connection idle longer is not reused."},
+    key_spec{.name = "interval", .kind = value_kind::duration, .min = 1, .max = 7 * 86400,
+             .help = "personsync run: time between incremental runs of this source (default: [schedule] interval)."},
+    key_spec{.name = "full_interval", .kind = value_kind::duration, .min = 60, .max = 90 * 86400,
+             .help = "personsync run: time between full sweeps of this source (default: [schedule] full_interval)."},
     key_spec{.name = "body_limit_mib", .kind = value_kind::integer, .default_value = "64", .min = 1, .max = 4096,
              .help = "Largest response body accepted, in MiB."},
 };
@@ -67,6 +71,8 @@ source_config read_source_config(const config::section& s) {
   out.concurrency = static_cast<std::size_t>(s.integer("concurrency"));
   out.max_retries = static_cast<unsigned>(s.integer("max_retries"));
   out.backoff = {s.duration("retry_base_delay"), s.duration("retry_max_delay")};
+  if (s.has("interval")) out.interval = s.duration("interval");
+  if (s.has("full_interval")) out.full_interval = s.duration("full_interval");
 
   static const std::regex name_pattern("[a-z0-9][a-z0-9_-]{0,62}");
   if (s.has("name") && !std::regex_match(out.name, name_pattern)) {

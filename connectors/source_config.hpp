@@ -27,6 +27,9 @@ struct source_config {
   unsigned max_retries = 8;
   paging::backoff_policy backoff;
   std::vector<paging::rate_window> rate_limit;  // empty: no limit of our own
+  // `personsync run`'s schedule for this source; unset: [schedule]'s.
+  std::optional<std::chrono::milliseconds> interval;
+  std::optional<std::chrono::milliseconds> full_interval;
 
   // Names the credential without being it, for sharing one rate limit per key.
   [[nodiscard]] std::string credential_id() const;

@@ -12,15 +12,27 @@ scheduler::clock::duration scheduler::jittered(clock::duration wait) {
   return wait + clock::duration(std::uniform_int_distribution<clock::rep>(0, jitter.count())(rng_));
 }
 
-void scheduler::set_sources(const std::vector<std::string>& names, clock::time_point now) {
+scheduler::clock::duration scheduler::interval_of(const source_state& s) const {
+  return std::chrono::duration_cast<clock::duration>(s.config.interval.value_or(config_.interval));
+}
+
+scheduler::clock::duration scheduler::full_interval_of(const source_state& s) const {
+  return std::chrono::duration_cast<clock::duration>(s.config.full_interval.value_or(config_.full_interval));
+}
+
+void scheduler::set_sources(const std::vector<source>& sources, clock::time_point now) {
   std::map<std::string, source_state> kept;
-  for (const std::string& name : names) {
-    const auto it = sources_.find(name);
+  for (const source& src : sources) {
+    const auto it = sources_.find(src.name);
     if (it != sources_.end()) {
-      kept.emplace(name, it->second);
+      source_state s = it->second;
+      s.config = src;
+      kept.emplace(src.name, s);
     } else {
       // The first run's kind is the sync's own choice (full when none has completed); full sweeps recur from here.
-      kept.emplace(name, source_state{now, now + jittered(config_.full_interval)});
+      source_state s{src, now, now};
+      s.next_full = now + jittered(full_interval_of(s));
+      kept.emplace(src.name, s);
     }
   }
   sources_ = std::move(kept);
@@ -44,13 +56,13 @@ void scheduler::finished(const std::string& source, bool succeeded, bool was_ful
   if (succeeded) {
     s.failures = 0;
     s.failing_since.reset();
-    s.next_run = now + jittered(config_.interval);
-    if (was_full) s.next_full = now + jittered(config_.full_interval);
+    s.next_run = now + jittered(interval_of(s));
+    if (was_full) s.next_full = now + jittered(full_interval_of(s));
     return;
   }
   if (!s.failing_since) s.failing_since = now;
   ++s.failures;
-  auto wait = std::chrono::duration_cast<clock::duration>(config_.interval);
+  auto wait = interval_of(s);
   for (int i = 1; i < s.failures && wait < config_.max_backoff; ++i) wait *= 2;
   s.next_run = now + jittered(std::min(wait, std::chrono::duration_cast<clock::duration>(config_.max_backoff)));
 }

@@ -22,8 +22,13 @@ class scheduler {
 
   scheduler(schedule_config config, std::uint64_t seed);
 
+  struct source {
+    std::string name;
+    std::optional<std::chrono::milliseconds> interval;       // unset: the config's
+    std::optional<std::chrono::milliseconds> full_interval;
+  };
   // The configured sources; new ones are due at once, removed ones forgotten.
-  void set_sources(const std::vector<std::string>& names, clock::time_point now);
+  void set_sources(const std::vector<source>& sources, clock::time_point now);
   void set_config(schedule_config config) { config_ = config; }
 
   struct due_run {
@@ -43,6 +48,7 @@ class scheduler {
 
  private:
   struct source_state {
+    source config;
     clock::time_point next_run;
     clock::time_point next_full;
     bool running = false;
@@ -50,6 +56,8 @@ class scheduler {
     std::optional<clock::time_point> failing_since;
   };
   clock::duration jittered(clock::duration wait);
+  [[nodiscard]] clock::duration interval_of(const source_state& s) const;
+  [[nodiscard]] clock::duration full_interval_of(const source_state& s) const;
 
   schedule_config config_;
   std::mt19937_64 rng_;

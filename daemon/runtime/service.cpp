@@ -36,6 +36,13 @@ constexpr auto stop_deadline = std::chrono::seconds(9);
 constexpr auto tick = std::chrono::seconds(1);
 constexpr auto probe_every = std::chrono::seconds(5);
 
+std::vector<scheduler::source> scheduled_sources(const settings::daemon_config& cfg) {
+  std::vector<scheduler::source> out;
+  for (const auto& s : cfg.whop_sources) out.push_back({s.source.name, s.source.interval, s.source.full_interval});
+  for (const auto& s : cfg.posthog_sources) out.push_back({s.source.name, s.source.interval, s.source.full_interval});
+  return out;
+}
+
 std::vector<std::string> source_names(const settings::daemon_config& cfg) {
   std::vector<std::string> names;
   for (const auto& s : cfg.whop_sources) names.push_back(s.source.name);
@@ -117,7 +124,7 @@ class service {
         return 1;
       }
     }
-    schedule_.set_sources(source_names(cfg_), clock_type::now());
+    schedule_.set_sources(scheduled_sources(cfg_), clock_type::now());
     wait_for_signal();
     on_tick();
     ping_watchdog();
@@ -307,7 +314,7 @@ class service {
     cfg_ = std::move(next);
     logging::configure(cfg_.log);
     schedule_.set_config(cfg_.schedule);
-    schedule_.set_sources(source_names(cfg_), clock_type::now());
+    schedule_.set_sources(scheduled_sources(cfg_), clock_type::now());
     spdlog::info("reloaded: {} sources", source_names(cfg_).size());
     notify_.ready();
   }

@@ -24,7 +24,7 @@ schedule_config config(std::chrono::milliseconds jitter = 0ms) {
 TEST(Scheduler, RunsAtStartupThenEveryIntervalNeverTwiceAtOnce) {
   scheduler s(config(), 1);
   const auto t0 = clock_type::now();
-  s.set_sources({"store", "product"}, t0);
+  s.set_sources({{"store"}, {"product"}}, t0);
   auto due = s.take_due(t0);
   ASSERT_EQ(due.size(), 2u);
   EXPECT_FALSE(due[0].full);
@@ -40,7 +40,7 @@ TEST(Scheduler, RunsAtStartupThenEveryIntervalNeverTwiceAtOnce) {
 TEST(Scheduler, FullSweepsComeOnTheirOwnInterval) {
   scheduler s(config(), 1);
   const auto t0 = clock_type::now();
-  s.set_sources({"store"}, t0);
+  s.set_sources({{"store"}}, t0);
   s.take_due(t0);
   s.finished("store", true, false, t0);
   auto due = s.take_due(t0 + 25h);
@@ -55,7 +55,7 @@ TEST(Scheduler, FullSweepsComeOnTheirOwnInterval) {
 TEST(Scheduler, FailuresBackOffDoublingUpToTheCap) {
   scheduler s(config(), 1);
   const auto t0 = clock_type::now();
-  s.set_sources({"store"}, t0);
+  s.set_sources({{"store"}}, t0);
   auto now = t0;
   std::vector<std::chrono::minutes> waits;
   for (int i = 0; i < 6; ++i) {
@@ -75,7 +75,7 @@ TEST(Scheduler, FailuresBackOffDoublingUpToTheCap) {
 TEST(Scheduler, JitterStaysWithinItsBoundAndTriggerMakesAllDue) {
   scheduler s(config(30s), 7);
   const auto t0 = clock_type::now();
-  s.set_sources({"a", "b", "c"}, t0);
+  s.set_sources({{"a"}, {"b"}, {"c"}}, t0);
   s.take_due(t0);
   for (const char* name : {"a", "b", "c"}) s.finished(name, true, false, t0);
   const auto next = *s.next_wakeup();
@@ -85,17 +85,29 @@ TEST(Scheduler, JitterStaysWithinItsBoundAndTriggerMakesAllDue) {
   EXPECT_EQ(s.take_due(t0 + 1s).size(), 3u);
 }
 
+TEST(Scheduler, ASourceMayHaveItsOwnIntervals) {
+  scheduler s(config(), 1);
+  const auto t0 = clock_type::now();
+  s.set_sources({{"store", 1min, std::nullopt}, {"product"}}, t0);
+  s.take_due(t0);
+  s.finished("store", true, false, t0);
+  s.finished("product", true, false, t0);
+  auto due = s.take_due(t0 + 2min);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].source, "store");
+}
+
 TEST(Scheduler, ReloadAddsAndRemovesSources) {
   scheduler s(config(), 1);
   const auto t0 = clock_type::now();
-  s.set_sources({"a"}, t0);
+  s.set_sources({{"a"}}, t0);
   s.take_due(t0);
   s.finished("a", true, false, t0);
-  s.set_sources({"a", "b"}, t0 + 1min);
+  s.set_sources({{"a"}, {"b"}}, t0 + 1min);
   auto due = s.take_due(t0 + 1min);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].source, "b");
-  s.set_sources({"b"}, t0 + 2min);
+  s.set_sources({{"b"}}, t0 + 2min);
   s.finished("a", true, false, t0 + 2min);  // a run of a removed source ending: ignored
   EXPECT_FALSE(s.failing_since("a"));
 }
