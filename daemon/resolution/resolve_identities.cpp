@@ -1,6 +1,7 @@
 #include "daemon/resolution/resolve_identities.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <chrono>
 #include <map>
 #include <set>
@@ -233,16 +234,26 @@ std::vector<std::string> distinct_ids_of(const std::vector<identifier_value>& va
 
 // PostHog records among the dirty ones that lost distinct ids to split-off persons: pinned
 // apart when configured, and the cause of what follows.
+using identifiers_by_record = std::map<std::int64_t, std::vector<identifier_value>>;
+
+identifiers_by_record group_by_record(std::vector<store::stored_identifier> rows) {
+  identifiers_by_record out;
+  for (store::stored_identifier& s : rows) out[s.record_id].push_back(std::move(s.value));
+  for (auto& [id, values] : out) std::sort(values.begin(), values.end());
+  return out;
+}
+
+// PostHog records that lost distinct ids to split-off persons (`before`: what the
+// queued records held until now): pinned apart when configured, and the cause of what follows.
 std::map<std::int64_t, identity::cause> follow_upstream_splits(store::identity_store& store,
                                                                const identity::identity_config& config, const area& a,
-                                                               const std::map<std::int64_t, bool>& dirty) {
-  std::vector<std::int64_t> posthog_dirty;
-  for (const auto& [id, manual] : dirty) {
-    if (a.contains(id) && a.evidence(id).source == "posthog" && a.evidence(id).live) posthog_dirty.push_back(id);
-  }
+                                                               const identifiers_by_record& stored) {
   std::map<std::int64_t, std::vector<std::string>> before;
-  for (const store::stored_identifier& s : store.identifiers_of(posthog_dirty)) {
-    if (s.value.kind == identifier_kind::posthog_distinct_id) before[s.record_id].push_back(s.value.value);
+  for (const auto& [id, values] : stored) {
+    if (!a.contains(id) || a.evidence(id).source != "posthog" || !a.evidence(id).live) continue;
+    for (const identifier_value& v : values) {
+      if (v.kind == identifier_kind::posthog_distinct_id) before[id].push_back(v.value);
+    }
   }
   std::map<std::int64_t, identity::cause> causes;
   for (const auto& [id, old_ids] : before) {
@@ -272,6 +283,24 @@ std::map<std::int64_t, identity::cause> follow_upstream_splits(store::identity_s
     }
   }
   return causes;
+}
+
+// Only the identifier rows that changed: most queued records changed something else, or one value.
+void rewrite_changed_identifiers(store::identity_store& store, const area& a, const identifiers_by_record& before) {
+  static const std::vector<identifier_value> none;
+  std::vector<store::stored_identifier> gone, added;
+  for (std::int64_t id : a.ids()) {
+    const std::vector<identifier_value>& now = a.evidence(id).identifiers;  // sorted and unique
+    const auto it = before.find(id);
+    const std::vector<identifier_value>& then = it == before.end() ? none : it->second;
+    std::vector<identifier_value> diff;
+    std::set_difference(then.begin(), then.end(), now.begin(), now.end(), std::back_inserter(diff));
+    for (identifier_value& v : diff) gone.push_back({id, std::move(v)});
+    diff.clear();
+    std::set_difference(now.begin(), now.end(), then.begin(), then.end(), std::back_inserter(diff));
+    for (identifier_value& v : diff) added.push_back({id, std::move(v)});
+  }
+  store.update_identifiers(gone, added);
 }
 
 // Resolves; new ids that collide with retired persons outside the area are reserved and it runs again.
@@ -321,16 +350,23 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
   if (full) {
     store.each_record([&](landed_record&& r) { a.add(std::move(r)); });
     timed("reading and normalizing every record");
-    if (last_hash) split_causes = follow_upstream_splits(store, config, a, dirty);
-    store.replace_identifiers(a.ids(), a.all_evidence(), true);
+    if (last_hash) {
+      std::vector<std::int64_t> posthog_dirty;
+      for (const auto& [id, manual] : dirty) {
+        if (a.contains(id) && a.evidence(id).source == "posthog") posthog_dirty.push_back(id);
+      }
+      split_causes = follow_upstream_splits(store, config, a, group_by_record(store.identifiers_of(posthog_dirty)));
+    }
+    store.rebuild_identifiers(a.ids(), a.all_evidence());
     timed("rewriting the identifiers");
   } else {
     for (landed_record& r : store.records(dirty_ids)) a.add(std::move(r));
     timed("reading the queued records");
-    split_causes = follow_upstream_splits(store, config, a, dirty);
-    timed("looking for upstream splits");
     const std::vector<std::int64_t> present = a.ids();
-    store.replace_identifiers(present, a.all_evidence(), false);
+    const identifiers_by_record before = group_by_record(store.identifiers_of(present));
+    split_causes = follow_upstream_splits(store, config, a, before);
+    timed("looking for upstream splits");
+    rewrite_changed_identifiers(store, a, before);
     timed("rewriting their identifiers");
     a.grow(present);
     timed("growing the area");

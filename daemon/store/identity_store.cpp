@@ -29,6 +29,14 @@ std::string braced(const std::vector<std::int64_t>& ids) {
 
 std::string id_array(const std::vector<std::int64_t>& ids) { return "'" + braced(ids) + "'::bigint[]"; }
 
+// Ids as a relation `wanted(id)`, in ascending order: joined to an index, it is probed in index
+// order, where `= ANY(big array)` may make the planner scan the whole table.
+std::string id_relation(std::vector<std::int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return "(SELECT unnest(" + id_array(ids) + ") AS id) wanted";
+}
+
 std::string json_strings(const std::vector<std::string>& values) {
   boost::json::array a;
   for (const std::string& v : values) a.emplace_back(v);
@@ -43,8 +51,7 @@ std::string uuid_array(const std::vector<std::string>& ids) {
 
 constexpr const char* record_columns =
     "SELECT r.record_id, r.source, r.scope, r.source_key, extract(epoch FROM r.first_seen_at)::bigint, "
-    "  CASE WHEN r.deleted_at IS NULL THEN 't' ELSE 'f' END, r.identifiers::text, r.merged_into, rp.person_id::text "
-    "FROM source_records r LEFT JOIN record_persons rp USING (record_id) ";
+    "  CASE WHEN r.deleted_at IS NULL THEN 't' ELSE 'f' END, r.identifiers::text, r.merged_into, rp.person_id::text ";
 
 landed_record record_of(copy_row f) {
   landed_record r;
@@ -125,13 +132,17 @@ void identity_store::queue(const std::vector<std::int64_t>& record_ids, bool man
 std::vector<landed_record> identity_store::records(const std::vector<std::int64_t>& ids) {
   std::vector<landed_record> out;
   if (ids.empty()) return out;
-  copy_out(session_, std::string(record_columns) + "WHERE r.record_id = ANY(" + id_array(ids) + ")",
+  copy_out(session_,
+           std::string(record_columns) + "FROM " + id_relation(ids) +
+               " JOIN source_records r ON r.record_id = wanted.id LEFT JOIN record_persons rp USING (record_id)",
            [&](copy_row f) { out.push_back(record_of(f)); });
   return out;
 }
 
 void identity_store::each_record(const std::function<void(landed_record&&)>& on_record) {
-  copy_out(session_, std::string(record_columns) + "WHERE r.deleted_at IS NULL OR rp.person_id IS NOT NULL",
+  copy_out(session_,
+           std::string(record_columns) + "FROM source_records r LEFT JOIN record_persons rp USING (record_id) "
+                                         "WHERE r.deleted_at IS NULL OR rp.person_id IS NOT NULL",
            [&](copy_row f) { on_record(record_of(f)); });
 }
 
@@ -172,10 +183,40 @@ std::vector<std::int64_t> identity_store::records_holding(const std::vector<iden
 }
 
 std::vector<stored_identifier> identity_store::identifiers_of(const std::vector<std::int64_t>& ids) {
-  if (ids.empty()) return {};
-  return select_identifiers(session_,
-                            "SELECT record_id, kind, value FROM record_identifiers WHERE record_id = ANY(CAST(:i AS bigint[]))",
-                            braced(ids));
+  std::vector<stored_identifier> out;
+  if (ids.empty()) return out;
+  copy_out(session_,
+           "SELECT ri.record_id, ri.kind, ri.value FROM " + id_relation(ids) +
+               " JOIN record_identifiers ri ON ri.record_id = wanted.id",
+           [&](copy_row f) {
+             if (const auto kind = identity::kind_named(*f[1])) {
+               out.push_back({std::stoll(std::string(*f[0])), {*kind, std::string(*f[2])}});
+             }
+           });
+  return out;
+}
+
+void identity_store::update_identifiers(const std::vector<stored_identifier>& gone,
+                                        const std::vector<stored_identifier>& added) {
+  const auto rows_of = [](chunked_copy& copy, const std::vector<stored_identifier>& rows) {
+    for (const stored_identifier& s : rows) {
+      copy.rows().field(std::to_string(s.record_id));
+      copy.rows().field(identity::name_of(s.value.kind));
+      copy.rows().field(s.value.value);
+      copy.end_row();
+    }
+    copy.finish();
+  };
+  if (!gone.empty()) {
+    execute_script(session_, "CREATE TEMP TABLE IF NOT EXISTS identifiers_gone (record_id bigint, kind text, value text) "
+                             "ON COMMIT DELETE ROWS; TRUNCATE identifiers_gone;");
+    chunked_copy copy(session_, "COPY identifiers_gone (record_id, kind, value) FROM STDIN");
+    rows_of(copy, gone);
+    session_ << "DELETE FROM record_identifiers ri USING identifiers_gone g "
+                "WHERE ri.record_id = g.record_id AND ri.kind = g.kind AND ri.value = g.value";
+  }
+  chunked_copy copy(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN");
+  rows_of(copy, added);
 }
 
 std::vector<stored_identifier> identity_store::holders_of(const std::vector<std::string>& values) {
@@ -189,16 +230,12 @@ std::vector<stored_identifier> identity_store::holders_of(const std::vector<std:
                             json_strings(values));
 }
 
-void identity_store::replace_identifiers(const std::vector<std::int64_t>& ids,
-                                         const std::vector<identity::record_evidence>& records, bool all) {
-  if (all) {
-    // Loading a million rows and indexing them once is several times faster than keeping indexes up row by row.
-    execute_script(session_,
-                   "TRUNCATE record_identifiers; DROP INDEX record_identifiers_by_record; "
-                   "DROP INDEX record_identifiers_by_value;");
-  } else if (!ids.empty()) {
-    session_ << "DELETE FROM record_identifiers WHERE record_id = ANY(" + id_array(ids) + ")";
-  }
+void identity_store::rebuild_identifiers(const std::vector<std::int64_t>& ids,
+                                         const std::vector<identity::record_evidence>& records) {
+  // Loading a million rows and indexing them once is several times faster than keeping indexes up row by row.
+  execute_script(session_,
+                 "TRUNCATE record_identifiers; DROP INDEX record_identifiers_by_record; "
+                 "DROP INDEX record_identifiers_by_value;");
   chunked_copy copy(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN");
   for (std::size_t i = 0; i < records.size(); ++i) {
     const std::string id = std::to_string(ids[i]);
@@ -210,11 +247,9 @@ void identity_store::replace_identifiers(const std::vector<std::int64_t>& ids,
     }
   }
   copy.finish();
-  if (all) {
-    execute_script(session_,
-                   "CREATE INDEX record_identifiers_by_record ON record_identifiers (record_id); "
-                   "CREATE INDEX record_identifiers_by_value ON record_identifiers (value);");
-  }
+  execute_script(session_,
+                 "CREATE INDEX record_identifiers_by_record ON record_identifiers (record_id); "
+                 "CREATE INDEX record_identifiers_by_value ON record_identifiers (value);");
 }
 
 std::vector<identity::previous_person> identity_store::persons(const std::vector<std::string>& ids) {
@@ -380,21 +415,38 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
   summary.resolution_id = resolution_id;
   const bool full = mode == "full";
 
-  // New persons are inserted with their golden record, from the assignments, at the end.
+  // Golden records to compute, at the end (new persons are inserted with theirs): every person of a
+  // full resolution; else those that gained or lost a record, or hold one that changed.
   std::vector<std::string> touched;
-  touched.reserve(result.persons.size());
-  for (const identity::person_result& p : result.persons) touched.push_back(p.id);
+  if (full) {
+    touched.reserve(result.persons.size());
+    for (const identity::person_result& p : result.persons) touched.push_back(p.id);
+  } else {
+    std::set<std::string_view> live, changed;
+    for (const identity::person_result& p : result.persons) live.insert(p.id);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (records[i].cause == identity::cause::none && result.person_of[i] == records[i].previous_person) continue;
+      for (const std::optional<std::string>* p : {&result.person_of[i], &records[i].previous_person}) {
+        if (*p && live.contains(**p)) changed.insert(**p);
+      }
+    }
+    touched.assign(changed.begin(), changed.end());
+  }
 
-  // Assignments of the area: replaced whole.
+  // Assignments: a full resolution rewrites them all; an incremental one only those that changed.
+  std::vector<std::int64_t> reassigned;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (result.person_of[i] != records[i].previous_person) reassigned.push_back(ids[i]);
+  }
   if (full) {
     execute_script(session_, "TRUNCATE record_persons; ALTER TABLE record_persons DROP CONSTRAINT record_persons_pkey; "
                              "DROP INDEX record_persons_by_person;");
-  } else if (!ids.empty()) {
-    session_ << "DELETE FROM record_persons WHERE record_id = ANY(" + id_array(ids) + ")";
+  } else if (!reassigned.empty()) {
+    session_ << "DELETE FROM record_persons WHERE record_id = ANY(" + id_array(reassigned) + ")";
   }
   chunked_copy assignments(session_, "COPY record_persons (record_id, person_id) FROM STDIN");
   for (std::size_t i = 0; i < records.size(); ++i) {
-    if (!result.person_of[i]) continue;
+    if (!result.person_of[i] || (!full && result.person_of[i] == records[i].previous_person)) continue;
     assignments.rows().field(std::to_string(ids[i]));
     assignments.rows().field(*result.person_of[i]);
     assignments.end_row();

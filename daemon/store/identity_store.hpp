@@ -95,10 +95,10 @@ class identity_store {
   std::vector<stored_identifier> identifiers_of(const std::vector<std::int64_t>& ids);
   // Holders (live records) of each value, across the whole landing.
   std::vector<stored_identifier> holders_of(const std::vector<std::string>& values);
-  // The normalized identifiers of these records (ids[i] is records[i]), replacing what they had;
-  // `all`: the records are the whole landing, and the table is rebuilt.
-  void replace_identifiers(const std::vector<std::int64_t>& ids, const std::vector<identity::record_evidence>& records,
-                           bool all);
+  // Only what changed: rows that went, rows that came.
+  void update_identifiers(const std::vector<stored_identifier>& gone, const std::vector<stored_identifier>& added);
+  // The table rebuilt from these records, the whole landing (ids[i] is records[i]).
+  void rebuild_identifiers(const std::vector<std::int64_t>& ids, const std::vector<identity::record_evidence>& records);
 
   std::vector<identity::previous_person> persons(const std::vector<std::string>& ids);
   std::unordered_set<std::string> existing_persons(const std::vector<std::string>& ids);
