@@ -86,8 +86,4 @@ std::optional<scheduler::clock::time_point> scheduler::failing_since(const std::
   return it == sources_.end() ? std::nullopt : it->second.failing_since;
 }
 
-bool scheduler::any_running() const {
-  return std::any_of(sources_.begin(), sources_.end(), [](const auto& s) { return s.second.running; });
-}
-
 }  // namespace personsync::runtime

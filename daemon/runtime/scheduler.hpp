@@ -24,8 +24,8 @@ class scheduler {
 
   struct source {
     std::string name;
-    std::optional<std::chrono::milliseconds> interval;       // unset: the config's
-    std::optional<std::chrono::milliseconds> full_interval;
+    std::optional<std::chrono::milliseconds> interval = {};  // unset: the config's
+    std::optional<std::chrono::milliseconds> full_interval = {};
   };
   // The configured sources; new ones are due at once, removed ones forgotten.
   void set_sources(const std::vector<source>& sources, clock::time_point now);
@@ -44,7 +44,6 @@ class scheduler {
   [[nodiscard]] std::optional<clock::time_point> next_wakeup() const;
   // Since when the source has been failing (its first failure in a row), if it is.
   [[nodiscard]] std::optional<clock::time_point> failing_since(const std::string& source) const;
-  [[nodiscard]] bool any_running() const;
 
  private:
   struct source_state {
@@ -53,7 +52,7 @@ class scheduler {
     clock::time_point next_full;
     bool running = false;
     int failures = 0;
-    std::optional<clock::time_point> failing_since;
+    std::optional<clock::time_point> failing_since = {};
   };
   clock::duration jittered(clock::duration wait);
   [[nodiscard]] clock::duration interval_of(const source_state& s) const;

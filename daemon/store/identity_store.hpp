@@ -26,7 +26,6 @@ struct landed_record {
   std::string identifiers_json;  // [{"kind","value"}] as the connector sent them
   std::optional<std::string> merged_into;  // source_key of the absorbing record (same source and scope)
   std::optional<std::string> person;
-  bool manual = false;  // queued by an operator's command
 };
 
 // "source/scope/source_key": how records are named in constraints, events and the CLI.

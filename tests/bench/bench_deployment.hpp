@@ -5,11 +5,13 @@
 
 #include <chrono>
 #include <memory>
+#include <string_view>
 #include <string>
 #include <vector>
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
+#include <spdlog/spdlog.h>
 
 #include "tests/support/private_cluster.hpp"
 #include "tests/support/sim_fixture.hpp"
@@ -21,6 +23,18 @@ using clock_type = std::chrono::steady_clock;
 
 inline double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+// What the million-record benchmarks take from their command line: `--quick`
+// runs a fifth of the size. Quietens the benchmark's own logging.
+struct bench_size {
+  bool quick;
+  std::size_t per_provider;
+};
+inline bench_size size_from(int argc, char** argv) {
+  spdlog::set_level(spdlog::level::warn);
+  const bool quick = argc > 1 && std::string_view(argv[1]) == "--quick";
+  return {quick, quick ? std::size_t{100'000} : std::size_t{500'000}};
 }
 
 // One number from the database.

@@ -25,9 +25,7 @@ using bench::clock_type;
 using bench::seconds_since;
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
-  spdlog::set_level(spdlog::level::warn);
-  const std::size_t per_provider = quick ? 100'000 : 500'000;
+  const auto [quick, per_provider] = bench::size_from(argc, argv);
 
   bench::bench_deployment deployment(per_provider);
   testing::private_cluster& cluster = deployment.cluster();

@@ -56,8 +56,8 @@ struct sync_deployment {
     return run_process(argv(std::move(args)), env());
   }
 
-  // The per-source summary of `sync --json`, by source name.
-  [[nodiscard]] std::map<std::string, boost::json::object> sync(std::vector<std::string> extra = {},
+  // The per-source summary of `sync --json`, by source name (its exit code is checked here).
+  std::map<std::string, boost::json::object> sync(std::vector<std::string> extra = {},
                                                                 int expected_exit = 0) const {
     std::vector<std::string> args{"sync", "--json"};
     args.insert(args.end(), extra.begin(), extra.end());

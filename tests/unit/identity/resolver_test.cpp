@@ -344,11 +344,15 @@ void check_invariants(const resolution_input& in, const resolution& out, const i
   for (std::size_t i = 0; i < in.records.size(); ++i) index[in.records[i].key] = i;
   for (const auto& c : in.cannot_link) {
     const auto a = out.person_of[index[c.a]], b = out.person_of[index[c.b]];
-    if (c.a != c.b && a && b) EXPECT_NE(*a, *b) << c.a << " / " << c.b;
+    if (c.a != c.b && a && b) {
+      EXPECT_NE(*a, *b) << c.a << " / " << c.b;
+    }
   }
   // Redirects lead to a person of this output.
   for (const auto& r : out.retired) {
-    if (r.successor) EXPECT_TRUE(ids.contains(*r.successor)) << r.id;
+    if (r.successor) {
+      EXPECT_TRUE(ids.contains(*r.successor)) << r.id;
+    }
   }
   (void)config;
 }
