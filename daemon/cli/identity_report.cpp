@@ -29,12 +29,14 @@ boost::json::object to_json(const store::resolution_summary& s) {
           {"quarantined_values", s.quarantined}, {"frozen_components", s.frozen}};
 }
 
-std::string to_text(const store::resolution_summary& s) {
-  if (s.resolution_id == 0) return "identity: nothing changed since the last resolution";
+std::string describe(const store::resolution_summary& s) {
+  if (s.resolution_id == 0) return "nothing changed since the last resolution";
   return fmt::format(
-      "identity: resolution {} ({}): {} dirty records, area {}, {} persons touched, {} events, {} links rejected, "
+      "resolution {} ({}): {} dirty records, area {}, {} persons touched, {} events, {} links rejected, "
       "{} values quarantined, {} components frozen",
       s.resolution_id, s.mode, s.dirty, s.area, s.persons_touched, s.events, s.rejected, s.quarantined, s.frozen);
 }
+
+std::string to_text(const store::resolution_summary& s) { return "identity: " + describe(s); }
 
 }  // namespace personsync::cli

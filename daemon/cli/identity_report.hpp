@@ -22,6 +22,8 @@ inline constexpr option_spec json_option{.name = "json", .help = "print one JSON
 resolution::operator_context operator_context_of(const arguments& args);
 
 boost::json::object to_json(const store::resolution_summary& s);
+// "resolution 4 (incremental): 12 dirty records, …"; to_text prefixes "identity: ".
+std::string describe(const store::resolution_summary& s);
 std::string to_text(const store::resolution_summary& s);
 
 }  // namespace personsync::cli

@@ -78,7 +78,7 @@ boost::json::object identity_to_json(const store::identity_overview& o) {
 void print_identity(const store::identity_overview& o, std::ostream& out) {
   out << fmt::format("identity: {} persons ({} merged and {} deleted ids kept as history), {} records queued\n",
                      o.active_persons, o.merged_persons, o.deleted_persons, o.queued_records);
-  if (o.last_resolution) out << "  last " << to_text(*o.last_resolution).substr(10) << ", at " << *o.last_resolution_at << '\n';
+  if (o.last_resolution) out << "  last " << describe(*o.last_resolution) << ", at " << *o.last_resolution_at << '\n';
   out << fmt::format("  constraints: {} must_link, {} cannot_link, {} blocked values\n", o.must_links, o.cannot_links,
                      o.blocked_values);
   if (o.quarantined_total > 0) {

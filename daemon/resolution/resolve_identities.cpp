@@ -95,6 +95,7 @@ class area {
     index_.emplace(r.record_id, evidence_.size());
     ids_.push_back(r.record_id);
     evidence_.push_back(std::move(e));
+    id_of_key_.clear();  // its views may point into moved strings now
   }
 
   // Grows from `seeds` until closed: every record sharing a linkable value, every
@@ -168,11 +169,13 @@ class area {
   [[nodiscard]] const std::vector<identity::record_evidence>& all_evidence() const { return evidence_; }
   [[nodiscard]] bool contains(std::int64_t id) const { return index_.contains(id); }
   [[nodiscard]] const identity::record_evidence& evidence(std::int64_t id) const { return evidence_[index_.at(id)]; }
+  // Built on first use: only upstream splits ask, and a full resolution holds a million keys.
   [[nodiscard]] std::optional<std::int64_t> id_of_key(const std::string& key) const {
-    for (std::size_t i = 0; i < evidence_.size(); ++i) {
-      if (evidence_[i].key == key) return ids_[i];
+    if (id_of_key_.empty()) {
+      for (std::size_t i = 0; i < evidence_.size(); ++i) id_of_key_.emplace(evidence_[i].key, ids_[i]);
     }
-    return std::nullopt;
+    const auto it = id_of_key_.find(key);
+    return it == id_of_key_.end() ? std::nullopt : std::optional(it->second);
   }
 
  private:
@@ -210,6 +213,7 @@ class area {
   std::vector<identity::record_evidence> evidence_;
   std::vector<std::int64_t> ids_;
   std::unordered_map<std::int64_t, std::size_t> index_;
+  mutable std::unordered_map<std::string_view, std::int64_t> id_of_key_;  // views into evidence_
   std::set<std::pair<int, std::string>> looked_up_;
   std::map<identifier_value, std::int64_t> degrees_;
 };

@@ -45,8 +45,7 @@ std::vector<scheduler::source> scheduled_sources(const settings::daemon_config& 
 
 std::vector<std::string> source_names(const settings::daemon_config& cfg) {
   std::vector<std::string> names;
-  for (const auto& s : cfg.whop_sources) names.push_back(s.source.name);
-  for (const auto& s : cfg.posthog_sources) names.push_back(s.source.name);
+  for (scheduler::source& s : scheduled_sources(cfg)) names.push_back(std::move(s.name));
   return names;
 }
 

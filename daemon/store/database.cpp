@@ -63,6 +63,10 @@ bool is_transient(const std::exception& e) {
   return pg && (pg->sqlstate() == "40P01" || pg->sqlstate() == "40001");
 }
 
+std::string iso_utc(std::string_view column) {
+  return fmt::format("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", column);
+}
+
 std::string quote_identifier(std::string_view name) {
   std::string out = "\"";
   for (const char c : name) {

@@ -38,6 +38,9 @@ std::string describe(const std::exception& e);
 // A deadlock or serialization failure: the transaction may simply be tried again.
 bool is_transient(const std::exception& e);
 
+// SQL for a timestamptz column as ISO 8601 in UTC ("2026-11-22T21:04:12Z"), what the CLI prints.
+std::string iso_utc(std::string_view column);
+
 // Double-quotes an identifier for SQL.
 std::string quote_identifier(std::string_view name);
 

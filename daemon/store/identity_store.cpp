@@ -273,12 +273,14 @@ std::unordered_set<std::string> identity_store::existing_persons(const std::vect
   return out;
 }
 
-std::vector<active_constraint> identity_store::constraints() {
+std::vector<active_constraint> identity_store::constraints(std::optional<std::int64_t> only) {
   std::vector<active_constraint> out;
+  const long long wanted = only.value_or(-1);
   soci::rowset<soci::row> rows = (session_.prepare <<
       "SELECT constraint_id, kind, coalesce(record_a, ''), coalesce(record_b, ''), value_kind, value, cause, actor, "
-      "  reason, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-      "FROM identity_constraints WHERE removed_at IS NULL ORDER BY constraint_id");
+      "  reason, " + iso_utc("created_at") + " FROM identity_constraints "
+      "WHERE removed_at IS NULL AND (:w < 0 OR constraint_id = :w2) ORDER BY constraint_id",
+      soci::use(wanted), soci::use(wanted));
   for (const soci::row& row : rows) {
     active_constraint c;
     c.id = row.get<long long>(0);
@@ -312,16 +314,13 @@ std::int64_t identity_store::add_constraint(const active_constraint& c) {
 
 std::optional<active_constraint> identity_store::remove_constraint(std::int64_t id, const std::string& actor,
                                                                    const std::string& reason) {
-  std::optional<active_constraint> found;
-  for (active_constraint& c : constraints()) {
-    if (c.id == id) found = std::move(c);
-  }
-  if (!found) return std::nullopt;
+  std::vector<active_constraint> found = constraints(id);
+  if (found.empty()) return std::nullopt;
   const long long key = id;
   session_ << "UPDATE identity_constraints SET removed_at = now(), removed_by = :a, removed_reason = :r "
               "WHERE constraint_id = :id",
       soci::use(actor), soci::use(reason), soci::use(key);
-  return found;
+  return std::move(found.front());
 }
 
 std::optional<identity_store::person_status> identity_store::person(const std::string& id) {
@@ -356,8 +355,8 @@ identity_overview identity_store::overview(std::size_t list_limit) {
   for (const soci::row& r : frozen) o.frozen_components.push_back({r.get<std::string>(0), r.get<int>(1)});
   soci::rowset<soci::row> last = (session_.prepare <<
       "SELECT resolution_id, mode, dirty_records, area_records, persons_touched, events, rejected_links, quarantined, "
-      "  frozen, to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-      "FROM identity_runs WHERE finished_at IS NOT NULL ORDER BY resolution_id DESC LIMIT 1");
+      "  frozen, " + iso_utc("finished_at") +
+      " FROM identity_runs WHERE finished_at IS NOT NULL ORDER BY resolution_id DESC LIMIT 1");
   for (const soci::row& r : last) {
     resolution_summary s;
     s.resolution_id = r.get<long long>(0);

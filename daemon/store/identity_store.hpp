@@ -102,7 +102,8 @@ class identity_store {
   std::vector<identity::previous_person> persons(const std::vector<std::string>& ids);
   std::unordered_set<std::string> existing_persons(const std::vector<std::string>& ids);
 
-  std::vector<active_constraint> constraints();
+  // The active constraints, or the one with that id if it is active.
+  std::vector<active_constraint> constraints(std::optional<std::int64_t> only = std::nullopt);
   std::int64_t add_constraint(const active_constraint& c);
   // Returns the constraint as it was, or nullopt when there is no active one with that id.
   std::optional<active_constraint> remove_constraint(std::int64_t id, const std::string& actor, const std::string& reason);

@@ -226,8 +226,7 @@ source_state landing_store::state(const std::string& source_name) {
   source_state out;
   std::string cursor, swept;
   soci::indicator cursor_ind = soci::i_null, swept_ind = soci::i_null;
-  session_ << "SELECT cursor::text, to_char(last_full_sweep_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-              " FROM sync_state WHERE source_name = :n",
+  session_ << "SELECT cursor::text, " + iso_utc("last_full_sweep_at") + " FROM sync_state WHERE source_name = :n",
       soci::use(source_name), soci::into(cursor, cursor_ind), soci::into(swept, swept_ind);
   if (session_.got_data()) {
     if (cursor_ind == soci::i_ok) out.cursor = cursor;

@@ -1,5 +1,7 @@
 #include "daemon/store/sync_runs.hpp"
 
+#include "daemon/store/database.hpp"
+
 namespace personsync::store {
 namespace {
 
@@ -13,11 +15,10 @@ std::optional<std::string> optional_text(const soci::row& r, std::size_t column)
 std::vector<sync_run> latest_runs(soci::session& session) {
   std::vector<sync_run> runs;
   soci::rowset<soci::row> rows = (session.prepare <<
-      "SELECT DISTINCT ON (source_name) run_id, source_name, provider, scope, mode, status,"
-      "  to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-      "  to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-      "  fetched, inserted, updated, unchanged, rejected, deleted, error "
-      "FROM sync_runs ORDER BY source_name, started_at DESC, run_id DESC");
+      "SELECT DISTINCT ON (source_name) run_id, source_name, provider, scope, mode, status, " +
+          iso_utc("started_at") + ", " + iso_utc("finished_at") +
+          ", fetched, inserted, updated, unchanged, rejected, deleted, error "
+          "FROM sync_runs ORDER BY source_name, started_at DESC, run_id DESC");
   for (const soci::row& r : rows) {
     sync_run run;
     run.run_id = r.get<long long>(0);
