@@ -17,11 +17,12 @@ namespace personsync::connectors {
 class source_client {
  public:
   // `limiter`: the credential's, from a rate_limiter_registry; null for one of the source's own.
+  // `observer`: optional, hears of every request as it ends.
   source_client(boost::asio::any_io_executor executor, const source_config& source,
-                std::shared_ptr<paging::rate_limiter> limiter = nullptr)
+                std::shared_ptr<paging::rate_limiter> limiter = nullptr, paging::request_observer* observer = nullptr)
       : http_(std::move(executor), source.http),
         driver_(http_, limiter ? std::move(limiter) : std::make_shared<paging::rate_limiter>(source.rate_limit),
-                source.driver_options(), scope_) {}
+                source.driver_options(), scope_, observer) {}
 
   source_client(const source_client&) = delete;
   source_client& operator=(const source_client&) = delete;

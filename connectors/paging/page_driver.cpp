@@ -29,8 +29,8 @@ source_failed cancelled_error() { return {source_failed::reason::cancelled, "the
 }  // namespace
 
 page_driver::page_driver(net::http_client& client, std::shared_ptr<rate_limiter> limiter, driver_options options,
-                         cancel_scope& scope)
-    : client_(client), limiter_(std::move(limiter)), options_(std::move(options)), scope_(scope) {}
+                         cancel_scope& scope, request_observer* observer)
+    : client_(client), limiter_(std::move(limiter)), options_(std::move(options)), scope_(scope), observer_(observer) {}
 
 asio::awaitable<void> page_driver::sleep(std::chrono::milliseconds duration) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -53,10 +53,15 @@ asio::awaitable<net::http_response> page_driver::fetch(const page_request& reque
 
     net::http_response response;
     std::optional<net::transport_error> transport_failure;
+    const auto sent = std::chrono::steady_clock::now();
     try {
       response = co_await client_.send(request.http);
     } catch (const net::transport_error& e) {
       transport_failure = e;  // handled below: a catch block cannot co_await
+    }
+    if (observer_) {
+      observer_->request_ended(options_.source_name, request.endpoint, transport_failure ? 0 : response.status,
+                               std::chrono::steady_clock::now() - sent);
     }
     if (transport_failure) {
       if (transport_failure->what_kind() == net::transport_error::kind::cancelled || scope_.cancelled()) {
@@ -83,6 +88,7 @@ asio::awaitable<net::http_response> page_driver::fetch(const page_request& reque
         // The credential pauses as a whole; the next acquire() waits it out, however long.
         limiter_->pause_until(std::chrono::steady_clock::now() + *wait);
         counts_.retry_after_wait += *wait;
+        if (observer_) observer_->paused_by_retry_after(options_.source_name, *wait);
         spdlog::warn("{}: throttled (429); pausing this credential for {} as Retry-After asks", options_.source_name,
                      std::chrono::duration_cast<std::chrono::seconds>(*wait));
         continue;
@@ -122,6 +128,7 @@ asio::awaitable<void> page_driver::back_off_or_give_up(unsigned& failures, const
                         fmt::format("giving up after {} tries; last: {}", failures, what));
   }
   ++counts_.retries;
+  if (observer_) observer_->retried(options_.source_name);
   const std::chrono::milliseconds wait = full_jitter(options_.backoff, failures - 1, rng_);
   spdlog::warn("{}: {}; retry {} of {} in {}", options_.source_name, what, failures, options_.max_retries, wait);
   co_await sleep(wait);

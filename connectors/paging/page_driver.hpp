@@ -21,6 +21,7 @@
 #include "connectors/paging/cancel_scope.hpp"
 #include "connectors/paging/driver_options.hpp"
 #include "connectors/paging/rate_limiter.hpp"
+#include "connectors/paging/request_observer.hpp"
 #include "connectors/paging/source_stream.hpp"
 #include "connectors/paging/sweep_counts.hpp"
 
@@ -47,8 +48,9 @@ using page_sink = std::function<boost::asio::awaitable<void>(page_result&&)>;
 
 class page_driver {
  public:
+  // `observer` (optional) hears of every try as it ends.
   page_driver(net::http_client& client, std::shared_ptr<rate_limiter> limiter, driver_options options,
-              cancel_scope& scope);
+              cancel_scope& scope, request_observer* observer = nullptr);
 
   // The whole sweep. Throws source_failed; counts stay readable through counts().
   // The sink by value: a coroutine outlives its caller's temporaries and locals.
@@ -73,6 +75,7 @@ class page_driver {
   std::shared_ptr<rate_limiter> limiter_;
   driver_options options_;
   cancel_scope& scope_;
+  request_observer* observer_;
   sweep_counts counts_;
   std::unordered_set<std::string> seen_keys_;
   std::mt19937_64 rng_{std::random_device{}()};

@@ -157,4 +157,12 @@ std::shared_ptr<rate_limiter> rate_limiter_registry::for_credential(const std::s
   return limiter;
 }
 
+std::shared_ptr<rate_limiter> rate_limiter_registry::find(const std::string& credential_id) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, known] : limiters_) {
+    if (id == credential_id) return known.lock();
+  }
+  return nullptr;
+}
+
 }  // namespace personsync::paging

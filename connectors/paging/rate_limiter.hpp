@@ -80,6 +80,8 @@ class rate_limiter_registry {
   // `credential_id` identifies the key without being it (a hash), `windows` its limits;
   // later callers share the limiter, with the first caller's limits — or, when retained, the newest's.
   std::shared_ptr<rate_limiter> for_credential(const std::string& credential_id, std::vector<rate_window> windows);
+  // The credential's limiter if one is alive, else null: for reading, never creating one.
+  std::shared_ptr<rate_limiter> find(const std::string& credential_id);
 
  private:
   std::mutex mutex_;

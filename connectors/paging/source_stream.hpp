@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connectors/http/http_types.hpp"
@@ -18,6 +19,7 @@ namespace personsync::paging {
 struct page_request {
   net::http_request http;
   std::int64_t position = 0;  // where the page starts in the stream (an offset, for offset paging)
+  std::string_view endpoint = "unnamed";  // a fixed name for metrics ("persons.list"), never the URL
 };
 
 struct page_result {

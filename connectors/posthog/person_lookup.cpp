@@ -43,6 +43,7 @@ std::optional<connectors::source_record> to_record(const boost::json::value& ite
 boost::asio::awaitable<std::optional<connectors::source_record>> person_lookup::retrieve(std::int64_t id) {
   paging::page_request request;
   request.http.url = cfg_.persons_url() + std::to_string(id) + "/";
+  request.endpoint = "persons.retrieve";
   request.http.bearer = cfg_.source.token ? &*cfg_.source.token : nullptr;
   const lookup_errors errors;
   std::vector<int> not_found_is_an_answer{404};  // named: GCC 12 rejects a braced list inside co_await
@@ -55,6 +56,7 @@ boost::asio::awaitable<std::optional<connectors::source_record>> person_lookup::
     const std::string& distinct_id) {
   paging::page_request request;
   request.http.url = cfg_.persons_url() + "?" + net::encode_query({{"distinct_id", distinct_id}});
+  request.endpoint = "persons.by_distinct_id";
   request.http.bearer = cfg_.source.token ? &*cfg_.source.token : nullptr;
   const lookup_errors errors;
   const net::http_response response = co_await driver_.fetch(request, errors);

@@ -64,6 +64,7 @@ paging::page_request persons_stream::request_at(std::int64_t offset, bool includ
   if (cfg_.filter.email) params.emplace_back("email", *cfg_.filter.email);
   paging::page_request r;
   r.http.url = cfg_.persons_url() + "?" + net::encode_query(params);
+  r.endpoint = "persons.list";
   r.http.bearer = cfg_.source.token ? &*cfg_.source.token : nullptr;
   r.position = offset;
   return r;
@@ -79,6 +80,7 @@ paging::page_request persons_stream::follow(const std::string& next_url, std::in
   }
   paging::page_request r;
   r.http.url = next_url;
+  r.endpoint = "persons.list";
   r.http.bearer = cfg_.source.token ? &*cfg_.source.token : nullptr;
   r.position = offset_in(next_url).value_or(fallback_position);
   return r;

@@ -50,6 +50,7 @@ paging::page_request whop_offset_stream::request_at(std::int64_t offset) const {
 
   paging::page_request request;
   request.http.url = cfg_.source.base_url + "/people?" + net::encode_query(params);
+  request.endpoint = "people.list";
   request.http.bearer = cfg_.source.token ? &*cfg_.source.token : nullptr;
   request.position = offset;
   return request;

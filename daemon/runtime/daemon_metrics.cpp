@@ -24,8 +24,12 @@ struct daemon_metrics::families {
   prometheus::Family<prometheus::Histogram>& run_seconds;
   prometheus::Family<prometheus::Counter>& records;
   prometheus::Family<prometheus::Counter>& requests;
+  prometheus::Family<prometheus::Histogram>& request_seconds;
   prometheus::Family<prometheus::Counter>& retries;
   prometheus::Family<prometheus::Counter>& throttled;
+  prometheus::Family<prometheus::Counter>& retry_after_paused;
+  prometheus::Family<prometheus::Gauge>& rate_limit_tokens;
+  prometheus::Family<prometheus::Gauge>& queue_depth;
   prometheus::Family<prometheus::Gauge>& last_success;
   prometheus::Family<prometheus::Counter>& resolutions;
   prometheus::Family<prometheus::Histogram>& resolution_seconds;
@@ -42,10 +46,22 @@ struct daemon_metrics::families {
         records(BuildCounter().Name("personsync_records_total")
                     .Help("Records by source and outcome (fetched, inserted, updated, unchanged, rejected, deleted)")
                     .Register(r)),
-        requests(BuildCounter().Name("personsync_http_requests_total").Help("Provider requests by source").Register(r)),
+        requests(BuildCounter().Name("personsync_http_requests_total")
+                     .Help("Provider requests by source, endpoint and status (0: no answer)").Register(r)),
+        request_seconds(BuildHistogram().Name("personsync_http_request_duration_seconds")
+                            .Help("Time from sending a provider request to its answer, by source and endpoint")
+                            .Register(r)),
         retries(BuildCounter().Name("personsync_http_retries_total").Help("Provider requests retried, by source").Register(r)),
         throttled(BuildCounter().Name("personsync_http_throttled_total")
                       .Help("Provider 429 answers, by source").Register(r)),
+        retry_after_paused(BuildCounter().Name("personsync_http_retry_after_paused_seconds_total")
+                               .Help("Time a source's credential was paused because a 429's Retry-After asked")
+                               .Register(r)),
+        rate_limit_tokens(BuildGauge().Name("personsync_rate_limit_tokens")
+                              .Help("Requests a source's credential may send now under its rate limits")
+                              .Register(r)),
+        queue_depth(BuildGauge().Name("personsync_queue_depth_records")
+                        .Help("Records fetched and waiting for the database writer, by source").Register(r)),
         last_success(BuildGauge().Name("personsync_last_success_timestamp_seconds")
                          .Help("When a source's last successful run ended (Unix time)").Register(r)),
         resolutions(BuildCounter().Name("personsync_resolutions_total")
@@ -64,6 +80,10 @@ struct daemon_metrics::families {
 namespace {
 
 const prometheus::Histogram::BucketBoundaries duration_buckets{0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600};
+// Loopback answers take milliseconds, a slow provider page seconds, a timeout tens of seconds.
+const prometheus::Histogram::BucketBoundaries request_buckets{0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
+std::string text(std::string_view s) { return std::string(s); }
 
 }  // namespace
 
@@ -74,6 +94,34 @@ daemon_metrics::daemon_metrics()
 
 daemon_metrics::~daemon_metrics() = default;
 
+void daemon_metrics::request_ended(std::string_view source, std::string_view endpoint, int status,
+                                   std::chrono::duration<double> elapsed) {
+  const std::string status_label = std::to_string(status);
+  f_->requests.Add({{"source", text(source)}, {"endpoint", text(endpoint)}, {"status", status_label}}).Increment();
+  f_->request_seconds.Add({{"source", text(source)}, {"endpoint", text(endpoint)}}, request_buckets)
+      .Observe(elapsed.count());
+  if (status == 429) f_->throttled.Add({{"source", text(source)}}).Increment();
+}
+
+void daemon_metrics::retried(std::string_view source) { f_->retries.Add({{"source", text(source)}}).Increment(); }
+
+void daemon_metrics::paused_by_retry_after(std::string_view source, std::chrono::milliseconds pause) {
+  f_->retry_after_paused.Add({{"source", text(source)}}).Increment(std::chrono::duration<double>(pause).count());
+}
+
+void daemon_metrics::queue_depth(std::string_view source, std::size_t records) {
+  f_->queue_depth.Add({{"source", text(source)}}).Set(static_cast<double>(records));
+}
+
+void daemon_metrics::record_rate_limit_tokens(const std::string& source, std::optional<std::size_t> tokens) {
+  const prometheus::Labels labels{{"source", source}};
+  if (tokens) {
+    f_->rate_limit_tokens.Add(labels).Set(static_cast<double>(*tokens));
+  } else if (f_->rate_limit_tokens.Has(labels)) {
+    f_->rate_limit_tokens.Remove(&f_->rate_limit_tokens.Add(labels));  // no limit (any more): no series
+  }
+}
+
 void daemon_metrics::record_run(const sync::source_summary& run) {
   f_->runs.Add({{"source", run.name}, {"result", run.status}}).Increment();
   f_->run_seconds.Add({{"source", run.name}}, duration_buckets).Observe(run.seconds);
@@ -82,9 +130,7 @@ void daemon_metrics::record_run(const sync::source_summary& run) {
       {"updated", static_cast<double>(run.counts.updated)},     {"unchanged", static_cast<double>(run.counts.unchanged)},
       {"rejected", static_cast<double>(run.counts.rejected)},   {"deleted", static_cast<double>(run.deleted)}};
   for (const auto& [outcome, n] : outcomes) f_->records.Add({{"source", run.name}, {"outcome", outcome}}).Increment(n);
-  f_->requests.Add({{"source", run.name}}).Increment(static_cast<double>(run.sweep.requests));
-  f_->retries.Add({{"source", run.name}}).Increment(static_cast<double>(run.sweep.retries));
-  f_->throttled.Add({{"source", run.name}}).Increment(static_cast<double>(run.sweep.throttled));
+  f_->queue_depth.Add({{"source", run.name}}).Set(0);  // the run is over, whatever it last reported
   if (run.status == "succeeded") {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     f_->last_success.Add({{"source", run.name}}).Set(std::chrono::duration<double>(now).count());

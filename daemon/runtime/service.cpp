@@ -38,14 +38,13 @@ constexpr auto probe_every = std::chrono::seconds(5);
 
 std::vector<scheduler::source> scheduled_sources(const settings::daemon_config& cfg) {
   std::vector<scheduler::source> out;
-  for (const auto& s : cfg.whop_sources) out.push_back({s.source.name, s.source.interval, s.source.full_interval});
-  for (const auto& s : cfg.posthog_sources) out.push_back({s.source.name, s.source.interval, s.source.full_interval});
+  for (const connectors::source_config* s : cfg.sources()) out.push_back({s->name, s->interval, s->full_interval});
   return out;
 }
 
 std::vector<std::string> source_names(const settings::daemon_config& cfg) {
   std::vector<std::string> names;
-  for (scheduler::source& s : scheduled_sources(cfg)) names.push_back(std::move(s.name));
+  for (const connectors::source_config* s : cfg.sources()) names.push_back(s->name);
   return names;
 }
 
@@ -158,10 +157,21 @@ class service {
 
   std::map<std::string, http::route_handler> routes() {
     return {
-        {"/metrics", [this] { return http::http_response{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.serialize()}; }},
+        {"/metrics", [this] { return metrics(); }},
         {"/healthz", [] { return http::http_response{200, "text/plain; charset=utf-8", "ok\n"}; }},
         {"/readyz", [this] { return readiness(); }},
     };
+  }
+
+  http::http_response metrics() {
+    // Tokens refill with time, not with events: read when asked.
+    for (const connectors::source_config* s : cfg_.sources()) {
+      const auto limiter = limiters_.find(s->credential_id());
+      metrics_.record_rate_limit_tokens(s->name, limiter && !limiter->windows().empty()
+                                                     ? std::optional(limiter->available())
+                                                     : std::nullopt);
+    }
+    return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.serialize()};
   }
 
   http::http_response readiness() {
@@ -236,6 +246,7 @@ class service {
       options.force_full = full;
       options.cancellation = &self->cancellation;
       options.limiters = &limiters_;
+      options.observer = &metrics_;
       auto report = std::make_shared<run_report>();
       try {
         report->cycle = sync_and_resolve(cfg, options, true);

@@ -29,6 +29,13 @@ struct daemon_config {
   std::vector<posthog::posthog_source_config> posthog_sources;
 
   [[nodiscard]] std::size_t source_count() const { return whop_sources.size() + posthog_sources.size(); }
+  // What every source has whatever its provider, Whop's first, in file order.
+  [[nodiscard]] std::vector<const connectors::source_config*> sources() const {
+    std::vector<const connectors::source_config*> out;
+    for (const auto& s : whop_sources) out.push_back(&s.source);
+    for (const auto& s : posthog_sources) out.push_back(&s.source);
+    return out;
+  }
 };
 
 struct loaded_config {

@@ -6,8 +6,12 @@
 
 namespace personsync::sync {
 
-batch_queue::batch_queue(boost::asio::any_io_executor io, std::size_t capacity)
-    : io_(io), capacity_(capacity), room_(io, boost::asio::steady_timer::time_point::max()) {}
+batch_queue::batch_queue(boost::asio::any_io_executor io, std::size_t capacity,
+                         std::function<void(std::size_t)> depth_changed)
+    : io_(io),
+      capacity_(capacity),
+      depth_changed_(std::move(depth_changed)),
+      room_(io, boost::asio::steady_timer::time_point::max()) {}
 
 boost::asio::awaitable<void> batch_queue::push(paging::page_result batch) {
   for (;;) {
@@ -16,6 +20,7 @@ boost::asio::awaitable<void> batch_queue::push(paging::page_result batch) {
       if (closed_) throw queue_closed("the database writer stopped");
       if (items_.empty() || queued_records_ + batch.records.size() <= capacity_) {
         queued_records_ += batch.records.size();
+        if (depth_changed_) depth_changed_(queued_records_);  // under the lock: reports arrive in order
         items_.push_back(std::move(batch));
         ready_.notify_one();
         co_return;
@@ -34,6 +39,7 @@ std::optional<paging::page_result> batch_queue::pop() {
   paging::page_result batch = std::move(items_.front());
   items_.pop_front();
   queued_records_ -= batch.records.size();
+  if (depth_changed_) depth_changed_(queued_records_);
   lock.unlock();
   boost::asio::post(io_, [this] { room_.cancel(); });
   return batch;

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -28,7 +29,9 @@ class batch_queue {
  public:
   // Bounded in records, not pages, so that memory stays flat whatever the page size.
   // A page larger than the capacity still passes, alone.
-  batch_queue(boost::asio::any_io_executor io, std::size_t record_capacity);
+  // `depth_changed` (optional) hears the records queued after every push and pop.
+  batch_queue(boost::asio::any_io_executor io, std::size_t record_capacity,
+              std::function<void(std::size_t)> depth_changed = {});
 
   // On the io thread: waits while full; throws queue_closed once closed.
   boost::asio::awaitable<void> push(paging::page_result batch);
@@ -41,6 +44,7 @@ class batch_queue {
  private:
   boost::asio::any_io_executor io_;
   const std::size_t capacity_;
+  std::function<void(std::size_t)> depth_changed_;
   std::size_t queued_records_ = 0;
   std::mutex mutex_;
   std::condition_variable ready_;

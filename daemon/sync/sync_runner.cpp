@@ -121,8 +121,12 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
     if (!j->store) continue;
     const connectors::source_config& source = j->provider->source();
     j->client = std::make_unique<connectors::source_client>(
-        io.get_executor(), source, limiters.for_credential(source.credential_id(), source.rate_limit));
-    j->queue = std::make_unique<batch_queue>(io.get_executor(), queue_capacity);
+        io.get_executor(), source, limiters.for_credential(source.credential_id(), source.rate_limit), options.observer);
+    std::function<void(std::size_t)> depth_changed;
+    if (options.observer) {
+      depth_changed = [observer = options.observer, name = source.name](std::size_t n) { observer->queue_depth(name, n); };
+    }
+    j->queue = std::make_unique<batch_queue>(io.get_executor(), queue_capacity, std::move(depth_changed));
     j->writer = std::make_unique<landing_writer>(*j->store, j->sweep.run, j->run_id, *j->queue, j->sweep.checkpoint);
     j->writer->start();
     job* self = j.get();

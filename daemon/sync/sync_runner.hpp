@@ -13,6 +13,7 @@
 #include "daemon/settings/daemon_config.hpp"
 #include "daemon/store/landing_store.hpp"
 #include "daemon/sync/sync_cancellation.hpp"
+#include "daemon/sync/sync_observer.hpp"
 
 namespace personsync::sync {
 
@@ -22,6 +23,7 @@ struct sync_options {
   sync_cancellation* cancellation = nullptr;  // optional: stops the run from another thread
   // Optional: limiters shared with other runs (the daemon's); else the run's own.
   paging::rate_limiter_registry* limiters = nullptr;
+  sync_observer* observer = nullptr;  // optional: hears of requests and queue depth as they happen
 };
 
 struct source_summary {

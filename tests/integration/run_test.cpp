@@ -65,6 +65,11 @@ TEST(Run, ServesSchedulesReloadsAndStopsCleanly) {
   const std::string schedule = "[schedule]\ninterval = \"2s\"\njitter = \"0s\"\n[http]\nport = 0\n";
   sync_deployment d(db, sim, "", schedule);
   testing::notify_socket notify(d.dir.path() / "notify.sock");
+  // Two server errors and a throttle on the store's first requests: the live request metrics must show them.
+  sim.with_sim([](fakes::simulator& s) {
+    s.faults().add({fakes::fault_kind::status_503, 2, 0.0, 1, 0, "/api/v1/"});
+    s.faults().add({fakes::fault_kind::status_429, 1, 0.0, 1, 0, "/api/v1/"});
+  });
 
   testing::process_options env = d.env();
   env.env["NOTIFY_SOCKET"] = notify.path().string();
@@ -97,6 +102,20 @@ TEST(Run, ServesSchedulesReloadsAndStopsCleanly) {
   EXPECT_EQ(sample(metrics, "personsync_records_total{outcome=\"inserted\",source=\"store\"}"), 300);
   EXPECT_NE(metrics.find("personsync_build_info{version="), std::string::npos);
   EXPECT_GT(sample(metrics, "personsync_persons{status=\"active\"}"), 0);
+  // Requests as they happened, by endpoint and status; each timed.
+  const std::string store_list = "endpoint=\"people.list\",source=\"store\"";
+  const double ok = sample(metrics, "personsync_http_requests_total{" + store_list + ",status=\"200\"}");
+  EXPECT_GE(ok, 2) << "a page per run at least";
+  EXPECT_EQ(sample(metrics, "personsync_http_requests_total{" + store_list + ",status=\"503\"}"), 2) << metrics;
+  EXPECT_EQ(sample(metrics, "personsync_http_requests_total{" + store_list + ",status=\"429\"}"), 1);
+  EXPECT_EQ(sample(metrics, "personsync_http_request_duration_seconds_count{" + store_list + "}"), ok + 3);
+  EXPECT_GT(sample(metrics, "personsync_http_requests_total{endpoint=\"persons.list\",source=\"product\",status=\"200\"}"), 0);
+  EXPECT_EQ(sample(metrics, "personsync_http_retries_total{source=\"store\"}"), 2) << "the 503s; a Retry-After wait is no retry";
+  EXPECT_EQ(sample(metrics, "personsync_http_throttled_total{source=\"store\"}"), 1);
+  EXPECT_EQ(sample(metrics, "personsync_http_retry_after_paused_seconds_total{source=\"store\"}"), 1);
+  EXPECT_GE(sample(metrics, "personsync_rate_limit_tokens{source=\"store\"}"), 0) << "Whop's default limit applies";
+  EXPECT_EQ(metrics.find("personsync_rate_limit_tokens{source=\"product\"}"), std::string::npos) << "no limit, no series";
+  EXPECT_GE(sample(metrics, "personsync_queue_depth_records{source=\"store\"}"), 0);
   const auto exposition = d.dir.write("metrics.txt", metrics, 0644);
   const testing::process_result lint =
       testing::run_process({"/bin/sh", "-c", "promtool check metrics < " + exposition.string()});
@@ -177,6 +196,42 @@ TEST(Run, AManagerThatDoesNotReadItsSocketNeverStallsTheLoop) {
   ASSERT_NE(port, 0);
   std::this_thread::sleep_for(2s);
   EXPECT_EQ(testing::http_get(port, "/healthz").first, 200);
+  daemon.kill(SIGTERM);
+  EXPECT_EQ(daemon.wait(15s).exit_code, 0);
+}
+
+// WATCHDOG=1 comes from the event loop alone, so a stuck loop lets systemd's watchdog
+// fire. The loop is stuck here as a stalled journal sticks it: its log writes block on a
+// full pipe. Once the pipe drains, the pings resume.
+TEST(Run, ABlockedLoopStopsFeedingTheWatchdog) {
+  scratch_database db;
+  sim_fixture sim(sim_options(50, 50));
+  sync_deployment d(db, sim, "", "[schedule]\ninterval = \"1s\"\njitter = \"0s\"\n");
+  std::string config = [&] {
+    std::ifstream in(d.config);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  config.replace(config.find("level = \"warn\""), 14, "level = \"info\"");  // the loop logs every run
+  d.dir.write("personsync.toml", config);
+  testing::notify_socket notify(d.dir.path() / "notify.sock");
+  testing::process_options env = d.env();
+  env.env["NOTIFY_SOCKET"] = notify.path().string();
+  env.env["WATCHDOG_USEC"] = "400000";  // a ping every 200 ms while healthy
+  testing::running_process daemon(d.argv({"run"}), env);
+  ASSERT_TRUE(notify.wait_for("READY=1", 20s));
+  ASSERT_TRUE(notify.wait_for("WATCHDOG=1", 2s));
+
+  daemon.hold_output();
+  // Until no ping has come for 2 s (ten intervals); SIGUSR1 makes the loop log at once.
+  const bool stalled = eventually([&] {
+    daemon.kill(SIGUSR1);
+    return !notify.wait_for("WATCHDOG=1", 2s);
+  }, 60s);
+  EXPECT_TRUE(stalled) << "the pings went on while the loop could not run";
+  EXPECT_EQ(::kill(daemon.pid(), 0), 0) << "alive, only stuck: the watchdog's case";
+
+  daemon.release_output();
+  EXPECT_TRUE(notify.wait_for("WATCHDOG=1", 5s)) << "the loop runs again, and feeds the watchdog";
   daemon.kill(SIGTERM);
   EXPECT_EQ(daemon.wait(15s).exit_code, 0);
 }

@@ -67,6 +67,16 @@ void running_process::kill(int signal) {
   if (!waited_ && pid_ > 0) ::kill(pid_, signal);
 }
 
+void running_process::hold_output() {
+  output_held_ = true;
+  if (output_closed_) return;  // the descriptors are closed, their numbers perhaps reused
+  // Best effort: a pipe holding more than a page keeps its size, and only blocks later.
+  fcntl(out_, F_SETPIPE_SZ, 4096);
+  fcntl(err_, F_SETPIPE_SZ, 4096);
+}
+
+void running_process::release_output() { output_held_ = false; }
+
 namespace {
 
 // The program's own peak resident memory. Not getrusage's ru_maxrss: Linux
@@ -94,6 +104,10 @@ void running_process::collect() {
     {
       std::lock_guard lock(mutex_);
       collected_.max_rss_kib = std::max(collected_.max_rss_kib, rss);
+    }
+    if (output_held_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
     }
     if (poll(fds, 2, 20) < 0) continue;
     for (int i = 0; i < 2; ++i) {

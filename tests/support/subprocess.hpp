@@ -36,6 +36,10 @@ class running_process {
   running_process& operator=(const running_process&) = delete;
 
   void kill(int signal);
+  // Stops reading the output and shrinks its pipes to a page: the process's next writes
+  // soon block, as when the journal stalls. release_output() reads again.
+  void hold_output();
+  void release_output();
   process_result wait(std::chrono::milliseconds timeout = std::chrono::milliseconds(60'000));
   [[nodiscard]] int pid() const noexcept { return pid_; }
 
@@ -50,6 +54,7 @@ class running_process {
   std::mutex mutex_;
   process_result collected_;  // output so far, under mutex_
   std::atomic<bool> output_closed_{false};
+  std::atomic<bool> output_held_{false};
   std::thread reader_;
 };
 
