@@ -150,6 +150,8 @@ class area {
                   : !e.live                  ? identity::cause::record_deleted
                   : !e.previous_person       ? identity::cause::new_record
                                              : identity::cause::rule;
+      } else if (e.live && !e.previous_person) {
+        e.cause = identity::cause::new_record;  // bulk-loaded: new, though not queued one by one
       }
       if (const auto s = split_causes.find(ids_[i]); s != split_causes.end()) e.cause = std::max(e.cause, s->second);
       if (e.previous_person) persons.insert(*e.previous_person);
@@ -333,10 +335,10 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
   store.lock();
   const std::string hash = settings_hash(config);
   const auto last_hash = store.last_settings_hash();
-  std::map<std::int64_t, bool> dirty;
-  for (const auto& [id, manual] : store.take_dirty()) dirty[id] = dirty[id] || manual;
+  store::identity_store::dirty_queue queued = store.take_dirty();
+  const std::map<std::int64_t, bool>& dirty = queued.records;
   const std::int64_t landed = store.estimated_record_count();
-  const bool full = options.force_full || last_hash != hash ||
+  const bool full = options.force_full || last_hash != hash || queued.everything ||
                     static_cast<double>(dirty.size()) > full_resolution_share * static_cast<double>(landed);
   if (!full && dirty.empty()) {
     tx.commit();

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/store/copy_in.hpp"
+#include "daemon/store/identity_queue.hpp"
 #include "daemon/store/copy_out.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/store/golden_record.sql.hpp"
@@ -115,10 +116,16 @@ std::int64_t identity_store::estimated_record_count() {
   return static_cast<std::int64_t>(estimate);
 }
 
-std::vector<std::pair<std::int64_t, bool>> identity_store::take_dirty() {
-  std::vector<std::pair<std::int64_t, bool>> out;
+identity_store::dirty_queue identity_store::take_dirty() {
+  dirty_queue out;
   copy_out(session_, "DELETE FROM identity_dirty RETURNING record_id, manual", [&](copy_row f) {
-    out.emplace_back(std::stoll(std::string(*f[0])), *f[1] == "t");
+    const std::int64_t id = std::stoll(std::string(*f[0]));
+    if (id == queue_marker_everything) {
+      out.everything = true;
+    } else {
+      bool& manual = out.records[id];
+      manual = manual || *f[1] == "t";
+    }
   });
   return out;
 }

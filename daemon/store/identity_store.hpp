@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <tuple>
 #include <string>
@@ -80,8 +81,13 @@ class identity_store {
   // The planner's estimate: counting a million rows would cost an incremental resolution more than it saves.
   [[nodiscard]] std::int64_t estimated_record_count();
 
-  // Consumes the queue: record ids and whether an operator queued them.
-  std::vector<std::pair<std::int64_t, bool>> take_dirty();
+  // Consumes the queue: record ids and whether an operator queued them; `everything`
+  // when a bulk load asked for a full resolution instead (queue_marker_everything).
+  struct dirty_queue {
+    std::map<std::int64_t, bool> records;
+    bool everything = false;
+  };
+  dirty_queue take_dirty();
   void queue(const std::vector<std::int64_t>& record_ids, bool manual);
 
   std::vector<landed_record> records(const std::vector<std::int64_t>& ids);

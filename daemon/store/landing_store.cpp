@@ -6,22 +6,34 @@
 #include <boost/json.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "common/iso_time.hpp"
 #include "common/sha256.hpp"
 #include "daemon/store/copy_in.hpp"
 #include "daemon/store/database.hpp"
+#include "daemon/store/identity_queue.hpp"
 
 namespace personsync::store {
 namespace {
+
+// The columns a batch writes, in the order of its COPY rows: COPY'd straight
+// into source_records while the scope was empty at the run's start, else into
+// the staging table and upserted from there.
+constexpr const char* landed_columns =
+    "source, scope, source_key, payload, content_hash, identifiers, name, email, phone,"
+    " provider_first_seen_at, provider_last_seen_at, provider_created_at, purchase_count, ltv, aov,"
+    " has_failed_payment, attribution, properties, provider_id, changed_by_run, first_seen_at, last_synced_at";
 
 // The full rows of only the records that changed: a steady-state sync sends
 // keys and reads hashes, and parses no payload at all.
 constexpr const char* staging_ddl =
     "CREATE TEMP TABLE IF NOT EXISTS landing_staging ("
-    "  source_key text, payload jsonb, content_hash bytea, identifiers jsonb, name text, email text, phone text,"
-    "  first_seen bigint, last_seen bigint, created_at timestamptz, purchase_count bigint, ltv double precision,"
-    "  aov double precision, has_failed_payment boolean, provider_id bigint, observed_at timestamptz)"
+    "  source text, scope text, source_key text, payload jsonb, content_hash bytea, identifiers jsonb, name text,"
+    "  email text, phone text, provider_first_seen_at timestamptz, provider_last_seen_at timestamptz,"
+    "  provider_created_at timestamptz, purchase_count bigint, ltv double precision, aov double precision,"
+    "  has_failed_payment boolean, attribution jsonb, properties jsonb, provider_id bigint, changed_by_run bigint,"
+    "  first_seen_at timestamptz, last_synced_at timestamptz)"
     "  ON COMMIT DELETE ROWS";
 
 // The landed hash of each key of a batch. The keys arrive as one JSON array so
@@ -33,22 +45,12 @@ WHERE source = :source AND scope = :scope
   AND source_key IN (SELECT jsonb_array_elements_text(CAST(:keys AS jsonb)))
 )SQL";
 
-// Properties (PostHog) and attribution (Whop) come from the payload itself.
 constexpr const char* upsert_sql = R"SQL(
 WITH upserted AS (
-  INSERT INTO source_records AS t (
-      source, scope, source_key, payload, content_hash, identifiers, name, email, phone,
-      provider_first_seen_at, provider_last_seen_at, provider_created_at, purchase_count, ltv, aov,
-      has_failed_payment, attribution, properties, provider_id, changed_by_run, first_seen_at, last_synced_at)
-  SELECT DISTINCT ON (s.source_key)
-      :source, :scope, s.source_key, s.payload, s.content_hash, s.identifiers, s.name, s.email, s.phone,
-      to_timestamp(s.first_seen), to_timestamp(s.last_seen), s.created_at, s.purchase_count, s.ltv, s.aov,
-      s.has_failed_payment,
-      CASE WHEN s.payload ? 'campaigns' THEN jsonb_build_object(
-          'campaigns', s.payload->'campaigns', 'ad_sets', s.payload->'ad_sets', 'ads', s.payload->'ads') END,
-      s.payload->'properties', s.provider_id, :run, s.observed_at, s.observed_at
+  INSERT INTO source_records AS t ({columns})
+  SELECT DISTINCT ON (s.source_key) {columns}
   FROM landing_staging s
-  ORDER BY s.source_key, s.observed_at DESC
+  ORDER BY s.source_key, s.last_synced_at DESC
   ON CONFLICT (source, scope, source_key) DO UPDATE SET
       payload = EXCLUDED.payload, content_hash = EXCLUDED.content_hash, identifiers = EXCLUDED.identifiers,
       name = EXCLUDED.name, email = EXCLUDED.email, phone = EXCLUDED.phone,
@@ -64,6 +66,23 @@ WITH upserted AS (
 queued AS (INSERT INTO identity_dirty (record_id) SELECT record_id FROM upserted)
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
 )SQL";
+
+// Records COPY'd straight in are not queued one by one: the batch asks for a full resolution.
+const std::string queue_everything_sql =
+    fmt::format("INSERT INTO identity_dirty (record_id) VALUES ({})", queue_marker_everything);
+
+// Unix seconds as a timestamptz field.
+void epoch_field(copy_rows& rows, const boost::json::object& attributes, std::string_view key) {
+  const auto* v = attributes.if_contains(key);
+  if (!v || !v->is_int64()) return rows.null_field();
+  rows.field(iso_seconds(std::chrono::system_clock::time_point(std::chrono::seconds(v->get_int64()))));
+}
+
+// A JSON attribute as a jsonb field, or null when the record has none.
+void json_field(copy_rows& rows, const boost::json::value* v) {
+  if (!v) return rows.null_field();
+  rows.field(boost::json::serialize(*v));
+}
 
 // A typed attribute for a COPY field: text as is, numbers in their shortest exact form, null as \N.
 void attribute_field(copy_rows& rows, const boost::json::object& attributes, std::string_view key) {
@@ -83,6 +102,39 @@ std::string identifiers_json(const std::vector<connectors::identifier>& ids) {
   boost::json::array out;
   for (const auto& id : ids) out.push_back(boost::json::object{{"kind", id.kind}, {"value", id.value}});
   return boost::json::serialize(out);
+}
+
+// One record as a row of landed_columns.
+void landed_row(copy_rows& rows, const connectors::source_record& r, const std::string& hash,
+                const std::string& run_id) {
+  rows.field(r.source);
+  rows.field(r.scope);
+  rows.field(r.source_key);
+  rows.field(r.payload);
+  rows.field("\\x" + hash);
+  rows.field(identifiers_json(r.identifiers));
+  const boost::json::object& a = r.attributes;
+  for (const char* key : {"name", "email", "phone"}) attribute_field(rows, a, key);
+  epoch_field(rows, a, "first_seen_at");
+  epoch_field(rows, a, "last_seen_at");
+  for (const char* key : {"created_at", "purchase_count", "ltv", "aov", "has_failed_payment"}) {
+    attribute_field(rows, a, key);
+  }
+  // Whop's attribution lists, tagged by their names; PostHog's properties as the person has them.
+  if (a.contains("campaigns")) {
+    const boost::json::value attribution =
+        boost::json::object{{"campaigns", a.at("campaigns")}, {"ad_sets", a.at("ad_sets")}, {"ads", a.at("ads")}};
+    json_field(rows, &attribution);
+  } else {
+    rows.null_field();
+  }
+  json_field(rows, a.if_contains("properties"));
+  attribute_field(rows, a, "id");
+  rows.field(run_id);
+  const std::string observed = iso_microseconds(r.observed_at);
+  rows.field(observed);
+  rows.field(observed);
+  rows.end_row();
 }
 
 }  // namespace
@@ -123,62 +175,15 @@ batch_counts landing_store::land(std::int64_t run_id, const run_identity& run,
   soci::transaction tx(session_);
 
   if (!records.empty()) {
-    const std::string& source = records.front().source;  // one writer lands one source
-    const std::string& scope = records.front().scope;
     std::vector<std::string> hashes;
     hashes.reserve(records.size());
-    for (const auto& r : records) {
-      hashes.push_back(content_hash(r.payload));
-    }
-    std::unordered_map<std::string, std::string> landed;  // live records: key -> hash
-    if (!scope_was_empty_) {
-      // A page of keys against the primary key: probes, never a scan, whatever the statistics say.
-      execute_script(session_, "SET LOCAL enable_seqscan = off");
-      boost::json::array key_list;
-      key_list.reserve(records.size());
-      for (const auto& r : records) key_list.push_back(boost::json::string(r.source_key));
-      const std::string keys_json = boost::json::serialize(key_list);
-      soci::rowset<soci::row> landed_rows = (session_.prepare << landed_hashes_sql, soci::use(source, "source"),
-                                             soci::use(scope, "scope"), soci::use(keys_json, "keys"));
-      for (const soci::row& row : landed_rows) {
-        if (row.get<int>(2) == 0) landed.emplace(row.get<std::string>(0), row.get<std::string>(1));
-      }
-    }
-    std::vector<bool> changed(records.size());
-    std::size_t changed_count = 0;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      const auto it = landed.find(records[i].source_key);
-      changed[i] = it == landed.end() || it->second != hashes[i];
-      changed_count += changed[i];
-    }
-
-    if (changed_count > 0) {
-      copy_rows rows;
-      for (std::size_t i = 0; i < records.size(); ++i) {
-        const auto& r = records[i];
-        if (!changed[i]) continue;
-        rows.field(r.source_key);
-        rows.field(r.payload);
-        rows.field("\\x" + hashes[i]);
-        rows.field(identifiers_json(r.identifiers));
-        for (const char* key : {"name", "email", "phone", "first_seen_at", "last_seen_at", "created_at",
-                                "purchase_count", "ltv", "aov", "has_failed_payment", "id"}) {
-          attribute_field(rows, r.attributes, key);
-        }
-        rows.field(iso_microseconds(r.observed_at));
-        rows.end_row();
-      }
-      copy_in(session_,
-              "COPY landing_staging (source_key, payload, content_hash, identifiers, name, email, phone, first_seen,"
-              " last_seen, created_at, purchase_count, ltv, aov, has_failed_payment, provider_id, observed_at)"
-              " FROM STDIN",
-              rows);
-      long long inserted = 0, updated = 0;
-      const long long id = run_id;
-      session_ << upsert_sql, soci::use(source, "source"), soci::use(scope, "scope"), soci::use(id, "run"),
-          soci::into(inserted), soci::into(updated);
-      counts.inserted = static_cast<std::uint64_t>(inserted);
-      counts.updated = static_cast<std::uint64_t>(updated);
+    for (const auto& r : records) hashes.push_back(content_hash(r.payload));
+    if (scope_was_empty_ && insert_new(run_id, records, hashes)) {
+      counts.inserted = records.size();
+    } else {
+      const auto [inserted, updated] = upsert_changed(run_id, records, hashes);
+      counts.inserted = inserted;
+      counts.updated = updated;
     }
     counts.unchanged = counts.fetched - counts.inserted - counts.updated;
   }
@@ -206,6 +211,63 @@ batch_counts landing_store::land(std::int64_t run_id, const run_identity& run,
   if (cursor) save_state(run, cursor, false);
   tx.commit();
   return counts;
+}
+
+bool landing_store::insert_new(std::int64_t run_id, const std::vector<connectors::source_record>& records,
+                               const std::vector<std::string>& hashes) {
+  std::unordered_set<std::string_view> keys;
+  for (const auto& r : records) {
+    if (!keys.insert(r.source_key).second) return false;  // a key twice in one batch: the upsert picks the newest
+  }
+  copy_rows rows;
+  const std::string run = std::to_string(run_id);
+  for (std::size_t i = 0; i < records.size(); ++i) landed_row(rows, records[i], hashes[i], run);
+  execute_script(session_, "SAVEPOINT insert_new");
+  try {
+    copy_in(session_, std::string("COPY source_records (") + landed_columns + ") FROM STDIN", rows);
+  } catch (const std::exception& e) {
+    // Something landed this scope after all (another source with the same scope): upsert from now on.
+    execute_script(session_, "ROLLBACK TO SAVEPOINT insert_new");
+    spdlog::warn("{}: inserting a batch into the empty scope failed ({}); landing by upsert from now on",
+                 records.front().scope, describe(e));
+    scope_was_empty_ = false;
+    return false;
+  }
+  execute_script(session_, "RELEASE SAVEPOINT insert_new");
+  session_ << queue_everything_sql;
+  return true;
+}
+
+std::pair<std::uint64_t, std::uint64_t> landing_store::upsert_changed(
+    std::int64_t run_id, const std::vector<connectors::source_record>& records, const std::vector<std::string>& hashes) {
+  const std::string& source = records.front().source;  // one writer lands one source
+  const std::string& scope = records.front().scope;
+  std::unordered_map<std::string, std::string> landed;  // live records: key -> hash
+  if (!scope_was_empty_) {
+    // A page of keys against the primary key: probes, never a scan, whatever the statistics say.
+    execute_script(session_, "SET LOCAL enable_seqscan = off");
+    boost::json::array key_list;
+    key_list.reserve(records.size());
+    for (const auto& r : records) key_list.push_back(boost::json::string(r.source_key));
+    const std::string keys_json = boost::json::serialize(key_list);
+    soci::rowset<soci::row> landed_rows = (session_.prepare << landed_hashes_sql, soci::use(source, "source"),
+                                           soci::use(scope, "scope"), soci::use(keys_json, "keys"));
+    for (const soci::row& row : landed_rows) {
+      if (row.get<int>(2) == 0) landed.emplace(row.get<std::string>(0), row.get<std::string>(1));
+    }
+  }
+  copy_rows rows;
+  const std::string run = std::to_string(run_id);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto it = landed.find(records[i].source_key);
+    if (it == landed.end() || it->second != hashes[i]) landed_row(rows, records[i], hashes[i], run);
+  }
+  if (rows.rows() == 0) return {0, 0};
+  copy_in(session_, std::string("COPY landing_staging (") + landed_columns + ") FROM STDIN", rows);
+  static const std::string upsert = fmt::format(fmt::runtime(upsert_sql), fmt::arg("columns", landed_columns));
+  long long inserted = 0, updated = 0;
+  session_ << upsert, soci::into(inserted), soci::into(updated);
+  return {static_cast<std::uint64_t>(inserted), static_cast<std::uint64_t>(updated)};
 }
 
 void landing_store::finish_run(std::int64_t run_id, const std::string& status, std::uint64_t deleted,

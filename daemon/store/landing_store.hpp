@@ -78,9 +78,19 @@ class landing_store {
                           const std::vector<gone_record>& gone);
 
  private:
+  // COPY straight into source_records, for a scope that was empty at the run's start;
+  // false (and nothing written) when that cannot be done.
+  bool insert_new(std::int64_t run_id, const std::vector<connectors::source_record>& records,
+                  const std::vector<std::string>& hashes);
+  // Through staging: the changed records inserted or updated. Returns {inserted, updated}.
+  std::pair<std::uint64_t, std::uint64_t> upsert_changed(std::int64_t run_id,
+                                                         const std::vector<connectors::source_record>& records,
+                                                         const std::vector<std::string>& hashes);
+
   soci::session& session_;
   // Nothing of this source and scope was landed when the run began: every record of
-  // the run is new (the driver hands each key over once), so no hash need be read.
+  // the run is new (the driver hands each key over once), so no hash need be read
+  // and batches are COPY'd straight in.
   bool scope_was_empty_ = false;
 };
 

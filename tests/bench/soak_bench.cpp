@@ -1,7 +1,8 @@
 // Soak of `personsync run`: scheduled runs against the simulators with faults
 // on (5xx, 429 with Retry-After, connections closed mid-body, malformed pages)
 // and upstream changes between cycles, for 10 minutes (30 s with --quick).
-// Prints RSS after the first cycle and at the end, and checks that nothing was
+// Prints RSS after the first cycle, each minute (30 s with --quick) and at the end,
+// so that a trend shows apart from the data's own growth, and checks that nothing was
 // lost: after a last full sync without faults, the landing equals the truth
 // and every record is in a person.
 //
@@ -67,11 +68,16 @@ int main(int argc, char** argv) {
   long peak_rss = first_rss;
 
   const auto started = std::chrono::steady_clock::now();
+  const auto sample_every = quick ? 10s : 60s;
+  std::vector<std::pair<long, long>> rss_by_time;  // {seconds since the first cycle, KiB}
   int changes = 0;
   std::uint64_t next_person = 0;
   while (std::chrono::steady_clock::now() - started < duration) {
     std::this_thread::sleep_for(5s);
-    peak_rss = std::max(peak_rss, rss_kib(daemon.pid()));
+    const long rss = rss_kib(daemon.pid());
+    peak_rss = std::max(peak_rss, rss);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+    if (elapsed >= sample_every * static_cast<long>(rss_by_time.size() + 1)) rss_by_time.emplace_back(elapsed.count(), rss);
     // Upstream changes: new customers, an email change, a PostHog merge.
     deployment.sim().with_sim([&](fakes::simulator& s) {
       for (int i = 0; i < 20; ++i, ++next_person) {
@@ -112,6 +118,9 @@ int main(int argc, char** argv) {
                            changes);
   std::cout << fmt::format("{:<44} {:>10}\n", "measure", "value");
   std::cout << fmt::format("{:<44} {:>7} MiB\n", "RSS after the first cycle", first_rss / 1024);
+  for (const auto& [at, kib] : rss_by_time) {
+    std::cout << fmt::format("{:<44} {:>7} MiB\n", fmt::format("RSS after {} s", at), kib / 1024);
+  }
   std::cout << fmt::format("{:<44} {:>7} MiB\n", "RSS at the end", end_rss / 1024);
   std::cout << fmt::format("{:<44} {:>7} MiB\n", "highest RSS sampled", peak_rss / 1024);
   std::cout << fmt::format("{:<44} {:>10}\n", "sync runs (failed: faults beyond retries)", fmt::format("{} ({})", runs, failed));

@@ -133,6 +133,51 @@ TEST(Sync, LandingEqualsTheTruthAndASecondSyncWritesNothing) {
   EXPECT_EQ(after.dead, before.dead);
 }
 
+// Into an empty scope, batches are COPY'd straight in: not queued one by one for
+// identity, but with a marker that makes the next resolution a full one.
+TEST(Sync, AFirstLoadIsCopiedStraightInAndAsksForAFullResolution) {
+  sim_fixture sim(sim_options(300, 200));
+  scratch_database db;
+  sync_deployment d(db, sim);
+  const auto first = d.sync({"--no-resolve"});
+  EXPECT_EQ(first.at("store").at("inserted").as_int64(), 300);
+  EXPECT_EQ(first.at("product").at("inserted").as_int64(), 200);
+  const auto session = db.session();
+  long long markers = 0, queued_records = 0;
+  *session << "SELECT count(*) FILTER (WHERE record_id = 0), count(*) FILTER (WHERE record_id <> 0) "
+              "FROM personsync.identity_dirty",
+      soci::into(markers), soci::into(queued_records);
+  EXPECT_GT(markers, 0);
+  EXPECT_EQ(queued_records, 0);
+  expect_same(landed(db, "whop"), whop_truth(sim));
+  expect_same(landed(db, "posthog"), posthog_truth(sim));
+
+  const process_result resolved = d.run({"resolve"});
+  ASSERT_EQ(resolved.exit_code, 0) << resolved.err;
+  EXPECT_NE(resolved.out.find("full"), std::string::npos) << resolved.out;
+  long long in_a_person = 0, new_record_events = 0;
+  *session << "SELECT count(*) FROM personsync.person_sources", soci::into(in_a_person);
+  *session << "SELECT count(*) FROM personsync.identity_events WHERE kind = 'create' AND cause = 'new_record'",
+      soci::into(new_record_events);
+  EXPECT_EQ(in_a_person, 500);
+  EXPECT_GT(new_record_events, 0) << "bulk-loaded records are new records";
+}
+
+// Two sources on one scope both start on an empty landing: one copies its batches in,
+// the other's COPY meets the same keys and falls back to the upsert, losing nothing.
+TEST(Sync, TwoSourcesOnOneEmptyScopeLandEachRecordOnce) {
+  sim_fixture sim(sim_options(800, 10));
+  scratch_database db;
+  sync_deployment d(db, sim, "",
+                    "[[whop]]\nname = \"store_again\"\ntoken_env = \"SYNC_TEST_WHOP\"\naccount_id = \"biz_sim\"\n"
+                    "base_url = \"" + sim.base_url() + "/api/v1\"\nretry_base_delay = \"5ms\"\n");
+  const auto first = d.sync();
+  EXPECT_EQ(first.at("store").at("status").as_string(), "succeeded");
+  EXPECT_EQ(first.at("store_again").at("status").as_string(), "succeeded");
+  EXPECT_EQ(first.at("store").at("inserted").as_int64() + first.at("store_again").at("inserted").as_int64(), 800);
+  expect_same(landed(db, "whop"), whop_truth(sim));
+}
+
 TEST(Sync, ChangedRecordsAreUpdatedAndCountedExactly) {
   sim_fixture sim(sim_options());
   scratch_database db;
