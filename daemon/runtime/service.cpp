@@ -1,5 +1,7 @@
 #include "daemon/runtime/service.hpp"
 
+#include <malloc.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
@@ -270,6 +272,10 @@ class service {
     it->second->thread.join();
     const bool full = it->second->full;
     workers_.erase(it);
+    // A run's pages, keys and batches are freed by now, but glibc keeps freed pages in
+    // the arena of the thread that used them; between runs a daemon should hold only
+    // what it needs.
+    malloc_trim(0);
 
     bool succeeded = !result.sources.empty();
     std::string line;

@@ -67,6 +67,15 @@ std::string iso_utc(std::string_view column) {
   return fmt::format("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", column);
 }
 
+std::string quote_literal(soci::session& session, std::string_view value) {
+  PGconn* conn = native_handle(session);
+  char* quoted = PQescapeLiteral(conn, value.data(), value.size());
+  if (!quoted) throw_server_error(conn, PQerrorMessage(conn), "quoting a literal");
+  std::string out(quoted);
+  PQfreemem(quoted);
+  return out;
+}
+
 std::string quote_identifier(std::string_view name) {
   std::string out = "\"";
   for (const char c : name) {

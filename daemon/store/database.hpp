@@ -43,5 +43,7 @@ std::string iso_utc(std::string_view column);
 
 // Double-quotes an identifier for SQL.
 std::string quote_identifier(std::string_view name);
+// A string literal for SQL that cannot take parameters (COPY (query) TO STDOUT), escaped by libpq.
+std::string quote_literal(soci::session& session, std::string_view value);
 
 }  // namespace personsync::store

@@ -153,6 +153,8 @@ std::int64_t landing_store::begin_run(const run_identity& run) {
   session_ << "SELECT CASE WHEN EXISTS (SELECT 1 FROM source_records WHERE source = :p AND scope = :s) THEN 1 ELSE 0 END",
       soci::use(run.provider), soci::use(run.scope), soci::into(any_landed);
   scope_was_empty_ = any_landed == 0;
+  preloaded_.reset();
+  if (!scope_was_empty_ && run.mode == "full") preloaded_ = landed_hashes::read(session_, run.provider, run.scope);
   long long run_id = 0;
   // SOCI binds indicators by non-const reference.
   soci::indicator from_ind = run.window_from ? soci::i_ok : soci::i_null;
@@ -243,7 +245,7 @@ std::pair<std::uint64_t, std::uint64_t> landing_store::upsert_changed(
   const std::string& source = records.front().source;  // one writer lands one source
   const std::string& scope = records.front().scope;
   std::unordered_map<std::string, std::string> landed;  // live records: key -> hash
-  if (!scope_was_empty_) {
+  if (!scope_was_empty_ && !preloaded_) {
     // A page of keys against the primary key: probes, never a scan, whatever the statistics say.
     execute_script(session_, "SET LOCAL enable_seqscan = off");
     boost::json::array key_list;
@@ -258,9 +260,13 @@ std::pair<std::uint64_t, std::uint64_t> landing_store::upsert_changed(
   }
   copy_rows rows;
   const std::string run = std::to_string(run_id);
-  for (std::size_t i = 0; i < records.size(); ++i) {
+  const auto unchanged = [&](std::size_t i) {
+    if (preloaded_) return preloaded_->unchanged(records[i].source_key, hashes[i]);
     const auto it = landed.find(records[i].source_key);
-    if (it == landed.end() || it->second != hashes[i]) landed_row(rows, records[i], hashes[i], run);
+    return it != landed.end() && it->second == hashes[i];
+  };
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!unchanged(i)) landed_row(rows, records[i], hashes[i], run);
   }
   if (rows.rows() == 0) return {0, 0};
   copy_in(session_, std::string("COPY landing_staging (") + landed_columns + ") FROM STDIN", rows);

@@ -14,6 +14,7 @@
 #include <soci/soci.h>
 
 #include "connectors/source_record.hpp"
+#include "daemon/store/landed_hashes.hpp"
 
 namespace personsync::store {
 
@@ -92,6 +93,8 @@ class landing_store {
   // the run is new (the driver hands each key over once), so no hash need be read
   // and batches are COPY'd straight in.
   bool scope_was_empty_ = false;
+  // A full run over a landed scope reads every hash once at its start: see landed_hashes.
+  std::optional<landed_hashes> preloaded_;
 };
 
 // Lowercase hex SHA-256 of the payload: what decides whether a record changed.
