@@ -59,12 +59,17 @@ class bench_deployment {
   explicit bench_deployment(std::size_t per_provider, const std::string& extra = "")
       : sim_(bench_sim_options(per_provider)) {
     dir_.write("db_password", cluster_.password(), 0600);
-    config_ = dir_.write("personsync.toml",
-        "[database]\nconninfo = \"" + cluster_.conninfo() + "\"\npassword_file = \"db_password\"\n[log]\nlevel = \"warn\"\n"
+    config_text_ = "[database]\nconninfo = \"" + cluster_.conninfo() + "\"\npassword_file = \"db_password\"\n"
         "[[whop]]\nname = \"store\"\ntoken_env = \"BENCH_WHOP\"\nbase_url = \"" + sim_.base_url() + "/api/v1\"\n"
         "rate_limit = \"none\"\npage_size = 101\nconcurrency = 4\n"
         "[[posthog]]\nname = \"product\"\ntoken_env = \"BENCH_POSTHOG\"\nproject_id = 1\nrate_limit = \"none\"\n"
-        "page_size = 1000\nconcurrency = 4\nbase_url = \"" + sim_.base_url() + "\"\n" + extra);
+        "page_size = 1000\nconcurrency = 4\nbase_url = \"" + sim_.base_url() + "\"\n" + extra;
+    set_log_level("warn");
+  }
+
+  // Rewrites the config with this [log] level ("debug" prints each resolution step).
+  void set_log_level(const std::string& level) {
+    config_ = dir_.write("personsync.toml", "[log]\nlevel = \"" + level + "\"\n" + config_text_);
   }
 
   [[nodiscard]] std::vector<std::string> argv(std::vector<std::string> args) const {
@@ -92,6 +97,7 @@ class bench_deployment {
   testing::private_cluster cluster_;
   testing::sim_fixture sim_;
   testing::temp_dir dir_;
+  std::string config_text_;  // all but [log]
   std::filesystem::path config_;
 };
 

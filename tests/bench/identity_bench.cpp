@@ -13,6 +13,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <sstream>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -39,9 +40,11 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  deployment.set_log_level("debug");  // each step's time, printed below
   start = clock_type::now();
   const testing::process_result full = deployment.personsync({"resolve"});
   const double full_s = seconds_since(start);
+  deployment.set_log_level("warn");
   if (full.exit_code != 0) {
     std::cout << "the full resolution failed: " << full.out << full.err;
     return 1;
@@ -93,5 +96,13 @@ int main(int argc, char** argv) {
   std::cout << fmt::format("{:<52} {:>11.1f}%  (target <= 5%)\n", "ratio incremental / from scratch",
                            100.0 * incremental_s / full_s);
   std::cout << fmt::format("{:<52} {:>12}\n", "events of the incremental resolution", summary.at("events").as_int64());
+
+  std::cout << "\nsteps of the resolution from scratch:\n";
+  std::istringstream log(full.err);
+  for (std::string line; std::getline(log, line);) {
+    if (const auto at = line.find("resolution: "); at != std::string::npos && line.find(" took ") != std::string::npos) {
+      std::cout << "  " << line.substr(at + 12) << "\n";
+    }
+  }
   return 0;
 }
