@@ -53,11 +53,11 @@ struct precise_handler {
 
 }  // namespace
 
-boost::json::value parse_precise(std::string_view text, error_code& ec) {
+boost::json::value parse_precise(std::string_view text, error_code& ec, boost::json::storage_ptr storage) {
   boost::json::parse_options options;
   options.max_depth = 512;  // person properties nest deeper than Boost.JSON's default of 32
   boost::json::basic_parser<precise_handler> parser(options);
-  parser.handler().stack.reset();
+  parser.handler().stack.reset(std::move(storage));
   const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
   if (!ec && used < text.size()) ec = boost::json::error::extra_data;
   if (ec) return nullptr;

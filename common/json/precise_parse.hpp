@@ -10,6 +10,9 @@
 
 namespace personsync::json {
 
-boost::json::value parse_precise(std::string_view text, boost::system::error_code& ec);
+// `storage`: where the DOM lives (a monotonic_resource for a page parsed, read and
+// dropped: one allocation per block instead of one per value).
+boost::json::value parse_precise(std::string_view text, boost::system::error_code& ec,
+                                 boost::json::storage_ptr storage = {});
 
 }  // namespace personsync::json

@@ -63,7 +63,8 @@ paging::page_result whop_offset_stream::parse_page(const paging::page_request& r
   std::string text = response.body;
   const std::size_t replaced = json::make_storable(text);
   boost::system::error_code ec;
-  const boost::json::value body = json::parse_precise(text, ec);
+  boost::json::monotonic_resource page_memory;  // the page's DOM, dropped whole once its records are mapped
+  const boost::json::value body = json::parse_precise(text, ec, &page_memory);
   if (ec) throw paging::bad_page(fmt::format("the body is not JSON: {}", ec.message()));
   if (!body.is_object()) throw paging::bad_page("the body is not a JSON object");
   const auto* data = body.get_object().if_contains("data");

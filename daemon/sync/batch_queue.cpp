@@ -1,5 +1,7 @@
 #include "daemon/sync/batch_queue.hpp"
 
+#include <iterator>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -38,7 +40,13 @@ std::optional<paging::page_result> batch_queue::pop() {
   if (items_.empty()) return std::nullopt;
   paging::page_result batch = std::move(items_.front());
   items_.pop_front();
-  queued_records_ -= batch.records.size();
+  for (; !items_.empty(); items_.pop_front()) {
+    paging::page_result& next = items_.front();
+    std::move(next.records.begin(), next.records.end(), std::back_inserter(batch.records));
+    std::move(next.rejected.begin(), next.rejected.end(), std::back_inserter(batch.rejected));
+    batch.replaced_characters += next.replaced_characters;
+  }
+  queued_records_ = 0;
   if (depth_changed_) depth_changed_(queued_records_);
   lock.unlock();
   boost::asio::post(io_, [this] { room_.cancel(); });

@@ -36,6 +36,8 @@ class batch_queue {
   // On the io thread: waits while full; throws queue_closed once closed.
   boost::asio::awaitable<void> push(paging::page_result batch);
   // On the writer thread: blocks; nullopt once the producer finished and all is taken.
+  // Takes every page queued by then as one batch: when the database is the slower
+  // side, batches grow (up to the capacity) and commits become fewer.
   std::optional<paging::page_result> pop();
 
   void finish();  // the producer has no more (normal end)
