@@ -1,6 +1,7 @@
 #include "daemon/store/identity_store.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include <boost/json.hpp>
@@ -409,6 +410,7 @@ void identity_store::refresh_golden(const std::vector<std::string>& person_ids) 
 resolution_summary identity_store::write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
                                          const std::vector<identity::record_evidence>& records,
                                          const std::vector<std::int64_t>& ids, const identity::resolution& result) {
+  const auto started = std::chrono::steady_clock::now();
   resolution_summary summary;
   summary.mode = mode;
   summary.dirty = dirty;
@@ -562,9 +564,15 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
     copy_in(session_, "COPY rejected_links (record_a, record_b, via_kind, via_value, reason) FROM STDIN", rejected);
   }
 
-  spdlog::debug("resolution: persons, assignments, events and the rest written");
+  const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  spdlog::debug("resolution: (of which) assignments, retirements, events and guards took {:.3f} s",
+                seconds_since(started));
+  const auto golden_started = std::chrono::steady_clock::now();
   refresh_golden(touched);
-  spdlog::debug("resolution: golden records refreshed");
+  spdlog::debug("resolution: (of which) golden records of {} persons took {:.3f} s", touched.size(),
+                seconds_since(golden_started));
 
   summary.persons_touched = touched.size() + result.retired.size();
   summary.events = result.events.size();

@@ -26,6 +26,21 @@ using bench::clock_type;
 using bench::scalar;
 using bench::seconds_since;
 
+namespace {
+
+// The debug log's "resolution: <step> took <n> s" lines.
+void print_steps(const std::string& which, const std::string& log_text) {
+  std::cout << "\nsteps of the " << which << ":\n";
+  std::istringstream log(log_text);
+  for (std::string line; std::getline(log, line);) {
+    if (const auto at = line.find("resolution: "); at != std::string::npos && line.find(" took ") != std::string::npos) {
+      std::cout << "  " << line.substr(at + 12) << "\n";
+    }
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   const auto [quick, per_provider] = bench::size_from(argc, argv);
 
@@ -69,9 +84,11 @@ int main(int argc, char** argv) {
   start = clock_type::now();
   const testing::process_result relanded = deployment.personsync({"sync", "--full", "--no-resolve"});
   const double reland_s = seconds_since(start);
+  deployment.set_log_level("debug");
   start = clock_type::now();
   const testing::process_result incremental = deployment.personsync({"resolve", "--json"});
   const double incremental_s = seconds_since(start);
+  deployment.set_log_level("warn");
   if (relanded.exit_code != 0 || incremental.exit_code != 0) {
     std::cout << "the second round failed: " << relanded.out << relanded.err << incremental.out << incremental.err;
     return 1;
@@ -97,12 +114,7 @@ int main(int argc, char** argv) {
                            100.0 * incremental_s / full_s);
   std::cout << fmt::format("{:<52} {:>12}\n", "events of the incremental resolution", summary.at("events").as_int64());
 
-  std::cout << "\nsteps of the resolution from scratch:\n";
-  std::istringstream log(full.err);
-  for (std::string line; std::getline(log, line);) {
-    if (const auto at = line.find("resolution: "); at != std::string::npos && line.find(" took ") != std::string::npos) {
-      std::cout << "  " << line.substr(at + 12) << "\n";
-    }
-  }
+  print_steps("resolution from scratch", full.err);
+  print_steps("incremental resolution", incremental.err);
   return 0;
 }

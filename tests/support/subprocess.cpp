@@ -68,11 +68,14 @@ void running_process::kill(int signal) {
 }
 
 void running_process::hold_output() {
+  // Shrunk while the reader still drains them: a pipe holding more than a page refuses (EBUSY).
+  for (int fd : {out_, err_}) {
+    for (int attempt = 0; attempt < 100 && !output_closed_; ++attempt) {
+      if (fcntl(fd, F_SETPIPE_SZ, 4096) >= 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   output_held_ = true;
-  if (output_closed_) return;  // the descriptors are closed, their numbers perhaps reused
-  // Best effort: a pipe holding more than a page keeps its size, and only blocks later.
-  fcntl(out_, F_SETPIPE_SZ, 4096);
-  fcntl(err_, F_SETPIPE_SZ, 4096);
 }
 
 void running_process::release_output() { output_held_ = false; }
