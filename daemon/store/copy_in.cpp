@@ -62,15 +62,16 @@ void copy_in(soci::session& session, const std::string& copy_statement, const co
   }
   if (PQputCopyEnd(conn, nullptr) != 1) fail("COPY did not end");
   bool failed = false;
-  std::string message;
+  std::string message, sqlstate;
   while (PGresult* r = PQgetResult(conn)) {
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
       failed = true;
       message = PQresultErrorMessage(r);
+      if (const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE)) sqlstate = state;
     }
     PQclear(r);
   }
-  if (failed) throw_server_error(conn, std::move(message), "COPY failed");
+  if (failed) throw_server_error(conn, std::move(message), "COPY failed", std::move(sqlstate));
 }
 
 void chunked_copy::end_row() {

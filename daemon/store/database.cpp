@@ -43,10 +43,16 @@ void execute_script(soci::session& session, std::string_view sql) {
   throw_server_error(conn, result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn));
 }
 
-void throw_server_error(PGconn* conn, std::string message, std::string_view context) {
+void throw_server_error(PGconn* conn, std::string message, std::string_view context, std::string sqlstate) {
   while (!message.empty() && message.back() == '\n') message.pop_back();
   if (PQstatus(conn) != CONNECTION_OK) throw database_unavailable("lost the connection to PostgreSQL: " + message);
-  throw std::runtime_error(context.empty() ? message : std::string(context) + ": " + message);
+  throw server_error(context.empty() ? message : std::string(context) + ": " + message, std::move(sqlstate));
+}
+
+std::string sqlstate_of(const std::exception& e) {
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) return pg->sqlstate();
+  if (const auto* server = dynamic_cast<const server_error*>(&e)) return server->sqlstate();
+  return {};
 }
 
 std::string describe(const std::exception& e) {
@@ -59,8 +65,8 @@ std::string describe(const std::exception& e) {
 }
 
 bool is_transient(const std::exception& e) {
-  const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e);
-  return pg && (pg->sqlstate() == "40P01" || pg->sqlstate() == "40001");
+  const std::string state = sqlstate_of(e);
+  return state == "40P01" || state == "40001";
 }
 
 std::string iso_utc(std::string_view column) {

@@ -25,9 +25,24 @@ std::unique_ptr<soci::session> connect(const database_config& cfg);
 
 PGconn* native_handle(soci::session& session);
 
+// The server refused a statement issued through libpq directly (COPY, scripts).
+class server_error : public std::runtime_error {
+ public:
+  server_error(const std::string& message, std::string sqlstate)
+      : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  [[nodiscard]] const std::string& sqlstate() const noexcept { return sqlstate_; }
+
+ private:
+  std::string sqlstate_;
+};
+
 // Throws what a failed libpq call means: database_unavailable when the connection
-// is gone, else a runtime_error with `context` and the server's message.
-[[noreturn]] void throw_server_error(PGconn* conn, std::string message, std::string_view context = {});
+// is gone, else a server_error with `context`, the server's message and its SQLSTATE.
+[[noreturn]] void throw_server_error(PGconn* conn, std::string message, std::string_view context = {},
+                                     std::string sqlstate = {});
+
+// The SQLSTATE of a failed statement ("23505"), from SOCI or from libpq; "" when unknown.
+std::string sqlstate_of(const std::exception& e);
 
 // Runs SQL that may hold several statements (PQexec); throws with the server's message.
 void execute_script(soci::session& session, std::string_view sql);

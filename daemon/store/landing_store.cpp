@@ -231,8 +231,10 @@ bool landing_store::insert_new(std::int64_t run_id, const std::vector<connectors
   execute_script(session_, "SAVEPOINT insert_new");
   try {
     copy_in(session_, std::string("COPY source_records (") + landed_columns + ") FROM STDIN", rows);
-  } catch (const std::exception& e) {
-    // Something landed this scope after all (another source with the same scope): upsert from now on.
+  } catch (const server_error& e) {
+    // Another source on the same scope landed these keys first (a unique violation), or its
+    // COPY of them deadlocked with ours: upsert from now on. Anything else fails the batch.
+    if (e.sqlstate() != "23505" && e.sqlstate() != "40P01") throw;
     execute_script(session_, "ROLLBACK TO SAVEPOINT insert_new");
     spdlog::warn("{}: inserting a batch into the empty scope failed ({}); landing by upsert from now on",
                  records.front().scope, describe(e));
