@@ -125,6 +125,7 @@ class service {
       }
     }
     schedule_.set_sources(scheduled_sources(cfg_), clock_type::now());
+    take_limiters();
     wait_for_signal();
     on_tick();
     ping_watchdog();
@@ -163,6 +164,12 @@ class service {
         {"/healthz", [] { return http::http_response{200, "text/plain; charset=utf-8", "ok\n"}; }},
         {"/readyz", [this] { return readiness(); }},
     };
+  }
+
+  // Each credential's limiter exists from the start (and takes a reload's limits at once),
+  // so that /metrics shows its tokens before the first run.
+  void take_limiters() {
+    for (const connectors::source_config* s : cfg_.sources()) limiters_.for_credential(s->credential_id(), s->rate_limit);
   }
 
   http::http_response metrics() {
@@ -331,6 +338,7 @@ class service {
     logging::configure(cfg_.log);
     schedule_.set_config(cfg_.schedule);
     schedule_.set_sources(scheduled_sources(cfg_), clock_type::now());
+    take_limiters();
     spdlog::info("reloaded: {} sources", source_names(cfg_).size());
     notify_.ready();
   }
