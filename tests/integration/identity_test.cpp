@@ -139,6 +139,19 @@ TEST(Identity, PublishedPersonsMatchTheSimulatorsHumans) {
                       "  SELECT ps.person_id, sum(r.purchase_count) AS pc FROM personsync.person_sources ps "
                       "  JOIN personsync.source_records r USING (source, scope, source_key) WHERE r.source = 'whop' "
                       "  GROUP BY ps.person_id) w USING (person_id) WHERE u.purchase_count IS DISTINCT FROM w.pc"), 0);
+  // Attribution: each list is the union of the person's Whop records' entries, read here from the raw payloads.
+  for (const char* list : {"campaigns", "ad_sets", "ads"}) {
+    const std::string ids_of = std::string("(SELECT coalesce(array_agg(DISTINCT e->>'id' ORDER BY e->>'id'), '{}') ");
+    EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.unified_persons u WHERE " + ids_of +
+                            "  FROM jsonb_array_elements(coalesce(u.attribution->'whop'->'" + list + "', '[]')) e) "
+                            "<> " + ids_of +
+                            "  FROM personsync.person_sources ps JOIN personsync.source_records r USING (source, scope, source_key) "
+                            "  CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.payload->'" + list + "', '[]')) e "
+                            "  WHERE ps.person_id = u.person_id AND r.source = 'whop')"), 0) << list;
+  }
+  EXPECT_GT(count(db, "SELECT count(*) FROM personsync.unified_persons WHERE "
+                      "jsonb_array_length(attribution->'whop'->'campaigns') > 1"), 0)
+      << "some persons' attribution is a union of several records'";
 
   // A second sync changes nothing: no event, no new resolution work.
   const long long events_before = count(db, "SELECT count(*) FROM personsync.identity_events");
