@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iterator>
-#include <chrono>
 #include <map>
 #include <set>
 
@@ -14,6 +13,7 @@
 #include "daemon/identity/resolver.hpp"
 #include "daemon/identity/upstream_split.hpp"
 #include "daemon/identity/value_policy.hpp"
+#include "daemon/logging/step_timer.hpp"
 
 namespace personsync::resolution {
 namespace {
@@ -54,19 +54,6 @@ std::vector<identifier_value> normalized_identifiers(const landed_record& r, con
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
-
-// Logs how long each step of a resolution took, at debug level.
-class step_timer {
- public:
-  void operator()(std::string_view step) {
-    const auto now = std::chrono::steady_clock::now();
-    spdlog::debug("resolution: {} took {:.3f} s", step, std::chrono::duration<double>(now - last_).count());
-    last_ = now;
-  }
-
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
 
 std::string key_of(const landed_record& r) { return store::record_key(r.source, r.scope, r.source_key); }
 
@@ -119,7 +106,7 @@ class area {
         }
       }
       std::set<std::int64_t> next;
-      step_timer timed;
+      logging::step_timer timed("resolution");
       for (std::int64_t id : linkable_holders(values)) next.insert(id);
       timed(fmt::format("holders of {} values", values.size()));
       for (std::int64_t id : store_.records_of_persons(persons)) next.insert(id);
@@ -329,7 +316,7 @@ identity::resolution resolve_avoiding_collisions(store::identity_store& store, i
 
 store::resolution_summary resolve_identities(soci::session& session, const identity::identity_config& config,
                                              resolve_options options) {
-  step_timer timed;
+  logging::step_timer timed("resolution");
   soci::transaction tx(session);
   store::identity_store store(session);
   store.lock();

@@ -1,13 +1,13 @@
 #include "daemon/store/identity_store.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <set>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "daemon/logging/step_timer.hpp"
 #include "daemon/store/copy_in.hpp"
 #include "daemon/store/identity_queue.hpp"
 #include "daemon/store/copy_out.hpp"
@@ -410,7 +410,7 @@ void identity_store::refresh_golden(const std::vector<std::string>& person_ids) 
 resolution_summary identity_store::write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
                                          const std::vector<identity::record_evidence>& records,
                                          const std::vector<std::int64_t>& ids, const identity::resolution& result) {
-  const auto started = std::chrono::steady_clock::now();
+  logging::step_timer timed("resolution");
   resolution_summary summary;
   summary.mode = mode;
   summary.dirty = dirty;
@@ -564,15 +564,9 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
     copy_in(session_, "COPY rejected_links (record_a, record_b, via_kind, via_value, reason) FROM STDIN", rejected);
   }
 
-  const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-  };
-  spdlog::debug("resolution: (of which) assignments, retirements, events and guards took {:.3f} s",
-                seconds_since(started));
-  const auto golden_started = std::chrono::steady_clock::now();
+  timed("(of which) assignments, retirements, events and guards");
   refresh_golden(touched);
-  spdlog::debug("resolution: (of which) golden records of {} persons took {:.3f} s", touched.size(),
-                seconds_since(golden_started));
+  timed(fmt::format("(of which) golden records of {} persons", touched.size()));
 
   summary.persons_touched = touched.size() + result.retired.size();
   summary.events = result.events.size();
