@@ -144,9 +144,7 @@ std::shared_ptr<rate_limiter> rate_limiter_registry::for_credential(const std::s
                                                                     std::vector<rate_window> windows) {
   std::lock_guard lock(mutex_);
   std::erase_if(limiters_, [](const auto& entry) { return entry.second.expired(); });
-  for (const auto& [id, known] : limiters_) {
-    if (id != credential_id) continue;
-    auto limiter = known.lock();
+  if (auto limiter = find_locked(credential_id)) {
     // Kept between runs, a limiter takes the limits of the config the newest run read (a reload).
     if (retain_ && limiter->windows() != windows) limiter->set_windows(std::move(windows));
     return limiter;
@@ -159,6 +157,10 @@ std::shared_ptr<rate_limiter> rate_limiter_registry::for_credential(const std::s
 
 std::shared_ptr<rate_limiter> rate_limiter_registry::find(const std::string& credential_id) {
   std::lock_guard lock(mutex_);
+  return find_locked(credential_id);
+}
+
+std::shared_ptr<rate_limiter> rate_limiter_registry::find_locked(const std::string& credential_id) const {
   for (const auto& [id, known] : limiters_) {
     if (id == credential_id) return known.lock();
   }

@@ -84,6 +84,8 @@ class rate_limiter_registry {
   std::shared_ptr<rate_limiter> find(const std::string& credential_id);
 
  private:
+  std::shared_ptr<rate_limiter> find_locked(const std::string& credential_id) const;  // under mutex_
+
   std::mutex mutex_;
   bool retain_;
   std::vector<std::pair<std::string, std::weak_ptr<rate_limiter>>> limiters_;
