@@ -68,20 +68,15 @@ SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FR
 )SQL";
 
 // Records COPY'd straight in are not queued one by one: the batch asks for a full resolution.
-const std::string queue_everything_sql =
-    fmt::format("INSERT INTO identity_dirty (record_id) VALUES ({})", queue_marker_everything);
+// Sent with the savepoint's release: one round trip.
+const std::string queue_everything_sql = fmt::format(
+    "RELEASE SAVEPOINT insert_new; INSERT INTO identity_dirty (record_id) VALUES ({})", queue_marker_everything);
 
 // Unix seconds as a timestamptz field.
 void epoch_field(copy_rows& rows, const boost::json::object& attributes, std::string_view key) {
   const auto* v = attributes.if_contains(key);
   if (!v || !v->is_int64()) return rows.null_field();
   rows.field(iso_seconds(std::chrono::system_clock::time_point(std::chrono::seconds(v->get_int64()))));
-}
-
-// A JSON attribute as a jsonb field, or null when the record has none.
-void json_field(copy_rows& rows, const boost::json::value* v) {
-  if (!v) return rows.null_field();
-  rows.field(boost::json::serialize(*v));
 }
 
 // A typed attribute for a COPY field: text as is, numbers in their shortest exact form, null as \N.
@@ -120,15 +115,19 @@ void landed_row(copy_rows& rows, const connectors::source_record& r, const std::
   for (const char* key : {"created_at", "purchase_count", "ltv", "aov", "has_failed_payment"}) {
     attribute_field(rows, a, key);
   }
-  // Whop's attribution lists, tagged by their names; PostHog's properties as the person has them.
+  // Whop's attribution lists, tagged by their names (written, not copied into a new object);
+  // PostHog's properties as the person has them.
   if (a.contains("campaigns")) {
-    const boost::json::value attribution =
-        boost::json::object{{"campaigns", a.at("campaigns")}, {"ad_sets", a.at("ad_sets")}, {"ads", a.at("ads")}};
-    json_field(rows, &attribution);
+    rows.field(fmt::format(R"({{"campaigns":{},"ad_sets":{},"ads":{}}})", boost::json::serialize(a.at("campaigns")),
+                           boost::json::serialize(a.at("ad_sets")), boost::json::serialize(a.at("ads"))));
   } else {
     rows.null_field();
   }
-  json_field(rows, a.if_contains("properties"));
+  if (const auto* properties = a.if_contains("properties")) {
+    rows.field(boost::json::serialize(*properties));
+  } else {
+    rows.null_field();
+  }
   attribute_field(rows, a, "id");
   rows.field(run_id);
   const std::string observed = iso_microseconds(r.observed_at);
@@ -241,8 +240,7 @@ bool landing_store::insert_new(std::int64_t run_id, const std::vector<connectors
     scope_was_empty_ = false;
     return false;
   }
-  execute_script(session_, "RELEASE SAVEPOINT insert_new");
-  session_ << queue_everything_sql;
+  execute_script(session_, queue_everything_sql);
   return true;
 }
 
