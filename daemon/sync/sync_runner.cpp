@@ -1,5 +1,7 @@
 #include "daemon/sync/sync_runner.hpp"
 
+#include <thread>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
@@ -21,6 +23,9 @@ namespace {
 constexpr std::size_t queue_capacity = 2000;
 
 struct job {
+  // First, so that it is destroyed last: the job's sockets, timers and queue belong to it.
+  // A loop per source: two sources parse their pages on two cores.
+  boost::asio::io_context io;
   std::unique_ptr<source_sync> provider;
   std::unique_ptr<soci::session> session;
   std::unique_ptr<store::landing_store> store;
@@ -50,7 +55,8 @@ bool selected(const std::string& name, const sync_options& options) {
 }
 
 // Absences after a complete sweep: judged (PostHog asks the server), then applied.
-std::uint64_t apply_absences(job& j, boost::asio::io_context& io) {
+std::uint64_t apply_absences(job& j) {
+  boost::asio::io_context& io = j.io;
   std::vector<store::unseen_record> unseen =
       j.store->unseen(j.provider->provider(), j.provider->scope(), j.client->driver().seen_keys());
   if (unseen.empty()) return 0;
@@ -76,8 +82,6 @@ std::uint64_t apply_absences(job& j, boost::asio::io_context& io) {
 }  // namespace
 
 std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const sync_options& options) {
-  // First, so that it is destroyed last: every socket, timer and queue of the jobs belongs to it.
-  boost::asio::io_context io;
   std::vector<std::unique_ptr<job>> jobs;
   for (const auto& s : cfg.whop_sources) {
     if (selected(s.source.name, options)) {
@@ -114,40 +118,42 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
     j->store->save_state(j->sweep.run, j->sweep.checkpoint, false);
   }
 
-  // Sweep every source at once; each lands through its own writer thread.
+  // Sweep every source at once, each on its own loop and thread; each lands through its own writer thread.
   paging::rate_limiter_registry own_limiters;
   paging::rate_limiter_registry& limiters = options.limiters ? *options.limiters : own_limiters;
   for (auto& j : jobs) {
     if (!j->store) continue;
     const connectors::source_config& source = j->provider->source();
     j->client = std::make_unique<connectors::source_client>(
-        io.get_executor(), source, limiters.for_credential(source.credential_id(), source.rate_limit), options.observer);
+        j->io.get_executor(), source, limiters.for_credential(source.credential_id(), source.rate_limit), options.observer);
     std::function<void(std::size_t)> depth_changed;
     if (options.observer) {
       depth_changed = [observer = options.observer, name = source.name](std::size_t n) { observer->queue_depth(name, n); };
     }
-    j->queue = std::make_unique<batch_queue>(io.get_executor(), queue_capacity, std::move(depth_changed));
+    j->queue = std::make_unique<batch_queue>(j->io.get_executor(), queue_capacity, std::move(depth_changed));
     j->writer = std::make_unique<landing_writer>(*j->store, j->sweep.run, j->run_id, *j->queue, j->sweep.checkpoint);
     j->writer->start();
     job* self = j.get();
     paging::page_sink sink = [self](paging::page_result&& page) -> boost::asio::awaitable<void> {
       co_await self->queue->push(std::move(page));
     };
-    boost::asio::co_spawn(io, j->client->driver().run(*j->sweep.stream, std::move(sink)), [self](std::exception_ptr e) {
+    boost::asio::co_spawn(j->io, j->client->driver().run(*j->sweep.stream, std::move(sink)), [self](std::exception_ptr e) {
       self->sweep_error = e;
       self->queue->finish();
     });
   }
   if (options.cancellation) {
-    options.cancellation->attach([&io, &jobs] {
-      boost::asio::post(io, [&jobs] {
-        for (auto& j : jobs) {
-          if (j->client) j->client->scope().cancel();
-        }
-      });
+    options.cancellation->attach([&jobs] {
+      for (auto& j : jobs) {
+        if (j->client) boost::asio::post(j->io, [self = j.get()] { self->client->scope().cancel(); });
+      }
     });
   }
-  io.run();
+  std::vector<std::thread> loops;
+  for (auto& j : jobs) {
+    if (j->client) loops.emplace_back([self = j.get()] { self->io.run(); });
+  }
+  for (std::thread& loop : loops) loop.join();
   if (options.cancellation) options.cancellation->detach();
   const bool cancelled = options.cancellation && options.cancellation->cancelled();
 
@@ -164,7 +170,7 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
       } else if (j->sweep_error) {
         s.error = message_of(j->sweep_error);
       } else if (j->sweep.may_delete) {
-        s.deleted = apply_absences(*j, io);
+        s.deleted = apply_absences(*j);
       }
       s.status = !s.error ? "succeeded" : cancelled ? "cancelled" : "failed";
       if (!s.error) j->store->save_state(j->sweep.run, j->sweep.cursor_when_done, j->sweep.may_delete);

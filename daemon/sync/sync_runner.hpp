@@ -1,6 +1,6 @@
 #pragma once
 // One pass over the configured sources: each locked against other processes,
-// swept concurrently on one event loop while its own thread lands batches, its
+// swept concurrently, each on an event loop of its own while a writer thread lands its batches, its
 // absences judged only after a complete unfiltered sweep, its run recorded.
 
 #include <cstdint>
