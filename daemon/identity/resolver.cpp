@@ -269,7 +269,7 @@ class resolver {
         cluster_id_[c] = id;
       }
       for (std::size_t r : clusters_[c]) out_.person_of[r] = cluster_id_[c];
-      out_.persons.push_back({cluster_id_[c], clusters_[c], !kept_.contains(cluster_id_[c])});
+      out_.persons.push_back({cluster_id_[c], std::move(clusters_[c]), !kept_.contains(cluster_id_[c])});
     }
   }
 
@@ -325,7 +325,12 @@ class resolver {
                  std::vector<std::string> records = {}) {
     std::vector<std::string> involved = before;
     involved.insert(involved.end(), after.begin(), after.end());
-    enum cause c = strongest(involved);
+    add_event(kind, std::move(before), std::move(after), strongest(involved), std::move(records));
+  }
+
+  // With the strongest cause among the records involved already known.
+  void add_event(event_kind kind, std::vector<std::string> before, std::vector<std::string> after, enum cause c,
+                 std::vector<std::string> records) {
     if (kind == event_kind::create && c == cause::none) c = cause::new_record;
     if (kind != event_kind::create && kind != event_kind::remove && (c == cause::none || c == cause::new_record)) {
       c = cause::rule;
@@ -339,11 +344,17 @@ class resolver {
     for (const retired_person& r : out_.retired) successor_of[r.id] = r.successor;
     const std::unordered_set<std::string_view> previous(previous_ids_.begin(), previous_ids_.end());
 
-    // New persons with no old records at all.
+    // New persons with no old records at all: no other person shares their records, so their cause is
+    // their records' own (a full resolution from scratch has half a million of them).
     for (const person_result& p : out_.persons) {
-      const bool had_old = std::any_of(p.records.begin(), p.records.end(),
-                                       [&](std::size_t r) { return rec(r).previous_person.has_value(); });
-      if (p.is_new && !had_old) add_event(event_kind::create, {}, {p.id});
+      if (!p.is_new) continue;
+      enum cause c = cause::none;
+      bool had_old = false;
+      for (std::size_t r : p.records) {
+        had_old = had_old || rec(r).previous_person.has_value();
+        c = std::max(c, rec(r).cause);
+      }
+      if (!had_old) add_event(event_kind::create, {}, {p.id}, c, {});
     }
     // Persons that absorbed others.
     std::unordered_map<std::string, std::vector<std::string>> absorbed_by;

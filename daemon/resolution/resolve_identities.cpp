@@ -82,6 +82,7 @@ class area {
     index_.emplace(r.record_id, evidence_.size());
     ids_.push_back(r.record_id);
     evidence_.push_back(std::move(e));
+    facts_.push_back(std::move(r.facts));
     id_of_key_.clear();  // its views may point into moved strings now
   }
 
@@ -156,6 +157,8 @@ class area {
   // Record ids, in the order of the evidence.
   [[nodiscard]] const std::vector<std::int64_t>& ids() const { return ids_; }
   [[nodiscard]] const std::vector<identity::record_evidence>& all_evidence() const { return evidence_; }
+  // What each record gives its person's golden record, in the order of the evidence (kept by take_input).
+  [[nodiscard]] const std::vector<identity::record_facts>& facts() const { return facts_; }
   [[nodiscard]] bool contains(std::int64_t id) const { return index_.contains(id); }
   [[nodiscard]] const identity::record_evidence& evidence(std::int64_t id) const { return evidence_[index_.at(id)]; }
   // Built on first use: only upstream splits ask, and a full resolution holds a million keys.
@@ -200,6 +203,7 @@ class area {
   const identity::value_policy& policy_;
   const std::vector<store::active_constraint>& constraints_;
   std::vector<identity::record_evidence> evidence_;
+  std::vector<identity::record_facts> facts_;
   std::vector<std::int64_t> ids_;
   std::unordered_map<std::int64_t, std::size_t> index_;
   mutable std::unordered_map<std::string_view, std::int64_t> id_of_key_;  // views into evidence_
@@ -296,12 +300,24 @@ void rewrite_changed_identifiers(store::identity_store& store, const area& a, co
   store.update_identifiers(gone, added);
 }
 
-// Resolves; new ids that collide with retired persons outside the area are reserved and it runs again.
+// Resolves; new ids that collide with retired persons outside the area are reserved and it runs again
+// (unless every id in use was reserved beforehand). `pending`: server work to wait for before the
+// session's next statement.
 identity::resolution resolve_avoiding_collisions(store::identity_store& store, identity::resolution_input& in,
                                                 const identity::identity_config& config,
-                                                const identity::value_policy& policy) {
+                                                const identity::value_policy& policy,
+                                                std::optional<store::background_script>& pending,
+                                                bool every_id_reserved) {
+  logging::step_timer timed("resolution");
   for (;;) {
     identity::resolution result = identity::resolve(in, config, policy);
+    timed("(of which) the resolver");
+    if (pending) {
+      pending->wait();
+      pending.reset();
+      timed("(of which) waiting for the server's indexes");
+    }
+    if (every_id_reserved) return result;
     std::vector<std::string> new_ids;
     for (const auto& p : result.persons) {
       if (p.is_new) new_ids.push_back(p.id);
@@ -325,7 +341,7 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
   store::identity_store::dirty_queue queued = store.take_dirty();
   const std::map<std::int64_t, bool>& dirty = queued.records;
   const std::int64_t landed = store.estimated_record_count();
-  const bool full = options.force_full || last_hash != hash || queued.everything ||
+  const bool full = options.force_full || last_hash != hash || queued.everything || store.identifiers_lost() ||
                     static_cast<double>(dirty.size()) > full_resolution_share * static_cast<double>(landed);
   if (!full && dirty.empty()) {
     tx.commit();
@@ -340,6 +356,8 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
 
   timed("taking the queue");
   std::map<std::int64_t, identity::cause> split_causes;
+  std::optional<store::background_script> indexing;  // a full resolution's new identifiers, indexed while it resolves
+  identity::resolution_input in;
   if (full) {
     store.each_record([&](landed_record&& r) { a.add(std::move(r)); });
     timed("reading and normalizing every record");
@@ -350,7 +368,9 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
       }
       split_causes = follow_upstream_splits(store, config, a, group_by_record(store.identifiers_of(posthog_dirty)));
     }
-    store.rebuild_identifiers(a.ids(), a.all_evidence());
+    in = a.take_input(dirty, split_causes, store.constraints());  // with the pins an upstream split added
+    in.reserved_ids = store.all_person_ids();
+    indexing.emplace(store.rebuild_identifiers(a.ids(), in.records));
     timed("rewriting the identifiers");
   } else {
     for (landed_record& r : store.records(dirty_ids)) a.add(std::move(r));
@@ -363,14 +383,13 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     timed("rewriting their identifiers");
     a.grow(present);
     timed("growing the area");
+    in = a.take_input(dirty, split_causes, store.constraints());  // with the pins an upstream split added
   }
-  // Pins an upstream split wrote above apply at once.
-  const std::vector<std::int64_t> ids = a.ids();
-  identity::resolution_input in = a.take_input(dirty, split_causes, store.constraints());
-  const identity::resolution result = resolve_avoiding_collisions(store, in, config, policy);
+  const std::vector<std::int64_t>& ids = a.ids();
+  const identity::resolution result = resolve_avoiding_collisions(store, in, config, policy, indexing, full);
   timed("resolving");
   store::resolution_summary summary =
-      store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, ids, result);
+      store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, ids, a.facts(), result);
   timed("writing the outcome");
   tx.commit();
   timed("committing");

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <tuple>
 #include <string>
 #include <unordered_set>
@@ -15,7 +16,9 @@
 
 #include <soci/soci.h>
 
+#include "daemon/identity/golden_record.hpp"
 #include "daemon/identity/resolver.hpp"
+#include "daemon/store/database.hpp"
 
 namespace personsync::store {
 
@@ -27,6 +30,7 @@ struct landed_record {
   std::string identifiers_json;  // [{"kind","value"}] as the connector sent them
   std::optional<std::string> merged_into;  // source_key of the absorbing record (same source and scope)
   std::optional<std::string> person;
+  identity::record_facts facts;  // what it gives its person's golden record
 };
 
 // "source/scope/source_key": how records are named in constraints, events and the CLI.
@@ -78,6 +82,8 @@ class identity_store {
   void lock();
 
   [[nodiscard]] std::optional<std::string> last_settings_hash();
+  // The normalized identifiers are unlogged: a crash or a failover empties them while records keep their persons.
+  [[nodiscard]] bool identifiers_lost();
   // The planner's estimate: counting a million rows would cost an incremental resolution more than it saves.
   [[nodiscard]] std::int64_t estimated_record_count();
 
@@ -102,11 +108,15 @@ class identity_store {
   std::vector<stored_identifier> holders_of(const std::vector<std::string>& values);
   // Only what changed: rows that went, rows that came.
   void update_identifiers(const std::vector<stored_identifier>& gone, const std::vector<stored_identifier>& added);
-  // The table rebuilt from these records, the whole landing (ids[i] is records[i]).
-  void rebuild_identifiers(const std::vector<std::int64_t>& ids, const std::vector<identity::record_evidence>& records);
+  // The table rebuilt from these records, the whole landing (ids[i] is records[i]). Its indexes are
+  // built in the background: wait() before the session's next statement.
+  [[nodiscard]] background_script rebuild_identifiers(const std::vector<std::int64_t>& ids,
+                                                      const std::vector<identity::record_evidence>& records);
 
   std::vector<identity::previous_person> persons(const std::vector<std::string>& ids);
   std::unordered_set<std::string> existing_persons(const std::vector<std::string>& ids);
+  // Every person id ever used: one read, where a full resolution would otherwise send each new id back.
+  std::unordered_set<std::string> all_person_ids();
 
   // The active constraints, or the one with that id if it is active.
   std::vector<active_constraint> constraints(std::optional<std::int64_t> only = std::nullopt);
@@ -114,10 +124,11 @@ class identity_store {
   // Returns the constraint as it was, or nullopt when there is no active one with that id.
   std::optional<active_constraint> remove_constraint(std::int64_t id, const std::string& actor, const std::string& reason);
 
-  // One resolution's outcome for its area (`records` as given to the resolver, `ids` their record ids).
+  // One resolution's outcome for its area (`records` as given to the resolver; `ids` and `facts` theirs, in
+  // the same order).
   resolution_summary write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
                            const std::vector<identity::record_evidence>& records, const std::vector<std::int64_t>& ids,
-                           const identity::resolution& result);
+                           std::span<const identity::record_facts> facts, const identity::resolution& result);
 
   // Persons by id (live, or retired with their successor), for the CLI.
   struct person_status {
@@ -131,7 +142,9 @@ class identity_store {
   std::vector<std::tuple<std::string, std::string, std::int64_t>> events_by_kind_and_cause(std::int64_t resolution_id);
 
  private:
-  void refresh_golden(const std::vector<std::string>& person_ids);
+  // Inserts new persons with their golden record, updates known ones whose record changed.
+  using golden_row = std::pair<std::string_view, identity::golden_record>;
+  void publish_golden(const std::vector<golden_row>& new_persons, const std::vector<golden_row>& known_persons);
   soci::session& session_;
 };
 

@@ -13,6 +13,9 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/deployment.hpp"
+#include "tests/support/private_cluster.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
 
 namespace personsync {
 namespace {
@@ -158,6 +161,40 @@ TEST(Identity, PublishedPersonsMatchTheSimulatorsHumans) {
   d.sync({"--full"});
   EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_events"), events_before);
   EXPECT_EQ(published(db), person_of);
+}
+
+TEST(Identity, ACrashEmptiesTheUnloggedIdentifiersAndTheNextResolutionRebuildsThemUnchanged) {
+  testing::private_cluster cluster;
+  sim_fixture sim(sim_options(300, 300));
+  sync_deployment d(cluster.conninfo(), cluster.password(), sim);
+  d.sync();
+  const auto query = [&](const std::string& sql) {
+    soci::session session(soci::postgresql, cluster.conninfo() + " password=" + cluster.password());
+    std::string out;
+    session << sql, soci::into(out);
+    return out;
+  };
+  const std::string identifiers = "SELECT count(*)::text || ' ' || md5(string_agg(record_id || kind || value, ',' "
+                                  "ORDER BY record_id, kind, value)) FROM personsync.record_identifiers";
+  const std::string persons = "SELECT md5(string_agg(p::text, ',' ORDER BY person_id)) FROM personsync.persons p";
+  const std::string assignments = "SELECT md5(string_agg(record_id || person_id::text, ',' ORDER BY record_id)) "
+                                  "FROM personsync.record_persons";
+  const std::string identifiers_before = query(identifiers), persons_before = query(persons),
+                    assignments_before = query(assignments);
+  ASSERT_NE(identifiers_before.substr(0, 2), "0 ");
+
+  cluster.crash_and_restart();
+  EXPECT_EQ(query("SELECT count(*)::text FROM personsync.record_identifiers"), "0") << "reset by recovery";
+  EXPECT_EQ(query(assignments), assignments_before) << "assignments are logged";
+
+  const boost::json::object resolved = run_json(d, {"resolve"});
+  EXPECT_EQ(resolved.at("mode"), "full") << resolved;
+  EXPECT_EQ(query(identifiers), identifiers_before);
+  EXPECT_EQ(query(assignments), assignments_before);
+  EXPECT_EQ(query(persons), persons_before) << "not a golden record rewritten, not an updated_at moved";
+  EXPECT_EQ(query("SELECT count(*)::text FROM personsync.identity_event_log WHERE resolution_id = " +
+                  std::to_string(resolved.at("resolution_id").as_int64())),
+            "0");
 }
 
 TEST(Identity, UpstreamMergeAndSplitAreFollowedWithTheirEvents) {

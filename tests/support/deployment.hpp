@@ -29,10 +29,15 @@ struct sync_deployment {
   std::filesystem::path config;
 
   sync_deployment(const scratch_database& db, const sim_fixture& sim, const std::string& extra_posthog = "",
-                  const std::string& extra_sections = "") {
-    dir.write("db_password", test_cluster::get().password(), 0600);
+                  const std::string& extra_sections = "")
+      : sync_deployment(db.conninfo(), test_cluster::get().password(), sim, extra_posthog, extra_sections) {}
+
+  // On a database of another cluster (a private_cluster).
+  sync_deployment(const std::string& conninfo, const std::string& password, const sim_fixture& sim,
+                  const std::string& extra_posthog = "", const std::string& extra_sections = "") {
+    dir.write("db_password", password, 0600);
     config = dir.write("personsync.toml",
-                       "[database]\nconninfo = \"" + db.conninfo() + "\"\npassword_file = \"db_password\"\n"
+                       "[database]\nconninfo = \"" + conninfo + "\"\npassword_file = \"db_password\"\n"
                        "[log]\nlevel = \"warn\"\n"
                        "[[whop]]\nname = \"store\"\ntoken_env = \"SYNC_TEST_WHOP\"\naccount_id = \"biz_sim\"\n"
                        "base_url = \"" + sim.base_url() + "/api/v1\"\nretry_base_delay = \"5ms\"\n"

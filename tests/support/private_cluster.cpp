@@ -40,9 +40,14 @@ void private_cluster::stop_server() const { pg_ctl("stop"); }
 // `restart` of a stopped server starts it with the options it last ran with (postmaster.opts): port, socket.
 void private_cluster::start_server() const { pg_ctl("restart"); }
 
-void private_cluster::pg_ctl(const std::string& action) const {
+void private_cluster::crash_and_restart() const {
+  pg_ctl("stop", "immediate");
+  start_server();
+}
+
+void private_cluster::pg_ctl(const std::string& action, const std::string& mode) const {
   // -l: the started server must not keep our output pipe open.
-  std::vector<std::string> argv{value("PGTEST_BIN") + "/pg_ctl", "-D", value("PGTEST_DIR") + "/data", "-m", "fast",
+  std::vector<std::string> argv{value("PGTEST_BIN") + "/pg_ctl", "-D", value("PGTEST_DIR") + "/data", "-m", mode,
                                 "-l", value("PGTEST_DIR") + "/server.log", "-w", action};
   if (geteuid() == 0) argv.insert(argv.begin(), {"/usr/sbin/runuser", "-u", "postgres", "--"});
   const process_result r = run_process(argv);

@@ -25,9 +25,11 @@ class private_cluster {
   void restart() const;
   void stop_server() const;   // the cluster stays; start_server() brings it back
   void start_server() const;
+  // Stopped the way a crash stops it (no checkpoint, unlogged tables reset on recovery), then started.
+  void crash_and_restart() const;
 
  private:
-  void pg_ctl(const std::string& action) const;
+  void pg_ctl(const std::string& action, const std::string& mode = "fast") const;
   temp_dir dir_;
   std::filesystem::path env_file_;
   std::map<std::string, std::string> values_;
