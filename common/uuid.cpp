@@ -2,9 +2,9 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 
-#include <fmt/format.h>
 #include <openssl/evp.h>
 
 namespace personsync {
@@ -36,20 +36,26 @@ std::array<std::uint8_t, 16> parse_uuid(std::string_view text) {
 
 std::string uuid5(std::string_view namespace_uuid, std::string_view name) {
   const auto ns = parse_uuid(namespace_uuid);
+  // One context per thread, reset for each id: a full resolution derives half a million of them,
+  // and creating a context each time cost more than the hash.
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr);
-  EVP_DigestUpdate(ctx, ns.data(), ns.size());
-  EVP_DigestUpdate(ctx, name.data(), name.size());
-  EVP_DigestFinal_ex(ctx, digest, &length);
-  EVP_MD_CTX_free(ctx);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), ns.data(), ns.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), name.data(), name.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) {
+    throw std::runtime_error("SHA-1 failed");
+  }
   digest[6] = static_cast<unsigned char>((digest[6] & 0x0f) | 0x50);  // version 5
   digest[8] = static_cast<unsigned char>((digest[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  constexpr std::string_view hex_digits = "0123456789abcdef";
   std::string hex;
+  hex.reserve(36);
   for (int i = 0; i < 16; ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) hex += '-';
-    hex += fmt::format("{:02x}", digest[i]);
+    hex += hex_digits[digest[i] >> 4];
+    hex += hex_digits[digest[i] & 0x0f];
   }
   return hex;
 }

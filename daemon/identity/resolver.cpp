@@ -19,18 +19,27 @@ namespace {
 // personsync's namespace for person ids (uuid5 of the smallest record key).
 constexpr std::string_view person_namespace = "6f0b7c1e-3d52-5a8e-9c41-2b7d9e8a1f60";
 
+// The sort keys sit in the structs themselves, so that a comparison reads the two
+// structs and not the records they name (at a million records, a cache miss each).
 struct holding {
   int space;
   std::size_t hash;
   std::string_view value;
-  std::size_t record;
+  std::int64_t first_seen;  // the record's
+  std::size_t rank;         // the record's
   identifier_kind kind;
+  std::size_t record;
+  const identifier_value* identifier;
 };
 
 struct candidate_link {
+  int priority;             // -1: an operator's must_link
+  std::int64_t first_seen;  // b's
+  std::size_t rank_b, rank_a;
   std::size_t a, b;  // b is the later record
-  std::optional<identifier_value> via;
-  int priority;      // -1: an operator's must_link
+  const identifier_value* via;  // into the input; none: an operator's must_link
+
+  auto order() const { return std::tie(priority, first_seen, rank_b, rank_a); }
 };
 
 class disjoint_sets {
@@ -57,24 +66,26 @@ class resolver {
  public:
   resolver(const resolution_input& in, const identity_config& config, const value_policy& policy)
       : in_(in), config_(config), policy_(policy), sets_(in.records.size()), cannot_of_root_(in.records.size()) {
-    for (std::size_t i = 0; i < in.records.size(); ++i) index_of_key_.emplace(in.records[i].key, i);
     for (const previous_person& p : in.persons) created_at_[p.id] = p.created_at;
     // Keys are compared once here; everything after orders records by rank.
-    std::vector<std::size_t> by_key(in.records.size());
-    std::iota(by_key.begin(), by_key.end(), 0);
-    std::sort(by_key.begin(), by_key.end(), [&](std::size_t a, std::size_t b) { return rec(a).key < rec(b).key; });
-    rank_.resize(in.records.size());
-    for (std::size_t i = 0; i < by_key.size(); ++i) rank_[by_key[i]] = i;
+    std::vector<std::pair<std::string_view, std::size_t>> keys;
+    keys.reserve(in.records.size());
+    for (std::size_t i = 0; i < in.records.size(); ++i) keys.emplace_back(in.records[i].key, i);
+    std::sort(keys.begin(), keys.end());
+    by_key_.reserve(keys.size());
+    rank_.resize(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      by_key_.push_back(keys[i].second);
+      rank_[keys[i].second] = i;
+    }
     previous_ids_ = collect_previous_ids();
   }
 
   resolution run() {
     std::vector<candidate_link> candidates = value_links();
     add_must_links(candidates);
-    std::sort(candidates.begin(), candidates.end(), [&](const candidate_link& x, const candidate_link& y) {
-      return std::tuple(x.priority, rec(x.b).first_seen, rank_[x.b], rank_[x.a]) <
-             std::tuple(y.priority, rec(y.b).first_seen, rank_[y.b], rank_[y.a]);
-    });
+    std::sort(candidates.begin(), candidates.end(),
+              [](const candidate_link& x, const candidate_link& y) { return x.order() < y.order(); });
     index_cannot_links();
     for (const candidate_link& c : candidates) take(c);
     build_clusters();
@@ -98,14 +109,15 @@ class resolver {
       if (!rec(i).live) continue;
       for (const identifier_value& v : rec(i).identifiers) {
         if (rule(v.kind).enabled) {
-          holdings.push_back({link_space(v.kind), std::hash<std::string_view>{}(v.value), v.value, i, v.kind});
+          holdings.push_back({link_space(v.kind), std::hash<std::string_view>{}(v.value), v.value, rec(i).first_seen,
+                              rank_[i], v.kind, i, &v});
         }
       }
     }
     // By value (the hash first, so that strings are compared only on a tie), then holders by first seen and key.
     std::sort(holdings.begin(), holdings.end(), [&](const holding& x, const holding& y) {
-      return std::tie(x.space, x.hash, x.value, rec(x.record).first_seen, rank_[x.record], x.kind) <
-             std::tie(y.space, y.hash, y.value, rec(y.record).first_seen, rank_[y.record], y.kind);
+      return std::tie(x.space, x.hash, x.value, x.first_seen, x.rank, x.kind) <
+             std::tie(y.space, y.hash, y.value, y.first_seen, y.rank, y.kind);
     });
     std::map<std::pair<int, std::string_view>, std::int64_t> known_degree;
     for (const value_degree& d : in_.degrees) known_degree[{link_space(d.value.kind), d.value.value}] += d.records;
@@ -125,57 +137,67 @@ class resolver {
 
   void link_holders(std::span<const holding> group, const std::map<std::pair<int, std::string_view>, std::int64_t>& known,
                     std::vector<candidate_link>& links) {
-    std::vector<const holding*> holders;  // one per record
+    std::vector<const holding*>& holders = holders_;  // one per record
+    holders.clear();
     for (const holding& h : group) {
       if (holders.empty() || holders.back()->record != h.record) holders.push_back(&h);
     }
     const holding& first = group.front();
-    if (policy_.blocked(first.kind, first.value)) return;
     std::int64_t degree = static_cast<std::int64_t>(holders.size());
-    if (const auto it = known.find({first.space, first.value}); it != known.end()) degree = std::max(degree, it->second);
+    if (!known.empty()) {
+      if (const auto it = known.find({first.space, first.value}); it != known.end()) degree = std::max(degree, it->second);
+    }
     int limit = std::numeric_limits<int>::max();
     for (const holding* h : holders) limit = std::min(limit, rule(h->kind).max_records);
+    // A value on one record within its limit links nothing whether blocked or not: most values
+    // (ids) are, and asking the policy about each cost more than the rest of linking.
+    if (holders.size() < 2 && degree <= limit) return;
+    if (policy_.blocked(first.kind, first.value)) return;
     if (degree > limit) {
       out_.quarantined.push_back({{first.kind, std::string(first.value)}, degree});
       return;
     }
-    if (holders.size() < 2) return;
     // A star from the earliest holder; a kind that does not cross providers links
     // to the earliest holder of the same provider instead.
-    std::map<std::string_view, const holding*> first_of_source;
-    for (const holding* h : holders) first_of_source.try_emplace(rec(h->record).source, h);
     const holding* anchor = holders.front();
+    const auto first_of_source = [&](std::string_view source) {
+      return *std::find_if(holders.begin(), holders.end(), [&](const holding* h) { return rec(h->record).source == source; });
+    };
     for (std::size_t i = 1; i < holders.size(); ++i) {
       const holding* h = holders[i];
       const bool crosses = rec(anchor->record).source != rec(h->record).source;
       const holding* to = anchor;
       if (crosses && !(rule(anchor->kind).cross_source && rule(h->kind).cross_source)) {
-        to = first_of_source.at(rec(h->record).source);
+        to = first_of_source(rec(h->record).source);
         if (to == h) continue;
       }
-      links.push_back({to->record, h->record, identifier_value{h->kind, std::string(h->value)},
-                       std::max(rule(to->kind).priority, rule(h->kind).priority)});
+      links.push_back({std::max(rule(to->kind).priority, rule(h->kind).priority), h->first_seen, h->rank, to->rank,
+                       to->record, h->record, h->identifier});
     }
   }
 
   void add_must_links(std::vector<candidate_link>& links) {
     for (const record_pair& p : in_.must_link) {
-      const auto a = index_of_key_.find(p.a), b = index_of_key_.find(p.b);
-      if (a == index_of_key_.end() || b == index_of_key_.end() || !rec(a->second).live || !rec(b->second).live) continue;
-      auto [x, y] = std::minmax(a->second, b->second, [&](std::size_t l, std::size_t r) { return key_less(l, r); });
-      links.push_back({x, y, std::nullopt, -1});
+      const auto a = index_of(p.a), b = index_of(p.b);
+      if (!a || !b || !rec(*a).live || !rec(*b).live) continue;
+      auto [x, y] = std::minmax(*a, *b, [&](std::size_t l, std::size_t r) { return key_less(l, r); });
+      links.push_back({-1, rec(y).first_seen, rank_[y], rank_[x], x, y, nullptr});
     }
   }
 
   void index_cannot_links() {
     for (const record_pair& p : in_.cannot_link) {
-      const auto a = index_of_key_.find(p.a), b = index_of_key_.find(p.b);
-      if (a == index_of_key_.end() || b == index_of_key_.end()) continue;
+      const auto a = index_of(p.a), b = index_of(p.b);
+      if (!a || !b) continue;
       const std::size_t c = cannot_.size();
-      cannot_.push_back({a->second, b->second, p.constraint_id});
-      cannot_of_root_[a->second].push_back(c);
-      cannot_of_root_[b->second].push_back(c);
+      cannot_.push_back({*a, *b, p.constraint_id});
+      cannot_of_root_[*a].push_back(c);
+      cannot_of_root_[*b].push_back(c);
     }
+  }
+
+  static std::optional<identifier_value> via_of(const candidate_link& c) {
+    return c.via ? std::optional(*c.via) : std::nullopt;
   }
 
   void take(const candidate_link& c) {
@@ -186,7 +208,7 @@ class resolver {
       const auto [x, y, id] = cannot_[k];
       const std::size_t rx = sets_.find(x), ry = sets_.find(y);
       if ((rx == ra && ry == rb) || (rx == rb && ry == ra)) {
-        out_.rejected.push_back({c.a, c.b, c.via,
+        out_.rejected.push_back({c.a, c.b, via_of(c),
                                  id ? fmt::format("cannot_link {} between {} and {}", id, rec(x).key, rec(y).key)
                                     : fmt::format("cannot_link between {} and {}", rec(x).key, rec(y).key)});
         return;
@@ -197,17 +219,25 @@ class resolver {
     auto& into = cannot_of_root_[root];
     into.insert(into.end(), cannot_of_root_[other].begin(), cannot_of_root_[other].end());
     cannot_of_root_[other].clear();
-    out_.links.push_back({c.a, c.b, c.via});
+    out_.links.push_back({c.a, c.b, via_of(c)});
   }
 
+  // Components in key order of their smallest record, each one's records in key order.
   void build_clusters() {
-    std::unordered_map<std::size_t, std::vector<std::size_t>> by_root;
-    for (std::size_t i = 0; i < in_.records.size(); ++i) {
-      if (rec(i).live) by_root[sets_.find(i)].push_back(i);
+    constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+    std::vector<std::size_t> component_of_root(in_.records.size(), none);
+    std::vector<std::vector<std::size_t>> components;
+    for (std::size_t r : by_key_) {
+      if (!rec(r).live) continue;
+      std::size_t& c = component_of_root[sets_.find(r)];
+      if (c == none) {
+        c = components.size();
+        components.emplace_back();
+      }
+      components[c].push_back(r);
     }
     out_.person_of.assign(in_.records.size(), std::nullopt);
-    for (auto& [root, members] : by_root) {
-      std::sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) { return key_less(a, b); });
+    for (std::vector<std::size_t>& members : components) {
       if (members.size() > static_cast<std::size_t>(config_.max_component_size)) {
         // Not published: its records stay where they were until an operator looks.
         for (std::size_t r : members) {
@@ -219,10 +249,16 @@ class resolver {
       }
       clusters_.push_back(std::move(members));
     }
-    std::sort(clusters_.begin(), clusters_.end(),
-              [&](const auto& a, const auto& b) { return key_less(a.front(), b.front()); });
-    std::sort(out_.frozen.begin(), out_.frozen.end(),
-              [&](const auto& a, const auto& b) { return key_less(a.records.front(), b.records.front()); });
+  }
+
+  // Built on first use: only constraints and upstream merges name records by key.
+  std::optional<std::size_t> index_of(std::string_view key) {
+    if (index_of_key_.empty()) {
+      index_of_key_.reserve(in_.records.size());
+      for (std::size_t i = 0; i < in_.records.size(); ++i) index_of_key_.emplace(in_.records[i].key, i);
+    }
+    const auto it = index_of_key_.find(key);
+    return it == index_of_key_.end() ? std::nullopt : std::optional(it->second);
   }
 
   std::int64_t created_at(std::string_view id) const {
@@ -251,7 +287,9 @@ class resolver {
              std::tuple(-static_cast<std::int64_t>(b.overlap), b.created_at, b.person, b.cluster);
     });
     cluster_id_.assign(clusters_.size(), std::string());
-    std::unordered_set<std::string> taken(in_.reserved_ids.begin(), in_.reserved_ids.end());
+    // Views of the input's ids and of cluster_id_'s, which are not touched once set.
+    std::unordered_set<std::string_view> taken(in_.reserved_ids.begin(), in_.reserved_ids.end());
+    taken.reserve(in_.reserved_ids.size() + in_.persons.size() + clusters_.size());
     for (const previous_person& p : in_.persons) taken.insert(p.id);
     for (std::size_t r = 0; r < in_.records.size(); ++r) {
       if (rec(r).previous_person) taken.insert(*rec(r).previous_person);
@@ -265,8 +303,8 @@ class resolver {
       if (cluster_id_[c].empty()) {
         std::string id;
         for (int attempt = 0; id.empty() || taken.contains(id); ++attempt) id = derived_person_id(rec(clusters_[c].front()).key, attempt);
-        taken.insert(id);
-        cluster_id_[c] = id;
+        cluster_id_[c] = std::move(id);
+        taken.insert(cluster_id_[c]);
       }
       for (std::size_t r : clusters_[c]) out_.person_of[r] = cluster_id_[c];
       out_.persons.push_back({cluster_id_[c], std::move(clusters_[c]), !kept_.contains(cluster_id_[c])});
@@ -291,8 +329,8 @@ class resolver {
       for (std::size_t r : previously_in_[id]) {
         if (out_.person_of[r]) ++landed[*out_.person_of[r]];
         if (!rec(r).live && rec(r).merged_into) {
-          const auto it = index_of_key_.find(*rec(r).merged_into);
-          if (it != index_of_key_.end() && out_.person_of[it->second]) absorbed_by = out_.person_of[it->second];
+          const auto into = index_of(*rec(r).merged_into);
+          if (into && out_.person_of[*into]) absorbed_by = out_.person_of[*into];
         }
       }
       std::optional<std::string> successor = absorbed_by;
@@ -420,6 +458,8 @@ class resolver {
   std::unordered_map<std::string_view, std::vector<std::size_t>> previously_in_;
   std::unordered_map<std::string_view, enum cause> cause_of_person_;
   std::vector<std::size_t> rank_;            // each record's place in key order
+  std::vector<std::size_t> by_key_;          // records in key order
+  std::vector<const holding*> holders_;      // link_holders' buffer
   std::vector<std::string> previous_ids_;    // sorted
   resolution out_;
 };
