@@ -1,6 +1,7 @@
 #include "daemon/resolution/resolve_identities.hpp"
 
 #include <algorithm>
+#include <future>
 #include <iterator>
 #include <map>
 #include <set>
@@ -301,21 +302,19 @@ void rewrite_changed_identifiers(store::identity_store& store, const area& a, co
 }
 
 // Resolves; new ids that collide with retired persons outside the area are reserved and it runs again
-// (unless every id in use was reserved beforehand). `pending`: server work to wait for before the
-// session's next statement.
+// (unless every id in use was reserved beforehand). `session_work`: what another thread does with the
+// session meanwhile, waited for before the session's next statement.
 identity::resolution resolve_avoiding_collisions(store::identity_store& store, identity::resolution_input& in,
                                                 const identity::identity_config& config,
                                                 const identity::value_policy& policy,
-                                                std::optional<store::background_script>& pending,
-                                                bool every_id_reserved) {
+                                                std::future<void>& session_work, bool every_id_reserved) {
   logging::step_timer timed("resolution");
   for (;;) {
     identity::resolution result = identity::resolve(in, config, policy);
     timed("(of which) the resolver");
-    if (pending) {
-      pending->wait();
-      pending.reset();
-      timed("(of which) waiting for the server's indexes");
+    if (session_work.valid()) {
+      session_work.get();
+      timed("(of which) waiting for the identifiers to be rewritten");
     }
     if (every_id_reserved) return result;
     std::vector<std::string> new_ids;
@@ -356,7 +355,7 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
 
   timed("taking the queue");
   std::map<std::int64_t, identity::cause> split_causes;
-  std::optional<store::background_script> indexing;  // a full resolution's new identifiers, indexed while it resolves
+  std::future<void> rewriting;  // a full resolution's identifiers, written by the server while it resolves
   identity::resolution_input in;
   if (full) {
     store.each_record([&](landed_record&& r) { a.add(std::move(r)); });
@@ -370,8 +369,9 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     }
     in = a.take_input(dirty, split_causes, store.constraints());  // with the pins an upstream split added
     in.reserved_ids = store.all_person_ids();
-    indexing.emplace(store.rebuild_identifiers(a.ids(), in.records));
-    timed("rewriting the identifiers");
+    timed("reading the constraints and person ids");
+    // The session is the thread's until rewriting.get(): the resolver does no I/O.
+    rewriting = std::async(std::launch::async, [&] { store.rebuild_identifiers(a.ids(), in.records); });
   } else {
     for (landed_record& r : store.records(dirty_ids)) a.add(std::move(r));
     timed("reading the queued records");
@@ -386,7 +386,7 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     in = a.take_input(dirty, split_causes, store.constraints());  // with the pins an upstream split added
   }
   const std::vector<std::int64_t>& ids = a.ids();
-  const identity::resolution result = resolve_avoiding_collisions(store, in, config, policy, indexing, full);
+  const identity::resolution result = resolve_avoiding_collisions(store, in, config, policy, rewriting, full);
   timed("resolving");
   store::resolution_summary summary =
       store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, ids, a.facts(), result);

@@ -43,33 +43,6 @@ void execute_script(soci::session& session, std::string_view sql) {
   throw_server_error(conn, result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn));
 }
 
-background_script::background_script(soci::session& session, std::string_view sql) : conn_(native_handle(session)) {
-  if (PQsendQuery(conn_, std::string(sql).c_str()) != 1) throw_server_error(conn_, PQerrorMessage(conn_));
-}
-
-background_script::~background_script() {
-  if (done_) return;
-  try {
-    wait();
-  } catch (const std::exception&) {
-    // Already unwinding from another error, or a caller that never asked: the transaction fails either way.
-  }
-}
-
-void background_script::wait() {
-  done_ = true;
-  std::string error;
-  // Every result is read, even after an error: the connection is busy until then.
-  while (PGresult* raw = PQgetResult(conn_)) {
-    std::unique_ptr<PGresult, decltype(&PQclear)> result(raw, &PQclear);
-    const ExecStatusType status = PQresultStatus(result.get());
-    if (error.empty() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
-      error = PQresultErrorMessage(result.get());
-    }
-  }
-  if (!error.empty()) throw_server_error(conn_, std::move(error));
-}
-
 void throw_server_error(PGconn* conn, std::string message, std::string_view context, std::string sqlstate) {
   while (!message.empty() && message.back() == '\n') message.pop_back();
   if (PQstatus(conn) != CONNECTION_OK) throw database_unavailable("lost the connection to PostgreSQL: " + message);

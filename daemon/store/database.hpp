@@ -47,23 +47,6 @@ std::string sqlstate_of(const std::exception& e);
 // Runs SQL that may hold several statements (PQexec); throws with the server's message.
 void execute_script(soci::session& session, std::string_view sql);
 
-// SQL that runs on the server while the caller works on: nothing else may use the
-// session until wait() returns. Lets a resolution build indexes while it resolves.
-class background_script {
- public:
-  background_script(soci::session& session, std::string_view sql);
-  background_script(background_script&& other) noexcept : conn_(other.conn_), done_(other.done_) { other.done_ = true; }
-  background_script& operator=(background_script&&) = delete;
-  // Waits for the script as it unwinds: the session is not usable before that.
-  ~background_script();
-  // Throws what execute_script would have.
-  void wait();
-
- private:
-  PGconn* conn_;
-  bool done_ = false;
-};
-
 // The server's message of a failed statement, without SOCI's copy of the whole query.
 std::string describe(const std::exception& e);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <future>
 #include <set>
 #include <stdexcept>
 
@@ -292,7 +293,7 @@ std::vector<stored_identifier> identity_store::holders_of(const std::vector<std:
                             json_strings(values));
 }
 
-background_script identity_store::rebuild_identifiers(const std::vector<std::int64_t>& ids,
+void identity_store::rebuild_identifiers(const std::vector<std::int64_t>& ids,
                                          const std::vector<identity::record_evidence>& records) {
   // Loading a million rows and indexing them once is several times faster than keeping indexes up row by row.
   execute_script(session_,
@@ -309,10 +310,10 @@ background_script identity_store::rebuild_identifiers(const std::vector<std::int
     }
   }
   copy.finish();
-  return {session_,
-          "CREATE INDEX record_identifiers_by_record ON record_identifiers (record_id); "
-          "CREATE INDEX record_identifiers_by_value ON record_identifiers (value); "
-          "ANALYZE record_identifiers;"};
+  execute_script(session_,
+                 "CREATE INDEX record_identifiers_by_record ON record_identifiers (record_id); "
+                 "CREATE INDEX record_identifiers_by_value ON record_identifiers (value); "
+                 "ANALYZE record_identifiers;");
 }
 
 std::vector<identity::previous_person> identity_store::persons(const std::vector<std::string>& ids) {
@@ -537,6 +538,15 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
     }
   }
 
+  // Computed on a thread of their own while the server takes the rows written below.
+  auto golden = std::async(std::launch::async, [&] {
+    std::pair<std::vector<golden_row>, std::vector<golden_row>> rows;  // new persons, known ones
+    for (const identity::person_result* p : touched) {
+      (p->is_new ? rows.first : rows.second).emplace_back(p->id, identity::golden_of(p->records, records, facts));
+    }
+    return rows;
+  });
+
   // Assignments: a full resolution rewrites them all; an incremental one only those that changed.
   std::vector<std::int64_t> reassigned;
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -556,20 +566,12 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
     assignments.end_row();
   }
   assignments.finish();
-  // Indexed once, after the load, while the golden records are computed here.
-  std::optional<background_script> indexing;
+  // Indexed once, after the load.
   if (full) {
-    indexing.emplace(background_script(session_, "ALTER TABLE record_persons ADD PRIMARY KEY (record_id); "
-                                                  "CREATE INDEX record_persons_by_person ON record_persons (person_id); "
-                                                  "ANALYZE record_persons;"));
+    execute_script(session_, "ALTER TABLE record_persons ADD PRIMARY KEY (record_id); "
+                             "CREATE INDEX record_persons_by_person ON record_persons (person_id); "
+                             "ANALYZE record_persons;");
   }
-  std::vector<golden_row> new_golden, known_golden;
-  for (const identity::person_result* p : touched) {
-    (p->is_new ? new_golden : known_golden).emplace_back(p->id, identity::golden_of(p->records, records, facts));
-  }
-  timed(fmt::format("(of which) assignments, and computing golden records of {} persons", touched.size()));
-  if (indexing) indexing->wait();
-  timed("(of which) indexing the assignments");
 
   // Retired ids: merged ones redirect to their successor, and every redirect to
   // them now points there too, so that a redirect is always one step to a live person.
@@ -668,7 +670,9 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
     copy_in(session_, "COPY rejected_links (record_a, record_b, via_kind, via_value, reason) FROM STDIN", rejected);
   }
 
-  timed("(of which) retirements, events and guards");
+  timed("(of which) assignments, retirements, events and guards");
+  const auto [new_golden, known_golden] = golden.get();
+  timed(fmt::format("(of which) waiting for the golden records of {} persons", touched.size()));
   publish_golden(new_golden, known_golden);
   timed(fmt::format("(of which) publishing them ({} new)", new_golden.size()));
 

@@ -18,7 +18,6 @@
 
 #include "daemon/identity/golden_record.hpp"
 #include "daemon/identity/resolver.hpp"
-#include "daemon/store/database.hpp"
 
 namespace personsync::store {
 
@@ -108,10 +107,8 @@ class identity_store {
   std::vector<stored_identifier> holders_of(const std::vector<std::string>& values);
   // Only what changed: rows that went, rows that came.
   void update_identifiers(const std::vector<stored_identifier>& gone, const std::vector<stored_identifier>& added);
-  // The table rebuilt from these records, the whole landing (ids[i] is records[i]). Its indexes are
-  // built in the background: wait() before the session's next statement.
-  [[nodiscard]] background_script rebuild_identifiers(const std::vector<std::int64_t>& ids,
-                                                      const std::vector<identity::record_evidence>& records);
+  // The table rebuilt from these records, the whole landing (ids[i] is records[i]).
+  void rebuild_identifiers(const std::vector<std::int64_t>& ids, const std::vector<identity::record_evidence>& records);
 
   std::vector<identity::previous_person> persons(const std::vector<std::string>& ids);
   std::unordered_set<std::string> existing_persons(const std::vector<std::string>& ids);
