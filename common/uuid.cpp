@@ -35,17 +35,31 @@ std::array<std::uint8_t, 16> parse_uuid(std::string_view text) {
 }  // namespace
 
 std::string uuid5(std::string_view namespace_uuid, std::string_view name) {
-  const auto ns = parse_uuid(namespace_uuid);
-  // One context per thread, reset for each id: a full resolution derives half a million of them,
-  // and creating a context each time cost more than the hash.
-  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  // A full resolution derives half a million ids. Each call used to create a context and look
+  // SHA-1 up again (OpenSSL 3 fetches the algorithm on every init); now a thread keeps a context
+  // that has hashed the namespace and copies it for each name.
+  struct hasher {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> with_namespace{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> work{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+    std::string namespace_uuid;
+  };
+  thread_local hasher h;
+  const auto fail = [] { throw std::runtime_error("SHA-1 failed"); };
+  if (!h.with_namespace || !h.work) fail();
+  if (h.namespace_uuid != namespace_uuid) {
+    const auto ns = parse_uuid(namespace_uuid);
+    if (EVP_DigestInit_ex(h.with_namespace.get(), EVP_sha1(), nullptr) != 1 ||
+        EVP_DigestUpdate(h.with_namespace.get(), ns.data(), ns.size()) != 1) {
+      fail();
+    }
+    h.namespace_uuid = namespace_uuid;
+  }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), ns.data(), ns.size()) != 1 ||
-      EVP_DigestUpdate(ctx.get(), name.data(), name.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) {
-    throw std::runtime_error("SHA-1 failed");
+  if (EVP_MD_CTX_copy_ex(h.work.get(), h.with_namespace.get()) != 1 ||
+      EVP_DigestUpdate(h.work.get(), name.data(), name.size()) != 1 ||
+      EVP_DigestFinal_ex(h.work.get(), digest, &length) != 1) {
+    fail();
   }
   digest[6] = static_cast<unsigned char>((digest[6] & 0x0f) | 0x50);  // version 5
   digest[8] = static_cast<unsigned char>((digest[8] & 0x3f) | 0x80);  // RFC 4122 variant

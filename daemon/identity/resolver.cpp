@@ -22,14 +22,24 @@ constexpr std::string_view person_namespace = "6f0b7c1e-3d52-5a8e-9c41-2b7d9e8a1
 // The sort keys sit in the structs themselves, so that a comparison reads the two
 // structs and not the records they name (at a million records, a cache miss each).
 struct holding {
-  int space;
-  std::size_t hash;
-  std::string_view value;
+  std::size_t hash;  // of the value
   std::int64_t first_seen;  // the record's
-  std::size_t rank;         // the record's
-  identifier_kind kind;
-  std::size_t record;
   const identifier_value* identifier;
+  std::uint32_t rank;    // the record's
+  std::uint32_t record;
+  std::uint8_t space;
+  identifier_kind kind;
+
+  [[nodiscard]] std::string_view value() const { return identifier->value; }
+  // By value (the hash first, so that strings are read only on a tie), then holders by first seen and key.
+  friend bool operator<(const holding& x, const holding& y) {
+    if (x.space != y.space || x.hash != y.hash) return std::tie(x.space, x.hash) < std::tie(y.space, y.hash);
+    if (const int c = x.value().compare(y.value()); c != 0) return c < 0;
+    return std::tie(x.first_seen, x.rank, x.kind) < std::tie(y.first_seen, y.rank, y.kind);
+  }
+  [[nodiscard]] bool same_value(const holding& o) const {
+    return space == o.space && hash == o.hash && value() == o.value();
+  }
 };
 
 struct candidate_link {
@@ -66,6 +76,8 @@ class resolver {
  public:
   resolver(const resolution_input& in, const identity_config& config, const value_policy& policy)
       : in_(in), config_(config), policy_(policy), sets_(in.records.size()), cannot_of_root_(in.records.size()) {
+    rules_.resize(all_identifier_kinds().size(), kind_rule{.enabled = false});
+    for (const auto& [kind, rule] : config.kinds) rules_.at(static_cast<std::size_t>(kind)) = rule;
     for (const previous_person& p : in.persons) created_at_[p.id] = p.created_at;
     // Keys are compared once here; everything after orders records by rank.
     std::vector<std::pair<std::string_view, std::size_t>> keys;
@@ -100,7 +112,7 @@ class resolver {
 
  private:
   const record_evidence& rec(std::size_t i) const { return in_.records[i]; }
-  const kind_rule& rule(identifier_kind k) const { return config_.kinds.at(k); }
+  const kind_rule& rule(identifier_kind k) const { return rules_[static_cast<std::size_t>(k)]; }
   bool key_less(std::size_t a, std::size_t b) const { return rank_[a] < rank_[b]; }
 
   std::vector<candidate_link> value_links() {
@@ -109,24 +121,20 @@ class resolver {
       if (!rec(i).live) continue;
       for (const identifier_value& v : rec(i).identifiers) {
         if (rule(v.kind).enabled) {
-          holdings.push_back({link_space(v.kind), std::hash<std::string_view>{}(v.value), v.value, rec(i).first_seen,
-                              rank_[i], v.kind, i, &v});
+          holdings.push_back({std::hash<std::string_view>{}(v.value), rec(i).first_seen, &v,
+                              static_cast<std::uint32_t>(rank_[i]), static_cast<std::uint32_t>(i),
+                              static_cast<std::uint8_t>(link_space(v.kind)), v.kind});
         }
       }
     }
-    // By value (the hash first, so that strings are compared only on a tie), then holders by first seen and key.
-    std::sort(holdings.begin(), holdings.end(), [&](const holding& x, const holding& y) {
-      return std::tie(x.space, x.hash, x.value, x.first_seen, x.rank, x.kind) <
-             std::tie(y.space, y.hash, y.value, y.first_seen, y.rank, y.kind);
-    });
+    std::sort(holdings.begin(), holdings.end());
     std::map<std::pair<int, std::string_view>, std::int64_t> known_degree;
     for (const value_degree& d : in_.degrees) known_degree[{link_space(d.value.kind), d.value.value}] += d.records;
 
     std::vector<candidate_link> links;
     for (std::size_t begin = 0; begin < holdings.size();) {
       std::size_t end = begin;
-      while (end < holdings.size() && holdings[end].space == holdings[begin].space &&
-             holdings[end].value == holdings[begin].value) {
+      while (end < holdings.size() && holdings[end].same_value(holdings[begin])) {
         ++end;
       }
       link_holders(std::span(holdings).subspan(begin, end - begin), known_degree, links);
@@ -145,16 +153,16 @@ class resolver {
     const holding& first = group.front();
     std::int64_t degree = static_cast<std::int64_t>(holders.size());
     if (!known.empty()) {
-      if (const auto it = known.find({first.space, first.value}); it != known.end()) degree = std::max(degree, it->second);
+      if (const auto it = known.find({first.space, first.value()}); it != known.end()) degree = std::max(degree, it->second);
     }
     int limit = std::numeric_limits<int>::max();
     for (const holding* h : holders) limit = std::min(limit, rule(h->kind).max_records);
     // A value on one record within its limit links nothing whether blocked or not: most values
     // (ids) are, and asking the policy about each cost more than the rest of linking.
     if (holders.size() < 2 && degree <= limit) return;
-    if (policy_.blocked(first.kind, first.value)) return;
+    if (policy_.blocked(first.kind, first.value())) return;
     if (degree > limit) {
-      out_.quarantined.push_back({{first.kind, std::string(first.value)}, degree});
+      out_.quarantined.push_back({{first.kind, std::string(first.value())}, degree});
       return;
     }
     // A star from the earliest holder; a kind that does not cross providers links
@@ -287,6 +295,7 @@ class resolver {
              std::tuple(-static_cast<std::int64_t>(b.overlap), b.created_at, b.person, b.cluster);
     });
     cluster_id_.assign(clusters_.size(), std::string());
+    out_.persons.reserve(clusters_.size());
     // Views of the input's ids and of cluster_id_'s, which are not touched once set.
     std::unordered_set<std::string_view> taken(in_.reserved_ids.begin(), in_.reserved_ids.end());
     taken.reserve(in_.reserved_ids.size() + in_.persons.size() + clusters_.size());
@@ -460,6 +469,7 @@ class resolver {
   std::vector<std::size_t> rank_;            // each record's place in key order
   std::vector<std::size_t> by_key_;          // records in key order
   std::vector<const holding*> holders_;      // link_holders' buffer
+  std::vector<kind_rule> rules_;             // by identifier_kind: the config's map is read per identifier
   std::vector<std::string> previous_ids_;    // sorted
   resolution out_;
 };
