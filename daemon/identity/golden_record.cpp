@@ -36,7 +36,7 @@ void add_to(std::optional<T>& into, const std::optional<T>& v) {
 }
 
 // Key by key, in the order given: the last record to hold a key wins.
-std::string merged_properties(const std::vector<std::size_t>& oldest_first, std::span<const record_facts> facts) {
+std::string merged_properties(const std::vector<std::size_t>& oldest_first, std::span<record_facts> facts) {
   boost::json::object merged;
   for (std::size_t r : oldest_first) {
     boost::json::value parsed = boost::json::parse(*facts[r].properties);
@@ -47,7 +47,7 @@ std::string merged_properties(const std::vector<std::size_t>& oldest_first, std:
 }
 
 // Each list's entries, once each, in the order of their JSON text (so that a rebuild writes the same value).
-std::string merged_attribution(const std::vector<std::size_t>& holders, std::span<const record_facts> facts) {
+std::string merged_attribution(const std::vector<std::size_t>& holders, std::span<record_facts> facts) {
   std::map<std::string, std::set<std::string>> lists;
   for (std::size_t r : holders) {
     const boost::json::value parsed = boost::json::parse(*facts[r].attribution);
@@ -78,7 +78,7 @@ std::string merged_attribution(const std::vector<std::size_t>& holders, std::spa
 }  // namespace
 
 golden_record golden_of(std::span<const std::size_t> members, std::span<const record_evidence> records,
-                        std::span<const record_facts> facts) {
+                        std::span<record_facts> facts) {
   golden_record g;
   // Most trusted first, then the most recent, then the smallest key.
   std::vector<std::size_t> by_preference(members.begin(), members.end());
@@ -89,9 +89,9 @@ golden_record golden_of(std::span<const std::size_t> members, std::span<const re
   std::vector<std::size_t> with_properties, with_attribution;
   for (std::size_t r : by_preference) {
     const record_evidence& e = records[r];
-    const record_facts& f = facts[r];
+    record_facts& f = facts[r];
     ++g.record_count;
-    if (!g.name && f.name && !f.name->empty()) g.name = f.name;
+    if (!g.name && f.name && !f.name->empty()) g.name = std::move(f.name);
     if (const std::string* email = first_of_kind(e, identifier_kind::email); email && !g.email) g.email = *email;
     if (const std::string* phone = first_of_kind(e, identifier_kind::phone); phone && !g.phone) g.phone = *phone;
     keep_min(g.first_seen, f.first_seen);
@@ -107,7 +107,7 @@ golden_record golden_of(std::span<const std::size_t> members, std::span<const re
   if (g.purchase_count && *g.purchase_count > 0 && g.ltv) g.aov = *g.ltv / static_cast<double>(*g.purchase_count);
 
   if (with_properties.size() == 1) {
-    g.properties = facts[with_properties.front()].properties;
+    g.properties = std::move(facts[with_properties.front()].properties);
   } else if (with_properties.size() > 1) {
     std::sort(with_properties.begin(), with_properties.end(), [&](std::size_t a, std::size_t b) {
       return std::tuple(facts[a].recency, std::string_view(records[a].key)) <
@@ -117,6 +117,7 @@ golden_record golden_of(std::span<const std::size_t> members, std::span<const re
   }
   if (with_attribution.size() == 1) {
     g.attribution = R"({"whop": )" + *facts[with_attribution.front()].attribution + "}";
+    facts[with_attribution.front()].attribution.reset();
   } else if (with_attribution.size() > 1) {
     g.attribution = merged_attribution(with_attribution, facts);
   }

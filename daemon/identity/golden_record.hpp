@@ -45,7 +45,9 @@ struct golden_record {
 };
 
 // `members`: indices of the person's records into `records` and `facts` (which run in parallel).
+// The members' texts are moved out of `facts` (a record is in one person only): a full
+// resolution would otherwise hold half a million persons' properties twice.
 golden_record golden_of(std::span<const std::size_t> members, std::span<const record_evidence> records,
-                        std::span<const record_facts> facts);
+                        std::span<record_facts> facts);
 
 }  // namespace personsync::identity

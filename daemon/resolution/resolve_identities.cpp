@@ -158,8 +158,8 @@ class area {
   // Record ids, in the order of the evidence.
   [[nodiscard]] const std::vector<std::int64_t>& ids() const { return ids_; }
   [[nodiscard]] const std::vector<identity::record_evidence>& all_evidence() const { return evidence_; }
-  // What each record gives its person's golden record, in the order of the evidence (kept by take_input).
-  [[nodiscard]] const std::vector<identity::record_facts>& facts() const { return facts_; }
+  // What each record gives its person's golden record, in the order of the evidence (left by take_input).
+  [[nodiscard]] std::vector<identity::record_facts> take_facts() { return std::move(facts_); }
   [[nodiscard]] bool contains(std::int64_t id) const { return index_.contains(id); }
   [[nodiscard]] const identity::record_evidence& evidence(std::int64_t id) const { return evidence_[index_.at(id)]; }
   // Built on first use: only upstream splits ask, and a full resolution holds a million keys.
@@ -389,7 +389,7 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
   const identity::resolution result = resolve_avoiding_collisions(store, in, config, policy, rewriting, full);
   timed("resolving");
   store::resolution_summary summary =
-      store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, ids, a.facts(), result);
+      store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, ids, a.take_facts(), result);
   timed("writing the outcome");
   tx.commit();
   timed("committing");

@@ -503,7 +503,7 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
 resolution_summary identity_store::write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
                                          const std::vector<identity::record_evidence>& records,
                                          const std::vector<std::int64_t>& ids,
-                                         std::span<const identity::record_facts> facts,
+                                         std::vector<identity::record_facts> facts,
                                          const identity::resolution& result) {
   logging::step_timer timed("resolution");
   resolution_summary summary;

@@ -122,10 +122,10 @@ class identity_store {
   std::optional<active_constraint> remove_constraint(std::int64_t id, const std::string& actor, const std::string& reason);
 
   // One resolution's outcome for its area (`records` as given to the resolver; `ids` and `facts` theirs, in
-  // the same order).
+  // the same order; the facts are spent on the golden records).
   resolution_summary write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
                            const std::vector<identity::record_evidence>& records, const std::vector<std::int64_t>& ids,
-                           std::span<const identity::record_facts> facts, const identity::resolution& result);
+                           std::vector<identity::record_facts> facts, const identity::resolution& result);
 
   // Persons by id (live, or retired with their successor), for the CLI.
   struct person_status {
