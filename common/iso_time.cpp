@@ -11,8 +11,11 @@ std::string iso_seconds(std::chrono::system_clock::time_point t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
 }
 
+// fmt writes a time_point's seconds whole whatever its precision: the fraction is written here.
 std::string iso_microseconds(std::chrono::system_clock::time_point t) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::microseconds>(t));
+  const auto micros = std::chrono::floor<std::chrono::microseconds>(t);
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(micros);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06}Z", seconds, (micros - seconds).count());
 }
 
 std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {

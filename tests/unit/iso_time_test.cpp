@@ -1,0 +1,22 @@
+// Timestamps as personsync writes them for PostgreSQL and the providers.
+
+#include <gtest/gtest.h>
+
+#include "common/iso_time.hpp"
+
+namespace personsync {
+namespace {
+
+using std::chrono::microseconds;
+using std::chrono::system_clock;
+
+TEST(IsoTime, MicrosecondsKeepTheirFraction) {
+  EXPECT_EQ(iso_microseconds(system_clock::time_point(microseconds(1'780'000'000'197'000))),
+            "2026-05-28T20:26:40.197000Z");
+  EXPECT_EQ(iso_microseconds(system_clock::time_point(microseconds(1'780'000'000'000'001))),
+            "2026-05-28T20:26:40.000001Z");
+  EXPECT_EQ(iso_seconds(system_clock::time_point(microseconds(1'780'000'000'999'999))), "2026-05-28T20:26:40Z");
+}
+
+}  // namespace
+}  // namespace personsync
