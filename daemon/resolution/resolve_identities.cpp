@@ -157,7 +157,6 @@ class area {
 
   // Record ids, in the order of the evidence.
   [[nodiscard]] const std::vector<std::int64_t>& ids() const { return ids_; }
-  [[nodiscard]] const std::vector<identity::record_evidence>& all_evidence() const { return evidence_; }
   // What each record gives its person's golden record, in the order of the evidence (left by take_input).
   [[nodiscard]] std::vector<identity::record_facts> take_facts() { return std::move(facts_); }
   [[nodiscard]] bool contains(std::int64_t id) const { return index_.contains(id); }

@@ -142,6 +142,21 @@ TEST(Identity, PublishedPersonsMatchTheSimulatorsHumans) {
                       "  SELECT ps.person_id, sum(r.purchase_count) AS pc FROM personsync.person_sources ps "
                       "  JOIN personsync.source_records r USING (source, scope, source_key) WHERE r.source = 'whop' "
                       "  GROUP BY ps.person_id) w USING (person_id) WHERE u.purchase_count IS DISTINCT FROM w.pc"), 0);
+  // Times span the person's records, to the microsecond (the simulators give whole seconds, real
+  // PostHog fractions: some are given fractions here, and a full resolution publishes them).
+  {
+    const auto session = db.session();
+    *session << "UPDATE personsync.source_records SET provider_created_at = provider_created_at + "
+                "  (record_id % 997 + 1) * interval '1.000001 ms' WHERE record_id % 7 = 0";
+  }
+  ASSERT_EQ(d.run({"resolve", "--full"}).exit_code, 0);
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.unified_persons u JOIN ("
+                      "  SELECT ps.person_id, min(coalesce(r.provider_first_seen_at, r.provider_created_at)) AS first_seen, "
+                      "    max(coalesce(r.provider_last_seen_at, r.provider_created_at)) AS last_seen "
+                      "  FROM personsync.person_sources ps JOIN personsync.source_records r USING (source, scope, source_key) "
+                      "  GROUP BY ps.person_id) m USING (person_id) "
+                      "WHERE u.first_seen_at IS DISTINCT FROM m.first_seen OR u.last_seen_at IS DISTINCT FROM m.last_seen"), 0);
+  EXPECT_GT(count(db, "SELECT count(*) FROM personsync.unified_persons WHERE first_seen_at IS NOT NULL"), 0);
   // Attribution: each list is the union of the person's Whop records' entries, read here from the raw payloads.
   for (const char* list : {"campaigns", "ad_sets", "ads"}) {
     const std::string ids_of = std::string("(SELECT coalesce(array_agg(DISTINCT e->>'id' ORDER BY e->>'id'), '{}') ");
