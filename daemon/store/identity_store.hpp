@@ -2,7 +2,8 @@
 // What identity resolution reads from and writes to PostgreSQL: landed records
 // with their raw identifiers and current person, the normalized identifiers,
 // constraints, and one resolution's outcome — persons, assignments, redirects,
-// events, quarantine — written together in the caller's transaction.
+// events, quarantine — written together in the caller's transaction. The outcome's
+// writing lives in identity_outcome.cpp, the rest in identity_store.cpp.
 
 #include <cstdint>
 #include <functional>

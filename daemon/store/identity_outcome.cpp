@@ -1,0 +1,261 @@
+#include "daemon/store/identity_store.hpp"
+
+// One resolution's outcome, written in the caller's transaction: persons with their
+// golden records, assignments, retirements, events and guards.
+
+#include <future>
+#include <set>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "common/iso_time.hpp"
+#include "daemon/logging/step_timer.hpp"
+#include "daemon/store/copy_in.hpp"
+#include "daemon/store/database.hpp"
+#include "daemon/store/golden_update.sql.hpp"
+#include "daemon/store/sql_arrays.hpp"
+
+namespace personsync::store {
+
+using identity::identifier_value;
+
+void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
+                                    const std::vector<golden_row>& known_persons) {
+  constexpr const char* columns =
+      "(person_id, name, email, phone, first_seen_at, last_seen_at, ltv, purchase_count, aov, has_failed_payment, "
+      "properties, attribution, record_count)";
+  const auto copy_all = [](chunked_copy& copy, const std::vector<golden_row>& persons) {
+    for (const auto& [id, g] : persons) {
+      copy_rows& rows = copy.rows();
+      rows.field(id);
+      rows.nullable_field(g.name);
+      rows.nullable_field(g.email);
+      rows.nullable_field(g.phone);
+      for (const std::optional<std::int64_t>& t : {g.first_seen, g.last_seen}) {
+        if (t) {
+          rows.field(iso_microseconds(std::chrono::system_clock::time_point(std::chrono::microseconds(*t))));
+        } else {
+          rows.null_field();
+        }
+      }
+      rows.nullable_field(g.ltv ? std::optional(fmt::format("{}", *g.ltv)) : std::nullopt);
+      rows.nullable_field(g.purchase_count ? std::optional(std::to_string(*g.purchase_count)) : std::nullopt);
+      rows.nullable_field(g.aov ? std::optional(fmt::format("{}", *g.aov)) : std::nullopt);
+      rows.nullable_field(g.has_failed_payment ? std::optional<std::string>(*g.has_failed_payment ? "t" : "f")
+                                               : std::nullopt);
+      rows.nullable_field(g.properties);
+      rows.nullable_field(g.attribution);
+      rows.field(std::to_string(g.record_count));
+      copy.end_row();
+    }
+    copy.finish();
+  };
+  // Their ids were checked free (resolve_avoiding_collisions): no conflict to look for.
+  if (!new_persons.empty()) {
+    chunked_copy copy(session_, fmt::format("COPY persons {} FROM STDIN", columns));
+    copy_all(copy, new_persons);
+  }
+  if (!known_persons.empty()) {
+    execute_script(session_,
+                   "CREATE TEMP TABLE IF NOT EXISTS golden_rows (LIKE persons INCLUDING DEFAULTS) ON COMMIT DELETE ROWS; "
+                   "TRUNCATE golden_rows;");
+    chunked_copy copy(session_, fmt::format("COPY golden_rows {} FROM STDIN", columns));
+    copy_all(copy, known_persons);
+    session_ << golden_update_sql;
+  }
+}
+
+resolution_summary identity_store::write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
+                                         const std::vector<identity::record_evidence>& records,
+                                         const std::vector<std::int64_t>& ids,
+                                         std::vector<identity::record_facts> facts,
+                                         const identity::resolution& result) {
+  logging::step_timer timed("resolution");
+  resolution_summary summary;
+  summary.mode = mode;
+  summary.dirty = dirty;
+  summary.area = records.size();
+  long long resolution_id = 0;
+  const long long dirty_count = static_cast<long long>(dirty), area_count = static_cast<long long>(records.size());
+  session_ << "INSERT INTO identity_runs (mode, dirty_records, area_records, settings_hash) "
+              "VALUES (:m, :d, :a, :h) RETURNING resolution_id",
+      soci::use(mode), soci::use(dirty_count), soci::use(area_count), soci::use(settings_hash), soci::into(resolution_id);
+  summary.resolution_id = resolution_id;
+  const bool full = mode == "full";
+
+  // Golden records to publish, at the end (new persons are inserted with theirs): every person of a
+  // full resolution; else those that gained or lost a record, or hold one that changed.
+  std::vector<const identity::person_result*> touched;
+  if (full) {
+    touched.reserve(result.persons.size());
+    for (const identity::person_result& p : result.persons) touched.push_back(&p);
+  } else {
+    std::set<std::string_view> changed;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (records[i].cause == identity::cause::none && result.person_of[i] == records[i].previous_person) continue;
+      for (const std::optional<std::string>* p : {&result.person_of[i], &records[i].previous_person}) {
+        if (*p) changed.insert(**p);
+      }
+    }
+    for (const identity::person_result& p : result.persons) {
+      if (changed.contains(p.id)) touched.push_back(&p);
+    }
+  }
+
+  // Computed on a thread of their own while the server takes the rows written below.
+  auto golden = std::async(std::launch::async, [&] {
+    std::pair<std::vector<golden_row>, std::vector<golden_row>> rows;  // new persons, known ones
+    for (const identity::person_result* p : touched) {
+      (p->is_new ? rows.first : rows.second).emplace_back(p->id, identity::golden_of(p->records, records, facts));
+    }
+    return rows;
+  });
+
+  // Assignments: a full resolution rewrites them all; an incremental one only those that changed.
+  std::vector<std::int64_t> reassigned;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (result.person_of[i] != records[i].previous_person) reassigned.push_back(ids[i]);
+  }
+  if (full) {
+    execute_script(session_, "TRUNCATE record_persons; ALTER TABLE record_persons DROP CONSTRAINT record_persons_pkey; "
+                             "DROP INDEX record_persons_by_person;");
+  } else if (!reassigned.empty()) {
+    session_ << "DELETE FROM record_persons WHERE record_id = ANY(" + id_array(reassigned) + ")";
+  }
+  chunked_copy assignments(session_, "COPY record_persons (record_id, person_id) FROM STDIN");
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!result.person_of[i] || (!full && result.person_of[i] == records[i].previous_person)) continue;
+    assignments.rows().field(std::to_string(ids[i]));
+    assignments.rows().field(*result.person_of[i]);
+    assignments.end_row();
+  }
+  assignments.finish();
+  // Indexed once, after the load.
+  if (full) {
+    execute_script(session_, "ALTER TABLE record_persons ADD PRIMARY KEY (record_id); "
+                             "CREATE INDEX record_persons_by_person ON record_persons (person_id); "
+                             "ANALYZE record_persons;");
+  }
+
+  // Retired ids: merged ones redirect to their successor, and every redirect to
+  // them now points there too, so that a redirect is always one step to a live person.
+  if (!result.retired.empty()) {
+    boost::json::array retired;
+    for (const identity::retired_person& r : result.retired) {
+      retired.push_back(boost::json::object{
+          {"id", r.id}, {"successor", r.successor ? boost::json::value(*r.successor) : boost::json::value(nullptr)}});
+    }
+    const std::string json = boost::json::serialize(retired);
+    session_ << "UPDATE persons p SET status = CASE WHEN r.successor IS NULL THEN 'deleted' ELSE 'merged' END, "
+                "  successor = r.successor, retired_at = now(), updated_at = now() "
+                "FROM jsonb_to_recordset(CAST(:r AS jsonb)) AS r(id uuid, successor uuid) WHERE p.person_id = r.id",
+        soci::use(json);
+    session_ << "UPDATE persons p SET status = CASE WHEN r.successor IS NULL THEN 'deleted' ELSE 'merged' END, "
+                "  successor = r.successor, updated_at = now() "
+                "FROM jsonb_to_recordset(CAST(:r AS jsonb)) AS r(id uuid, successor uuid) WHERE p.successor = r.id",
+        soci::use(json);
+  }
+
+  chunked_copy events(session_,
+                      "COPY identity_event_log (kind, before_person_ids, after_person_ids, cause, records, resolution_id) "
+                      "FROM STDIN");
+  for (const identity::identity_event& e : result.events) {
+    events.rows().field(identity::name_of(e.kind));
+    events.rows().field(uuid_array(e.before));
+    events.rows().field(uuid_array(e.after));
+    events.rows().field(identity::name_of(e.cause));
+    std::string keys = "{";
+    for (std::size_t i = 0; i < e.records.size(); ++i) {
+      keys += (i ? "," : "") + std::string("\"");
+      for (char c : e.records[i]) {
+        if (c == '"' || c == '\\') keys += '\\';
+        keys += c;
+      }
+      keys += '"';
+    }
+    events.rows().field(keys + "}");
+    events.rows().field(std::to_string(resolution_id));
+    events.end_row();
+  }
+  events.finish();
+
+  // Quarantine, frozen components and rejected links: replaced for the area.
+  if (full) {
+    execute_script(session_, "TRUNCATE quarantined_values, frozen_components, rejected_links;");
+  } else {
+    std::vector<std::string> keys;
+    keys.reserve(records.size());
+    for (const identity::record_evidence& r : records) keys.push_back(r.key);
+    std::vector<std::string> values;
+    for (const identity::record_evidence& r : records) {
+      for (const identifier_value& v : r.identifiers) values.push_back(v.value);
+    }
+    const std::string value_json = json_strings(values), key_json = json_strings(keys);
+    session_ << "DELETE FROM quarantined_values WHERE value IN (SELECT jsonb_array_elements_text(CAST(:v AS jsonb)))",
+        soci::use(value_json);
+    session_ << "DELETE FROM frozen_components WHERE first_record IN (SELECT jsonb_array_elements_text(CAST(:k AS jsonb)))",
+        soci::use(key_json);
+    session_ << "DELETE FROM rejected_links WHERE record_a IN (SELECT jsonb_array_elements_text(CAST(:k AS jsonb))) "
+                "OR record_b IN (SELECT jsonb_array_elements_text(CAST(:k2 AS jsonb)))",
+        soci::use(key_json), soci::use(key_json);
+  }
+  copy_rows quarantined;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const identity::quarantined_value& q : result.quarantined) {
+    if (!seen.emplace(std::string(identity::name_of(q.value.kind)), q.value.value).second) continue;
+    quarantined.field(identity::name_of(q.value.kind));
+    quarantined.field(q.value.value);
+    quarantined.field(std::to_string(q.records));
+    quarantined.end_row();
+  }
+  if (quarantined.rows() > 0) copy_in(session_, "COPY quarantined_values (kind, value, records) FROM STDIN", quarantined);
+  copy_rows frozen;
+  for (const identity::frozen_component& f : result.frozen) {
+    frozen.field(records[f.records.front()].key);
+    frozen.field(std::to_string(f.records.size()));
+    frozen.end_row();
+  }
+  if (frozen.rows() > 0) copy_in(session_, "COPY frozen_components (first_record, records) FROM STDIN", frozen);
+  copy_rows rejected;
+  for (const identity::rejected_link& r : result.rejected) {
+    rejected.field(records[r.a].key);
+    rejected.field(records[r.b].key);
+    if (r.via) {
+      rejected.field(identity::name_of(r.via->kind));
+      rejected.field(r.via->value);
+    } else {
+      rejected.null_field();
+      rejected.null_field();
+    }
+    rejected.field(r.reason);
+    rejected.end_row();
+  }
+  if (rejected.rows() > 0) {
+    copy_in(session_, "COPY rejected_links (record_a, record_b, via_kind, via_value, reason) FROM STDIN", rejected);
+  }
+
+  timed("(of which) assignments, retirements, events and guards");
+  const auto [new_golden, known_golden] = golden.get();
+  timed(fmt::format("(of which) waiting for the golden records of {} persons", touched.size()));
+  publish_golden(new_golden, known_golden);
+  timed(fmt::format("(of which) publishing them ({} new)", new_golden.size()));
+
+  summary.persons_touched = touched.size() + result.retired.size();
+  summary.events = result.events.size();
+  summary.rejected = result.rejected.size();
+  summary.quarantined = quarantined.rows();
+  summary.frozen = result.frozen.size();
+  const long long touched_count = static_cast<long long>(summary.persons_touched),
+                  event_count = static_cast<long long>(summary.events),
+                  rejected_count = static_cast<long long>(summary.rejected),
+                  quarantined_count = static_cast<long long>(summary.quarantined),
+                  frozen_count = static_cast<long long>(summary.frozen);
+  session_ << "UPDATE identity_runs SET finished_at = clock_timestamp(), persons_touched = :p, events = :e, "
+              "rejected_links = :r, quarantined = :q, frozen = :f WHERE resolution_id = :id",
+      soci::use(touched_count), soci::use(event_count), soci::use(rejected_count), soci::use(quarantined_count),
+      soci::use(frozen_count), soci::use(resolution_id);
+  return summary;
+}
+
+}  // namespace personsync::store
