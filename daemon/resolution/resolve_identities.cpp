@@ -300,22 +300,12 @@ void rewrite_changed_identifiers(store::identity_store& store, const area& a, co
   store.update_identifiers(gone, added);
 }
 
-// Resolves; new ids that collide with retired persons outside the area are reserved and it runs again
-// (unless every id in use was reserved beforehand). `session_work`: what another thread does with the
-// session meanwhile, waited for before the session's next statement.
+// Resolves; new ids that collide with retired persons outside the area are reserved and it runs again.
 identity::resolution resolve_avoiding_collisions(store::identity_store& store, identity::resolution_input& in,
                                                 const identity::identity_config& config,
-                                                const identity::value_policy& policy,
-                                                std::future<void>& session_work, bool every_id_reserved) {
-  logging::step_timer timed("resolution");
+                                                const identity::value_policy& policy) {
   for (;;) {
     identity::resolution result = identity::resolve(in, config, policy);
-    timed("(of which) the resolver");
-    if (session_work.valid()) {
-      session_work.get();
-      timed("(of which) waiting for the identifiers to be rewritten");
-    }
-    if (every_id_reserved) return result;
     std::vector<std::string> new_ids;
     for (const auto& p : result.persons) {
       if (p.is_new) new_ids.push_back(p.id);
@@ -354,8 +344,8 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
 
   timed("taking the queue");
   std::map<std::int64_t, identity::cause> split_causes;
-  std::future<void> rewriting;  // a full resolution's identifiers, written by the server while it resolves
   identity::resolution_input in;
+  identity::resolution result;
   if (full) {
     store.each_record([&](landed_record&& r) { a.add(std::move(r)); });
     timed("reading and normalizing every record");
@@ -367,10 +357,16 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
       split_causes = follow_upstream_splits(store, config, a, group_by_record(store.identifiers_of(posthog_dirty)));
     }
     in = a.take_input(dirty, split_causes, store.constraints());  // with the pins an upstream split added
-    in.reserved_ids = store.all_person_ids();
+    in.reserved_ids = store.all_person_ids();  // every id in use: no new id can collide
     timed("reading the constraints and person ids");
-    // The session is the thread's until rewriting.get(): the resolver does no I/O.
-    rewriting = std::async(std::launch::async, [&] { store.rebuild_identifiers(a.ids(), in.records); });
+    // The server rewrites the identifiers while the resolver (no I/O) runs: the session is the
+    // thread's until rewriting.get(), which also waits for it when the resolver throws.
+    std::future<void> rewriting =
+        std::async(std::launch::async, [&] { store.rebuild_identifiers(a.ids(), in.records); });
+    result = identity::resolve(in, config, policy);
+    timed("resolving");
+    rewriting.get();
+    timed("waiting for the identifiers to be rewritten");
   } else {
     for (landed_record& r : store.records(dirty_ids)) a.add(std::move(r));
     timed("reading the queued records");
@@ -383,12 +379,11 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     a.grow(present);
     timed("growing the area");
     in = a.take_input(dirty, split_causes, store.constraints());  // with the pins an upstream split added
+    result = resolve_avoiding_collisions(store, in, config, policy);
+    timed("resolving");
   }
-  const std::vector<std::int64_t>& ids = a.ids();
-  const identity::resolution result = resolve_avoiding_collisions(store, in, config, policy, rewriting, full);
-  timed("resolving");
   store::resolution_summary summary =
-      store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, ids, a.take_facts(), result);
+      store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, a.ids(), a.take_facts(), result);
   timed("writing the outcome");
   tx.commit();
   timed("committing");

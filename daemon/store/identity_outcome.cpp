@@ -28,22 +28,28 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
   const auto copy_all = [](chunked_copy& copy, const std::vector<golden_row>& persons) {
     for (const auto& [id, g] : persons) {
       copy_rows& rows = copy.rows();
+      // A field formatted from the value, or NULL.
+      const auto optional_field = [&](const auto& value, const auto& format) {
+        if (value) {
+          rows.field(format(*value));
+        } else {
+          rows.null_field();
+        }
+      };
+      const auto timestamp = [](std::int64_t micros) {
+        return iso_microseconds(std::chrono::system_clock::time_point(std::chrono::microseconds(micros)));
+      };
+      const auto number = [](auto n) { return fmt::format("{}", n); };
       rows.field(id);
       rows.nullable_field(g.name);
       rows.nullable_field(g.email);
       rows.nullable_field(g.phone);
-      for (const std::optional<std::int64_t>& t : {g.first_seen, g.last_seen}) {
-        if (t) {
-          rows.field(iso_microseconds(std::chrono::system_clock::time_point(std::chrono::microseconds(*t))));
-        } else {
-          rows.null_field();
-        }
-      }
-      rows.nullable_field(g.ltv ? std::optional(fmt::format("{}", *g.ltv)) : std::nullopt);
-      rows.nullable_field(g.purchase_count ? std::optional(std::to_string(*g.purchase_count)) : std::nullopt);
-      rows.nullable_field(g.aov ? std::optional(fmt::format("{}", *g.aov)) : std::nullopt);
-      rows.nullable_field(g.has_failed_payment ? std::optional<std::string>(*g.has_failed_payment ? "t" : "f")
-                                               : std::nullopt);
+      optional_field(g.first_seen, timestamp);
+      optional_field(g.last_seen, timestamp);
+      optional_field(g.ltv, number);
+      optional_field(g.purchase_count, number);
+      optional_field(g.aov, number);
+      optional_field(g.has_failed_payment, [](bool b) { return std::string(b ? "t" : "f"); });
       rows.nullable_field(g.properties);
       rows.nullable_field(g.attribution);
       rows.field(std::to_string(g.record_count));
@@ -116,7 +122,7 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
 
   // Assignments: a full resolution rewrites them all; an incremental one only those that changed.
   std::vector<std::int64_t> reassigned;
-  for (std::size_t i = 0; i < records.size(); ++i) {
+  for (std::size_t i = 0; i < records.size() && !full; ++i) {
     if (result.person_of[i] != records[i].previous_person) reassigned.push_back(ids[i]);
   }
   if (full) {

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 namespace personsync::store {
+namespace {
 
 std::string braced(const std::vector<std::int64_t>& ids) {
   std::string out = "{";
@@ -14,6 +15,8 @@ std::string braced(const std::vector<std::int64_t>& ids) {
   }
   return out + "}";
 }
+
+}  // namespace
 
 std::string id_array(const std::vector<std::int64_t>& ids) { return "'" + braced(ids) + "'::bigint[]"; }
 

@@ -7,9 +7,8 @@
 
 namespace personsync::store {
 
-// A bigint[] literal ("{1,2,3}"): digits and commas only, so it may sit in a COPY query's text.
-std::string braced(const std::vector<std::int64_t>& ids);
-// The same, quoted and cast: '{1,2,3}'::bigint[].
+// A bigint[] literal, quoted and cast: '{1,2,3}'::bigint[]. Digits and commas only, so it may sit
+// in a COPY query's text.
 std::string id_array(const std::vector<std::int64_t>& ids);
 // Ids as a relation `wanted(id)`, in ascending order: joined to an index, it is probed in index
 // order, where `= ANY(big array)` may make the planner scan the whole table.
