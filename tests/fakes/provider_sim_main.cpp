@@ -6,6 +6,7 @@
 //                [--whop-people N] [--whop-token T] [--whop-account biz_…]
 //                [--posthog-persons N] [--posthog-token T] [--posthog-project N]
 //                [--posthog-rate-limit "240/min, 1200/hour"|none] [--posthog-ghosts SHARE]
+//                [--plain-text]   (no adversarial names: what the benchmarks land)
 
 #include <csignal>
 #include <cstdlib>
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
     else if (arg == "--posthog-project") options.posthog.project_id = std::stoll(value());
     else if (arg == "--posthog-rate-limit") options.posthog.rate_limit = value();
     else if (arg == "--posthog-ghosts") options.posthog.ghost_share = std::stod(value());
+    else if (arg == "--plain-text") options.people.adversarial_text = false;
     else if (arg == "--latency-ms") options.latency = std::chrono::milliseconds(std::stoi(value()));
     else if (arg == "--tls-cert") cert = value();
     else if (arg == "--tls-key") key = value();
