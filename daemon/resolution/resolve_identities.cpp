@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/release_in_background.hpp"
 #include "common/sha256.hpp"
 #include "daemon/identity/resolver.hpp"
 #include "daemon/identity/upstream_split.hpp"
@@ -70,6 +71,15 @@ class area {
   area(store::identity_store& store, const identity::identity_config& config, const identity::value_policy& policy,
        const std::vector<store::active_constraint>& constraints)
       : store_(store), config_(config), policy_(policy), constraints_(constraints) {}
+
+  // Room for `n` records at once: growing by doubling moved and page-faulted a full resolution's
+  // records twice over.
+  void reserve(std::size_t n) {
+    evidence_.reserve(n);
+    facts_.reserve(n);
+    ids_.reserve(n);
+    index_.reserve(n);
+  }
 
   void add(landed_record&& r) {
     identity::record_evidence e;
@@ -347,6 +357,7 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
   identity::resolution_input in;
   identity::resolution result;
   if (full) {
+    a.reserve(static_cast<std::size_t>(landed));
     store.each_record([&](landed_record&& r) { a.add(std::move(r)); });
     timed("reading and normalizing every record");
     if (last_hash) {
@@ -387,6 +398,7 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
   timed("writing the outcome");
   tx.commit();
   timed("committing");
+  if (full) release_in_background(std::move(a), std::move(in), std::move(result));
   return summary;
 }
 
