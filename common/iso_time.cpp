@@ -1,5 +1,7 @@
 #include "common/iso_time.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <ctime>
 
 #include <fmt/chrono.h>
@@ -11,11 +13,32 @@ std::string iso_seconds(std::chrono::system_clock::time_point t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
 }
 
-// fmt writes a time_point's seconds whole whatever its precision: the fraction is written here.
+// Written by hand: fmt's chrono formatting took most of the 2.8 s that formatting 590k persons' rows
+// for COPY cost (two timestamps a row), and it writes a time_point's seconds whole whatever its precision.
 std::string iso_microseconds(std::chrono::system_clock::time_point t) {
-  const auto micros = std::chrono::floor<std::chrono::microseconds>(t);
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(micros);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06}Z", seconds, (micros - seconds).count());
+  using namespace std::chrono;
+  const auto micros = floor<microseconds>(t);
+  const auto day = floor<days>(micros);
+  const year_month_day date(day);
+  const hh_mm_ss<microseconds> time(micros - day);
+  char text[40];
+  char* at = text;
+  // Zero-padded to `width` digits (more when the number needs them).
+  const auto put = [&](long long n, int width, char after) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    for (auto pad = width - (end - digits); pad > 0; --pad) *at++ = '0';
+    at = std::copy(digits, end, at);
+    if (after) *at++ = after;
+  };
+  put(static_cast<int>(date.year()), 4, '-');
+  put(static_cast<unsigned>(date.month()), 2, '-');
+  put(static_cast<unsigned>(date.day()), 2, 'T');
+  put(time.hours().count(), 2, ':');
+  put(time.minutes().count(), 2, ':');
+  put(time.seconds().count(), 2, '.');
+  put(time.subseconds().count(), 6, 'Z');
+  return {text, at};
 }
 
 std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
