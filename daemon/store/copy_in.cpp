@@ -1,5 +1,7 @@
 #include "daemon/store/copy_in.hpp"
 
+#include <array>
+#include <charconv>
 #include <memory>
 #include <stdexcept>
 
@@ -15,18 +17,43 @@ void copy_rows::separate() {
 }
 
 void copy_rows::field(std::string_view value) {
+  static constexpr auto escape_of = [] {
+    std::array<const char*, 256> table{};
+    table['\\'] = "\\\\";
+    table['\n'] = "\\n";
+    table['\r'] = "\\r";
+    table['\t'] = "\\t";
+    return table;
+  }();
   separate();
   // Append clean spans whole; only the four characters COPY's text format escapes are written one by one.
   std::size_t clean_from = 0;
   for (std::size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
-    const char* escape = c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
+    const char* escape = escape_of[static_cast<unsigned char>(value[i])];
     if (!escape) continue;
     data_.append(value.data() + clean_from, i - clean_from);
     data_.append(escape);
     clean_from = i + 1;
   }
   data_.append(value.data() + clean_from, value.size() - clean_from);
+}
+
+// Numbers straight into the payload: no escaping needed, no string of their own.
+template <typename Number>
+void append_number(std::string& data, Number value) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  data.append(text, end);
+}
+
+void copy_rows::field(std::int64_t value) {
+  separate();
+  append_number(data_, value);
+}
+
+void copy_rows::field(double value) {
+  separate();
+  append_number(data_, value);
 }
 
 void copy_rows::nullable_field(const std::optional<std::string>& value) {
@@ -42,25 +69,38 @@ void copy_rows::null_field() {
   data_ += "\\N";
 }
 
+void copy_rows::clear() {
+  data_.clear();
+  rows_ = 0;
+  row_started_ = false;
+}
+
 void copy_rows::end_row() {
   data_.push_back('\n');
   row_started_ = false;
   ++rows_;
 }
 
-void copy_in(soci::session& session, const std::string& copy_statement, const copy_rows& rows) {
-  PGconn* conn = native_handle(session);
-  const auto fail = [&](std::string_view what) { throw_server_error(conn, PQerrorMessage(conn), what); };
+namespace {
 
+void start_copy(PGconn* conn, const std::string& copy_statement) {
   std::unique_ptr<PGresult, decltype(&PQclear)> start(PQexec(conn, copy_statement.c_str()), &PQclear);
-  if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) fail("COPY did not start");
-  const std::string& data = rows.data();
+  if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) {
+    throw_server_error(conn, PQerrorMessage(conn), "COPY did not start");
+  }
+}
+
+void send_copy_data(PGconn* conn, const std::string& data) {
   constexpr std::size_t chunk = 1 << 20;
   for (std::size_t at = 0; at < data.size(); at += chunk) {
     const auto n = static_cast<int>(std::min(chunk, data.size() - at));
-    if (PQputCopyData(conn, data.data() + at, n) != 1) fail("COPY data was not sent");
+    if (PQputCopyData(conn, data.data() + at, n) != 1) throw_server_error(conn, PQerrorMessage(conn), "COPY data was not sent");
   }
-  if (PQputCopyEnd(conn, nullptr) != 1) fail("COPY did not end");
+}
+
+// Ends the COPY: with `abandoned`, the server fails it (and its transaction) instead of keeping its rows.
+void end_copy(PGconn* conn, const char* abandoned = nullptr) {
+  if (PQputCopyEnd(conn, abandoned) != 1) throw_server_error(conn, PQerrorMessage(conn), "COPY did not end");
   bool failed = false;
   std::string message, sqlstate;
   while (PGresult* r = PQgetResult(conn)) {
@@ -71,22 +111,46 @@ void copy_in(soci::session& session, const std::string& copy_statement, const co
     }
     PQclear(r);
   }
-  if (failed) throw_server_error(conn, std::move(message), "COPY failed", std::move(sqlstate));
+  if (failed && !abandoned) throw_server_error(conn, std::move(message), "COPY failed", std::move(sqlstate));
+}
+
+}  // namespace
+
+void copy_in(soci::session& session, const std::string& copy_statement, const copy_rows& rows) {
+  PGconn* conn = native_handle(session);
+  start_copy(conn, copy_statement);
+  send_copy_data(conn, rows.data());
+  end_copy(conn);
+}
+
+chunked_copy::~chunked_copy() {
+  if (!open_) return;
+  try {
+    end_copy(native_handle(session_), "personsync stopped writing these rows");
+  } catch (...) {  // NOLINT(bugprone-empty-catch): already unwinding; the transaction fails either way
+  }
 }
 
 void chunked_copy::end_row() {
   rows_.end_row();
-  if (rows_.data().size() >= 8u << 20) {
-    copy_in(session_, statement_, rows_);
-    sent_ += rows_.rows();
-    rows_ = copy_rows();
-  }
+  if (rows_.data().size() >= send_at) send();
+}
+
+void chunked_copy::send() {
+  PGconn* conn = native_handle(session_);
+  if (!open_) start_copy(conn, statement_);
+  open_ = true;
+  send_copy_data(conn, rows_.data());
+  sent_ += rows_.rows();
+  rows_.clear();
 }
 
 void chunked_copy::finish() {
-  if (rows_.rows() == 0) return;
-  copy_in(session_, statement_, rows_);
-  sent_ += rows_.rows();
+  if (rows_.rows() > 0) send();
+  if (open_) {
+    open_ = false;
+    end_copy(native_handle(session_));
+  }
   rows_ = copy_rows();
 }
 

@@ -39,7 +39,7 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
       const auto timestamp = [](std::int64_t micros) {
         return iso_microseconds(std::chrono::system_clock::time_point(std::chrono::microseconds(micros)));
       };
-      const auto number = [](auto n) { return fmt::format("{}", n); };
+      const auto number = [](auto n) { return n; };
       rows.field(id);
       rows.nullable_field(g.name);
       rows.nullable_field(g.email);
@@ -49,10 +49,10 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
       optional_field(g.ltv, number);
       optional_field(g.purchase_count, number);
       optional_field(g.aov, number);
-      optional_field(g.has_failed_payment, [](bool b) { return std::string(b ? "t" : "f"); });
+      optional_field(g.has_failed_payment, [](bool b) { return std::string_view(b ? "t" : "f"); });
       rows.nullable_field(g.properties);
       rows.nullable_field(g.attribution);
-      rows.field(std::to_string(g.record_count));
+      rows.field(std::int64_t{g.record_count});
       copy.end_row();
     }
     copy.finish();
@@ -140,7 +140,7 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
   chunked_copy assignments(session_, "COPY record_persons (record_id, person_id) FROM STDIN");
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (!result.person_of[i] || (!full && result.person_of[i] == records[i].previous_person)) continue;
-    assignments.rows().field(std::to_string(ids[i]));
+    assignments.rows().field(ids[i]);
     assignments.rows().field(*result.person_of[i]);
     assignments.end_row();
   }
