@@ -60,13 +60,15 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
   // Their ids were checked free (resolve_avoiding_collisions): no conflict to look for.
   if (!new_persons.empty()) {
     // Into an empty table (the first resolution), the key is built once after the load rather than
-    // kept up row by row. Readers of the empty table wait for the commit meanwhile.
+    // kept up row by row, and the planner learns the table's size: without it, the next resolution
+    // scanned every person to find the few that redirect to a retired one. Readers of the empty
+    // table wait for the commit meanwhile.
     int empty = 0;
     if (known_persons.empty()) session_ << "SELECT (NOT EXISTS (SELECT 1 FROM persons))::int", soci::into(empty);
     if (empty) execute_script(session_, "ALTER TABLE persons DROP CONSTRAINT persons_pkey;");
     chunked_copy copy(session_, fmt::format("COPY persons {} FROM STDIN", columns));
     copy_all(copy, new_persons);
-    if (empty) execute_script(session_, "ALTER TABLE persons ADD PRIMARY KEY (person_id);");
+    if (empty) execute_script(session_, "ALTER TABLE persons ADD PRIMARY KEY (person_id); ANALYZE persons;");
   }
   if (!known_persons.empty()) {
     execute_script(session_,
