@@ -80,54 +80,11 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
   }
 }
 
-resolution_summary identity_store::write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
-                                         const std::vector<identity::record_evidence>& records,
-                                         const std::vector<std::int64_t>& ids,
-                                         std::vector<identity::record_facts> facts,
-                                         const identity::resolution& result) {
-  logging::step_timer timed("resolution");
-  resolution_summary summary;
-  summary.mode = mode;
-  summary.dirty = dirty;
-  summary.area = records.size();
-  long long resolution_id = 0;
-  const long long dirty_count = static_cast<long long>(dirty), area_count = static_cast<long long>(records.size());
-  session_ << "INSERT INTO identity_runs (mode, dirty_records, area_records, settings_hash) "
-              "VALUES (:m, :d, :a, :h) RETURNING resolution_id",
-      soci::use(mode), soci::use(dirty_count), soci::use(area_count), soci::use(settings_hash), soci::into(resolution_id);
-  summary.resolution_id = resolution_id;
-  const bool full = mode == "full";
-
-  // Golden records to publish, at the end (new persons are inserted with theirs): every person of a
-  // full resolution; else those that gained or lost a record, or hold one that changed.
-  std::vector<const identity::person_result*> touched;
-  if (full) {
-    touched.reserve(result.persons.size());
-    for (const identity::person_result& p : result.persons) touched.push_back(&p);
-  } else {
-    std::set<std::string_view> changed;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      if (records[i].cause == identity::cause::none && result.person_of[i] == records[i].previous_person) continue;
-      for (const std::optional<std::string>* p : {&result.person_of[i], &records[i].previous_person}) {
-        if (*p) changed.insert(**p);
-      }
-    }
-    for (const identity::person_result& p : result.persons) {
-      if (changed.contains(p.id)) touched.push_back(&p);
-    }
-  }
-
-  // Computed on a thread of their own while the server takes the rows written below; only for a full
-  // resolution: a small one gains nothing, and each thread left its stack and arena to the daemon
-  // (soak_bench, 10 minutes: RSS at the end 49 MiB with a thread each time, 40 MiB without).
-  auto golden = std::async(full ? std::launch::async : std::launch::deferred, [&] {
-    std::pair<std::vector<golden_row>, std::vector<golden_row>> rows;  // new persons, known ones
-    for (const identity::person_result* p : touched) {
-      (p->is_new ? rows.first : rows.second).emplace_back(p->id, identity::golden_of(p->records, records, facts));
-    }
-    return rows;
-  });
-
+// Everything of the outcome but the golden records: assignments, retirements, events, and the guards
+// (quarantine, frozen components, rejected links). Returns how many values are quarantined.
+std::size_t identity_store::write_membership(std::int64_t resolution_id, bool full,
+                                             const std::vector<identity::record_evidence>& records,
+                                             const std::vector<std::int64_t>& ids, const identity::resolution& result) {
   // Assignments: a full resolution rewrites them all; an incremental one only those that changed.
   std::vector<std::int64_t> reassigned;
   for (std::size_t i = 0; i < records.size() && !full; ++i) {
@@ -251,16 +208,66 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
     copy_in(session_, "COPY rejected_links (record_a, record_b, via_kind, via_value, reason) FROM STDIN", rejected);
   }
 
-  timed("(of which) assignments, retirements, events and guards");
-  const auto [new_golden, known_golden] = golden.get();
-  timed(fmt::format("(of which) waiting for the golden records of {} persons", touched.size()));
-  publish_golden(new_golden, known_golden);
-  timed(fmt::format("(of which) publishing them ({} new)", new_golden.size()));
+  return quarantined.rows();
+}
+
+resolution_summary identity_store::write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
+                                         const std::vector<identity::record_evidence>& records,
+                                         const std::vector<std::int64_t>& ids,
+                                         std::vector<identity::record_facts> facts,
+                                         const identity::resolution& result) {
+  logging::step_timer timed("resolution");
+  resolution_summary summary;
+  summary.mode = mode;
+  summary.dirty = dirty;
+  summary.area = records.size();
+  long long resolution_id = 0;
+  const long long dirty_count = static_cast<long long>(dirty), area_count = static_cast<long long>(records.size());
+  session_ << "INSERT INTO identity_runs (mode, dirty_records, area_records, settings_hash) "
+              "VALUES (:m, :d, :a, :h) RETURNING resolution_id",
+      soci::use(mode), soci::use(dirty_count), soci::use(area_count), soci::use(settings_hash), soci::into(resolution_id);
+  summary.resolution_id = resolution_id;
+  const bool full = mode == "full";
+
+  // Golden records to publish, at the end (new persons are inserted with theirs): every person of a
+  // full resolution; else those that gained or lost a record, or hold one that changed.
+  std::vector<const identity::person_result*> touched;
+  if (full) {
+    touched.reserve(result.persons.size());
+    for (const identity::person_result& p : result.persons) touched.push_back(&p);
+  } else {
+    std::set<std::string_view> changed;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (records[i].cause == identity::cause::none && result.person_of[i] == records[i].previous_person) continue;
+      for (const std::optional<std::string>* p : {&result.person_of[i], &records[i].previous_person}) {
+        if (*p) changed.insert(**p);
+      }
+    }
+    for (const identity::person_result& p : result.persons) {
+      if (changed.contains(p.id)) touched.push_back(&p);
+    }
+  }
+
+  // A full resolution's golden records are computed here while a thread has the session write the
+  // rest: the session is the thread's until .get(), which also waits for it when computing throws.
+  // Not for a small resolution, which gains nothing, while each thread left its stack and arena to
+  // the daemon (soak_bench, 10 minutes: RSS at the end 49 MiB with a thread each time, 40 MiB without).
+  auto membership = std::async(full ? std::launch::async : std::launch::deferred,
+                               [&] { return write_membership(resolution_id, full, records, ids, result); });
+  std::pair<std::vector<golden_row>, std::vector<golden_row>> golden;  // new persons, known ones
+  for (const identity::person_result* p : touched) {
+    (p->is_new ? golden.first : golden.second).emplace_back(p->id, identity::golden_of(p->records, records, facts));
+  }
+  timed(fmt::format("(of which) golden records of {} persons", touched.size()));
+  const std::size_t quarantined = membership.get();
+  timed("(of which) waiting for the assignments, retirements, events and guards");
+  publish_golden(golden.first, golden.second);
+  timed(fmt::format("(of which) publishing them ({} new)", golden.first.size()));
 
   summary.persons_touched = touched.size() + result.retired.size();
   summary.events = result.events.size();
   summary.rejected = result.rejected.size();
-  summary.quarantined = quarantined.rows();
+  summary.quarantined = quarantined;
   summary.frozen = result.frozen.size();
   const long long touched_count = static_cast<long long>(summary.persons_touched),
                   event_count = static_cast<long long>(summary.events),
