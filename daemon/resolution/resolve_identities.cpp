@@ -78,7 +78,6 @@ class area {
     evidence_.reserve(n);
     facts_.reserve(n);
     ids_.reserve(n);
-    index_.reserve(n);
   }
 
   void add(landed_record&& r) {
@@ -90,7 +89,6 @@ class area {
     e.live = r.live;
     e.previous_person = std::move(r.person);
     if (r.merged_into) e.merged_into = store::record_key(e.source, r.scope, *r.merged_into);
-    index_.emplace(r.record_id, evidence_.size());
     ids_.push_back(r.record_id);
     evidence_.push_back(std::move(e));
     facts_.push_back(std::move(r.facts));
@@ -169,8 +167,8 @@ class area {
   [[nodiscard]] const std::vector<std::int64_t>& ids() const { return ids_; }
   // What each record gives its person's golden record, in the order of the evidence (left by take_input).
   [[nodiscard]] std::vector<identity::record_facts> take_facts() { return std::move(facts_); }
-  [[nodiscard]] bool contains(std::int64_t id) const { return index_.contains(id); }
-  [[nodiscard]] const identity::record_evidence& evidence(std::int64_t id) const { return evidence_[index_.at(id)]; }
+  [[nodiscard]] bool contains(std::int64_t id) const { return index().contains(id); }
+  [[nodiscard]] const identity::record_evidence& evidence(std::int64_t id) const { return evidence_[index().at(id)]; }
   // Built on first use: only upstream splits ask, and a full resolution holds a million keys.
   [[nodiscard]] std::optional<std::int64_t> id_of_key(const std::string& key) const {
     if (id_of_key_.empty()) {
@@ -181,6 +179,13 @@ class area {
   }
 
  private:
+  // Record id -> position, caught up with the records added since on use: a full resolution
+  // seldom asks, and for a million records the map took 40 MB of its peak.
+  const std::unordered_map<std::int64_t, std::size_t>& index() const {
+    for (std::size_t i = index_.size(); i < ids_.size(); ++i) index_.emplace(ids_[i], i);
+    return index_;
+  }
+
   void load(const std::vector<std::int64_t>& ids, std::vector<std::int64_t>& loaded) {
     for (landed_record& r : store_.records(ids)) {
       loaded.push_back(r.record_id);
@@ -215,7 +220,7 @@ class area {
   std::vector<identity::record_evidence> evidence_;
   std::vector<identity::record_facts> facts_;
   std::vector<std::int64_t> ids_;
-  std::unordered_map<std::int64_t, std::size_t> index_;
+  mutable std::unordered_map<std::int64_t, std::size_t> index_;  // see index()
   mutable std::unordered_map<std::string_view, std::int64_t> id_of_key_;  // views into evidence_
   std::set<std::pair<int, std::string>> looked_up_;
   std::map<identifier_value, std::int64_t> degrees_;
