@@ -39,16 +39,16 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
       const auto timestamp = [](std::int64_t micros) {
         return iso_microseconds(std::chrono::system_clock::time_point(std::chrono::microseconds(micros)));
       };
-      const auto number = [](auto n) { return n; };
+      const auto as_is = [](auto n) { return n; };  // field() writes numbers itself
       rows.field(id);
       rows.nullable_field(g.name);
       rows.nullable_field(g.email);
       rows.nullable_field(g.phone);
       optional_field(g.first_seen, timestamp);
       optional_field(g.last_seen, timestamp);
-      optional_field(g.ltv, number);
-      optional_field(g.purchase_count, number);
-      optional_field(g.aov, number);
+      optional_field(g.ltv, as_is);
+      optional_field(g.purchase_count, as_is);
+      optional_field(g.aov, as_is);
       optional_field(g.has_failed_payment, [](bool b) { return std::string_view(b ? "t" : "f"); });
       rows.nullable_field(g.properties);
       rows.nullable_field(g.attribution);
