@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json.hpp>
 
 namespace personsync::identity {
@@ -35,8 +36,11 @@ void add_to(std::optional<T>& into, const std::optional<T>& v) {
   if (v) into = into.value_or(T{}) + *v;
 }
 
+// Most persons have one or two records: their lists stay off the heap.
+using record_list = boost::container::small_vector<std::size_t, 4>;
+
 // Key by key, in the order given: the last record to hold a key wins.
-std::string merged_properties(const std::vector<std::size_t>& oldest_first, std::span<record_facts> facts) {
+std::string merged_properties(const record_list& oldest_first, std::span<record_facts> facts) {
   boost::json::object merged;
   for (std::size_t r : oldest_first) {
     boost::json::value parsed = boost::json::parse(*facts[r].properties);
@@ -47,7 +51,7 @@ std::string merged_properties(const std::vector<std::size_t>& oldest_first, std:
 }
 
 // Each list's entries, once each, in the order of their JSON text (so that a rebuild writes the same value).
-std::string merged_attribution(const std::vector<std::size_t>& holders, std::span<record_facts> facts) {
+std::string merged_attribution(const record_list& holders, std::span<record_facts> facts) {
   std::map<std::string, std::set<std::string>> lists;
   for (std::size_t r : holders) {
     const boost::json::value parsed = boost::json::parse(*facts[r].attribution);
@@ -81,12 +85,12 @@ golden_record golden_of(std::span<const std::size_t> members, std::span<const re
                         std::span<record_facts> facts) {
   golden_record g;
   // Most trusted first, then the most recent, then the smallest key.
-  std::vector<std::size_t> by_preference(members.begin(), members.end());
+  record_list by_preference(members.begin(), members.end());
   std::sort(by_preference.begin(), by_preference.end(), [&](std::size_t a, std::size_t b) {
     return std::tuple(!from_whop(records[a]), -facts[a].recency, std::string_view(records[a].key)) <
            std::tuple(!from_whop(records[b]), -facts[b].recency, std::string_view(records[b].key));
   });
-  std::vector<std::size_t> with_properties, with_attribution;
+  record_list with_properties, with_attribution;
   for (std::size_t r : by_preference) {
     const record_evidence& e = records[r];
     record_facts& f = facts[r];

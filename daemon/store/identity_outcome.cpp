@@ -255,6 +255,7 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
   auto membership = std::async(full ? std::launch::async : std::launch::deferred,
                                [&] { return write_membership(resolution_id, full, records, ids, result); });
   std::pair<std::vector<golden_row>, std::vector<golden_row>> golden;  // new persons, known ones
+  if (full) golden.first.reserve(touched.size());  // most are new; growing would move and fault them in twice
   for (const identity::person_result* p : touched) {
     (p->is_new ? golden.first : golden.second).emplace_back(p->id, identity::golden_of(p->records, records, facts));
   }
