@@ -97,8 +97,13 @@ class identity_store {
   void queue(const std::vector<std::int64_t>& record_ids, bool manual);
 
   std::vector<landed_record> records(const std::vector<std::int64_t>& ids);
-  // Every live record, and every deleted one that still has a person.
+  // Every live record, and every deleted one that still has a person: all but their facts' texts,
+  // which each_record_text reads (a statement, and so a snapshot, of its own).
   void each_record(const std::function<void(landed_record&&)>& on_record);
+  struct record_text {
+    std::optional<std::string> properties, attribution;
+  };
+  void each_record_text(const std::function<void(std::int64_t record_id, record_text&&)>& on_record);
   std::vector<std::int64_t> ids_of_keys(const std::vector<std::string>& keys);
   std::vector<std::int64_t> records_of_persons(const std::vector<std::string>& person_ids);
   std::vector<std::int64_t> records_holding(const std::vector<identity::identifier_value>& values);
