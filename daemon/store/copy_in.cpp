@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 
@@ -16,6 +18,27 @@ void copy_rows::separate() {
   row_started_ = true;
 }
 
+namespace {
+
+// How many leading bytes, in steps of eight, hold none that the text format escapes (\t \n \r, all
+// below 14, and the backslash): values seldom hold one, and the byte-by-byte test was a second of
+// the client's time in a full resolution at a million records.
+std::size_t clean_prefix(std::string_view value) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  std::size_t at = 0;
+  for (; at + 8 <= value.size(); at += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, value.data() + at, 8);
+    const std::uint64_t below_14 = (w - ones * 14) & ~w & highs;  // some byte < 14
+    const std::uint64_t x = w ^ (ones * '\\');
+    const std::uint64_t backslash = (x - ones) & ~x & highs;  // some byte == '\\'
+    if ((below_14 | backslash) != 0) break;
+  }
+  return at;
+}
+
+}  // namespace
+
 void copy_rows::field(std::string_view value) {
   static constexpr auto escape_of = [] {
     std::array<const char*, 256> table{};
@@ -28,7 +51,7 @@ void copy_rows::field(std::string_view value) {
   separate();
   // Append clean spans whole; only the four characters COPY's text format escapes are written one by one.
   std::size_t clean_from = 0;
-  for (std::size_t i = 0; i < value.size(); ++i) {
+  for (std::size_t i = clean_prefix(value); i < value.size(); ++i) {
     const char* escape = escape_of[static_cast<unsigned char>(value[i])];
     if (!escape) continue;
     data_.append(value.data() + clean_from, i - clean_from);

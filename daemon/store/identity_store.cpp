@@ -244,7 +244,7 @@ void identity_store::update_identifiers(const std::vector<stored_identifier>& go
                                         const std::vector<stored_identifier>& added) {
   const auto rows_of = [](chunked_copy& copy, const std::vector<stored_identifier>& rows) {
     for (const stored_identifier& s : rows) {
-      copy.rows().field(std::to_string(s.record_id));
+      copy.rows().field(s.record_id);
       copy.rows().field(identity::name_of(s.value.kind));
       copy.rows().field(s.value.value);
       copy.end_row();
@@ -281,9 +281,8 @@ void identity_store::rebuild_identifiers(const std::vector<std::int64_t>& ids,
                  "DROP INDEX record_identifiers_by_value;");
   chunked_copy copy(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN");
   for (std::size_t i = 0; i < records.size(); ++i) {
-    const std::string id = std::to_string(ids[i]);
     for (const identifier_value& v : records[i].identifiers) {
-      copy.rows().field(id);
+      copy.rows().field(ids[i]);
       copy.rows().field(identity::name_of(v.kind));
       copy.rows().field(v.value);
       copy.end_row();

@@ -22,7 +22,12 @@ long long scalar(soci::session& s, const std::string& sql) {
 
 // Enough rows for several 1 MiB chunks, with every character the text format escapes.
 constexpr int rows = 100'000;
-std::string text_of(int i) { return "row " + std::to_string(i) + "\twith\\tab\nand\rreturn and some padding"; }
+// Every fifth is clean; the others' escapes fall at different offsets of the eight-byte steps.
+std::string text_of(int i) {
+  if (i % 5 == 0) return "a clean note, longer than sixteen bytes: " + std::to_string(i);
+  return std::string(static_cast<std::size_t>(i % 11), '.') + "row " + std::to_string(i) +
+         "\twith\\tab\nand\rreturn and some padding";
+}
 
 TEST(ChunkedCopy, RowsSpanningManyChunksLandWholeAndUnchanged) {
   scratch_database db;
@@ -47,8 +52,9 @@ TEST(ChunkedCopy, RowsSpanningManyChunksLandWholeAndUnchanged) {
   // Each value reads back exactly: the doubles to the bit, the texts to the byte.
   EXPECT_EQ(scalar(*session, "SELECT count(*) FROM t WHERE ratio <> id / 3.0::float8"), 0);
   EXPECT_EQ(scalar(*session,
-                   "SELECT count(*) FROM t WHERE id % 7 <> 0 AND note IS DISTINCT FROM "
-                   "'row ' || id || E'\\twith\\\\tab\\nand\\rreturn and some padding'"),
+                   "SELECT count(*) FROM t WHERE id % 7 <> 0 AND note IS DISTINCT FROM CASE WHEN id % 5 = 0 "
+                   "THEN 'a clean note, longer than sixteen bytes: ' || id "
+                   "ELSE repeat('.', (id % 11)::int) || 'row ' || id || E'\\twith\\\\tab\\nand\\rreturn and some padding' END"),
             0);
 }
 
