@@ -37,6 +37,47 @@ std::size_t clean_prefix(std::string_view value) {
   return at;
 }
 
+// Numbers straight into the payload: no escaping needed, no string of their own.
+template <typename Number>
+void append_number(std::string& data, Number value) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  data.append(text, end);
+}
+
+void start_copy(PGconn* conn, const std::string& copy_statement) {
+  std::unique_ptr<PGresult, decltype(&PQclear)> start(PQexec(conn, copy_statement.c_str()), &PQclear);
+  if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) {
+    throw_server_error(conn, PQerrorMessage(conn), "COPY did not start");
+  }
+}
+
+void send_copy_data(PGconn* conn, const std::string& data) {
+  constexpr std::size_t chunk = 1 << 20;
+  for (std::size_t at = 0; at < data.size(); at += chunk) {
+    const auto n = static_cast<int>(std::min(chunk, data.size() - at));
+    if (PQputCopyData(conn, data.data() + at, n) != 1) {
+      throw_server_error(conn, PQerrorMessage(conn), "COPY data was not sent");
+    }
+  }
+}
+
+// Ends the COPY: with `abandoned`, the server fails it (and its transaction) instead of keeping its rows.
+void end_copy(PGconn* conn, const char* abandoned = nullptr) {
+  if (PQputCopyEnd(conn, abandoned) != 1) throw_server_error(conn, PQerrorMessage(conn), "COPY did not end");
+  bool failed = false;
+  std::string message, sqlstate;
+  while (PGresult* r = PQgetResult(conn)) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+      failed = true;
+      message = PQresultErrorMessage(r);
+      if (const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE)) sqlstate = state;
+    }
+    PQclear(r);
+  }
+  if (failed && !abandoned) throw_server_error(conn, std::move(message), "COPY failed", std::move(sqlstate));
+}
+
 }  // namespace
 
 void copy_rows::field(std::string_view value) {
@@ -59,14 +100,6 @@ void copy_rows::field(std::string_view value) {
     clean_from = i + 1;
   }
   data_.append(value.data() + clean_from, value.size() - clean_from);
-}
-
-// Numbers straight into the payload: no escaping needed, no string of their own.
-template <typename Number>
-void append_number(std::string& data, Number value) {
-  char text[32];
-  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
-  data.append(text, end);
 }
 
 void copy_rows::field(std::int64_t value) {
@@ -103,41 +136,6 @@ void copy_rows::end_row() {
   row_started_ = false;
   ++rows_;
 }
-
-namespace {
-
-void start_copy(PGconn* conn, const std::string& copy_statement) {
-  std::unique_ptr<PGresult, decltype(&PQclear)> start(PQexec(conn, copy_statement.c_str()), &PQclear);
-  if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) {
-    throw_server_error(conn, PQerrorMessage(conn), "COPY did not start");
-  }
-}
-
-void send_copy_data(PGconn* conn, const std::string& data) {
-  constexpr std::size_t chunk = 1 << 20;
-  for (std::size_t at = 0; at < data.size(); at += chunk) {
-    const auto n = static_cast<int>(std::min(chunk, data.size() - at));
-    if (PQputCopyData(conn, data.data() + at, n) != 1) throw_server_error(conn, PQerrorMessage(conn), "COPY data was not sent");
-  }
-}
-
-// Ends the COPY: with `abandoned`, the server fails it (and its transaction) instead of keeping its rows.
-void end_copy(PGconn* conn, const char* abandoned = nullptr) {
-  if (PQputCopyEnd(conn, abandoned) != 1) throw_server_error(conn, PQerrorMessage(conn), "COPY did not end");
-  bool failed = false;
-  std::string message, sqlstate;
-  while (PGresult* r = PQgetResult(conn)) {
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-      failed = true;
-      message = PQresultErrorMessage(r);
-      if (const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE)) sqlstate = state;
-    }
-    PQclear(r);
-  }
-  if (failed && !abandoned) throw_server_error(conn, std::move(message), "COPY failed", std::move(sqlstate));
-}
-
-}  // namespace
 
 void copy_in(soci::session& session, const std::string& copy_statement, const copy_rows& rows) {
   PGconn* conn = native_handle(session);
