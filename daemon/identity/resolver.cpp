@@ -99,6 +99,7 @@ class resolver {
     std::sort(candidates.begin(), candidates.end(),
               [](const candidate_link& x, const candidate_link& y) { return x.order() < y.order(); });
     index_cannot_links();
+    out_.links.reserve(candidates.size());  // at most one each
     for (const candidate_link& c : candidates) take(c);
     build_clusters();
     for (std::size_t r = 0; r < in_.records.size(); ++r) {
@@ -116,7 +117,12 @@ class resolver {
   bool key_less(std::size_t a, std::size_t b) const { return rank_[a] < rank_[b]; }
 
   std::vector<candidate_link> value_links() {
+    // Sized once: growing by doubling moved and faulted in 130 MB of holdings twice over at a million
+    // records. Links are fewer than holdings; the room reserved beyond them is never touched.
+    std::size_t held = 0;
+    for (const record_evidence& r : in_.records) held += r.identifiers.size();
     std::vector<holding> holdings;
+    holdings.reserve(held);
     for (std::size_t i = 0; i < in_.records.size(); ++i) {
       if (!rec(i).live) continue;
       for (const identifier_value& v : rec(i).identifiers) {
@@ -132,6 +138,7 @@ class resolver {
     for (const value_degree& d : in_.degrees) known_degree[{link_space(d.value.kind), d.value.value}] += d.records;
 
     std::vector<candidate_link> links;
+    links.reserve(holdings.size());
     for (std::size_t begin = 0; begin < holdings.size();) {
       std::size_t end = begin;
       while (end < holdings.size() && holdings[end].same_value(holdings[begin])) {
@@ -387,6 +394,9 @@ class resolver {
   }
 
   void describe_changes() {
+    // About one event per person (a create each, from scratch): room for them at once, rather than
+    // moving and faulting in the growing list.
+    out_.events.reserve(out_.persons.size() + out_.retired.size());
     std::map<std::string, std::optional<std::string>> successor_of;
     for (const retired_person& r : out_.retired) successor_of[r.id] = r.successor;
     const std::unordered_set<std::string_view> previous(previous_ids_.begin(), previous_ids_.end());
