@@ -21,7 +21,7 @@ namespace personsync::store {
 using identity::identifier_value;
 
 void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
-                                    const std::vector<golden_row>& known_persons) {
+                                    const std::vector<golden_row>& known_persons, bool full) {
   constexpr const char* columns =
       "(person_id, name, email, phone, first_seen_at, last_seen_at, ltv, purchase_count, aov, has_failed_payment, "
       "properties, attribution, record_count)";
@@ -57,14 +57,17 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
     }
     copy.finish();
   };
-  // Their ids were checked free (resolve_avoiding_collisions): no conflict to look for.
+  // Their ids are free (checked by resolve_avoiding_collisions, or all reserved in a full resolution):
+  // no conflict to look for.
   if (!new_persons.empty()) {
-    // Into an empty table (the first resolution), the key is built once after the load rather than
-    // kept up row by row, and the planner learns the table's size: without it, the next resolution
-    // scanned every person to find the few that redirect to a retired one. Readers of the empty
-    // table wait for the commit meanwhile.
+    // Into an empty table (the first resolution, always a full one), the key is built once after the
+    // load rather than kept up row by row, and the planner learns the table's size: without it, the
+    // next resolution scanned every person to find the few that redirect to a retired one. Readers of
+    // the empty table wait for the commit meanwhile.
     int empty = 0;
-    if (known_persons.empty()) session_ << "SELECT (NOT EXISTS (SELECT 1 FROM persons))::int", soci::into(empty);
+    if (full && known_persons.empty()) {
+      session_ << "SELECT (NOT EXISTS (SELECT 1 FROM persons))::int", soci::into(empty);
+    }
     if (empty) execute_script(session_, "ALTER TABLE persons DROP CONSTRAINT persons_pkey;");
     chunked_copy copy(session_, fmt::format("COPY persons {} FROM STDIN", columns));
     copy_all(copy, new_persons);
@@ -262,7 +265,7 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
   timed(fmt::format("(of which) golden records of {} persons", touched.size()));
   const std::size_t quarantined = membership.get();
   timed("(of which) waiting for the assignments, retirements, events and guards");
-  publish_golden(golden.first, golden.second);
+  publish_golden(golden.first, golden.second, full);
   timed(fmt::format("(of which) publishing them ({} new)", golden.first.size()));
 
   summary.persons_touched = touched.size() + result.retired.size();

@@ -147,7 +147,8 @@ class identity_store {
  private:
   // Inserts new persons with their golden record, updates known ones whose record changed.
   using golden_row = std::pair<std::string_view, identity::golden_record>;
-  void publish_golden(const std::vector<golden_row>& new_persons, const std::vector<golden_row>& known_persons);
+  void publish_golden(const std::vector<golden_row>& new_persons, const std::vector<golden_row>& known_persons,
+                      bool full);
   std::size_t write_membership(std::int64_t resolution_id, bool full, const std::vector<identity::record_evidence>& records,
                                const std::vector<std::int64_t>& ids, const identity::resolution& result);
   soci::session& session_;
