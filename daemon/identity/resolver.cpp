@@ -106,6 +106,7 @@ class resolver {
       if (rec(r).previous_person) previously_in_[*rec(r).previous_person].push_back(r);
     }
     assign_ids();
+    find_crossing();
     retire();
     describe_changes();
     return std::move(out_);
@@ -164,6 +165,8 @@ class resolver {
     }
     int limit = std::numeric_limits<int>::max();
     for (const holding* h : holders) limit = std::min(limit, rule(h->kind).max_records);
+    const bool beyond_area = degree > static_cast<std::int64_t>(holders.size());
+    if (holders.size() > 1 || beyond_area) note_shared(group, beyond_area);
     // A value on one record within its limit links nothing whether blocked or not: most values
     // (ids) are, and asking the policy about each cost more than the rest of linking.
     if (holders.size() < 2 && degree <= limit) return;
@@ -189,6 +192,29 @@ class resolver {
       links.push_back({std::max(rule(to->kind).priority, rule(h->kind).priority), h->first_seen, h->rank, to->rank,
                        to->record, h->record, h->identifier});
     }
+  }
+
+  // A value held by more than one record: once persons are known, find_crossing says whether they are one.
+  void note_shared(std::span<const holding> group, bool beyond_area) {
+    std::uint32_t kinds = 0;
+    for (const holding& h : group) kinds |= 1U << static_cast<unsigned>(h.kind);
+    shared_.push_back({group.front().identifier, kinds, beyond_area, shared_holders_.size(), holders_.size()});
+    for (const holding* h : holders_) shared_holders_.push_back(h->record);
+  }
+
+  void find_crossing() {
+    for (const shared_value& s : shared_) {
+      const std::span<const std::uint32_t> holders(shared_holders_.data() + s.first_holder, s.holders);
+      const std::optional<std::string>& first = out_.person_of[holders.front()];
+      const bool crossing = s.beyond_area || std::any_of(holders.begin(), holders.end(), [&](std::uint32_t r) {
+        return !first || !out_.person_of[r] || *out_.person_of[r] != *first;
+      });
+      if (!crossing) continue;
+      for (identifier_kind k : all_identifier_kinds()) {
+        if (s.kinds & (1U << static_cast<unsigned>(k))) out_.crossing.push_back({k, s.value->value});
+      }
+    }
+    std::sort(out_.crossing.begin(), out_.crossing.end());
   }
 
   void add_must_links(std::vector<candidate_link>& links) {
@@ -479,6 +505,14 @@ class resolver {
   std::vector<std::size_t> rank_;            // each record's place in key order
   std::vector<std::size_t> by_key_;          // records in key order
   std::vector<const holding*> holders_;      // link_holders' buffer
+  struct shared_value {
+    const identifier_value* value;  // into the input
+    std::uint32_t kinds;            // bit per identifier_kind held
+    bool beyond_area;               // held by records outside the area too
+    std::size_t first_holder, holders;  // into shared_holders_
+  };
+  std::vector<shared_value> shared_;
+  std::vector<std::uint32_t> shared_holders_;  // record indices, a run per shared value
   std::vector<kind_rule> rules_;             // by identifier_kind: the config's map is read per identifier
   std::vector<std::string> previous_ids_;    // sorted
   resolution out_;

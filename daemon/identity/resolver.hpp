@@ -115,6 +115,10 @@ struct resolution {
   std::vector<rejected_link> rejected;
   std::vector<quarantined_value> quarantined;
   std::vector<frozen_component> frozen;
+  // Values held by records of more than one person (a record without one counts alone), or by records
+  // outside the area: one entry per kind held. What is not crossing is held within one person, whose
+  // records, once loaded, are all its holders: an incremental resolution looks up crossing values only.
+  std::vector<identifier_value> crossing;
 };
 
 resolution resolve(const resolution_input& input, const identity_config& config, const value_policy& policy);

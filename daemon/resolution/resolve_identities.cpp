@@ -95,30 +95,40 @@ class area {
     id_of_key_.clear();  // its views may point into moved strings now
   }
 
-  // Grows from `seeds` until closed: every record sharing a linkable value, every
-  // record of an old person of the area, absorbing records, constraint partners.
-  void grow(const std::vector<std::int64_t>& seeds) {
+  // Grows from `seeds` until closed: every record of an old person of the area, absorbing records,
+  // constraint partners, and the holders of each value that may be held beyond its person: one the
+  // seeds gained, one they lost, or one of the area's, when it is stored as crossing. Any other value
+  // is held within one person (see identity::resolution::crossing), whose records come in whole:
+  // looking up every value of the area found nothing more, and was two thirds of growing it.
+  void grow(const std::vector<std::int64_t>& seeds, const std::vector<identifier_value>& gained = {},
+            const std::vector<identifier_value>& lost = {}) {
     std::vector<std::int64_t> to_visit, missing;
     for (std::int64_t id : seeds) (contains(id) ? to_visit : missing).push_back(id);
     load(missing, to_visit);
+    std::vector<std::string> values;
+    for (const identifier_value& v : gained) look_up(v, values);
+    for (const identifier_value& v : lost) {
+      if (crossing(v)) look_up(v, values);
+    }
+    logging::step_timer timed("resolution");
     while (!to_visit.empty()) {
-      std::vector<std::string> values, persons, keys;
+      std::vector<std::string> persons, keys;
       for (std::int64_t id : to_visit) {
         const identity::record_evidence& e = evidence(id);
-        if (e.previous_person) persons.push_back(*e.previous_person);
+        if (e.previous_person && persons_loaded_.insert(*e.previous_person).second) persons.push_back(*e.previous_person);
         if (e.merged_into) keys.push_back(*e.merged_into);
         for (const store::active_constraint& c : constraints_) {
           if (c.record_a == e.key) keys.push_back(c.record_b);
           if (c.record_b == e.key) keys.push_back(c.record_a);
         }
         for (const identifier_value& v : e.identifiers) {
-          if (looked_up_.emplace(identity::link_space(v.kind), v.value).second) values.push_back(v.value);
+          if (crossing(v)) look_up(v, values);
         }
       }
       std::set<std::int64_t> next;
-      logging::step_timer timed("resolution");
       for (std::int64_t id : linkable_holders(values)) next.insert(id);
       timed(fmt::format("holders of {} values", values.size()));
+      values.clear();
       for (std::int64_t id : store_.records_of_persons(persons)) next.insert(id);
       timed(fmt::format("records of {} persons", persons.size()));
       for (std::int64_t id : store_.ids_of_keys(keys)) next.insert(id);
@@ -131,6 +141,9 @@ class area {
       timed(fmt::format("loading {} records", frontier.size()));
     }
   }
+
+  // The values marked as crossing when the area grew: an incremental resolution updates the marks of its own.
+  [[nodiscard]] const std::set<identifier_value>& crossing_before() const { return crossing_before_; }
 
   // The facts' texts of the records read by store.each_record. A record that arrived since has no
   // place and is left to the resolution its arrival queued; one deleted since keeps none.
@@ -209,7 +222,20 @@ class area {
     }
   }
 
+  void look_up(const identifier_value& v, std::vector<std::string>& values) {
+    if (looked_up_.emplace(identity::link_space(v.kind), v.value).second) values.push_back(v.value);
+  }
+
+  bool crossing(const identifier_value& v) {
+    if (!marks_read_) {
+      for (identifier_value& m : store_.crossing()) crossing_before_.insert(std::move(m));
+      marks_read_ = true;
+    }
+    return crossing_before_.contains(v);
+  }
+
   // Holders of the values, except through a value that may not link (blocked, or held by too many).
+  // Every value's degree is kept, so that the resolver knows which are held outside the area.
   std::vector<std::int64_t> linkable_holders(const std::vector<std::string>& values) {
     std::map<std::pair<int, std::string>, std::vector<store::stored_identifier>> groups;
     for (store::stored_identifier& s : store_.holders_of(values)) {
@@ -219,10 +245,10 @@ class area {
     std::vector<std::int64_t> out;
     for (const auto& [space, holders] : groups) {
       const identifier_value& first = holders.front().value;
+      degrees_[first] = static_cast<std::int64_t>(holders.size());
       if (policy_.blocked(first.kind, first.value)) continue;
       int limit = std::numeric_limits<int>::max();
       for (const auto& h : holders) limit = std::min(limit, config_.kinds.at(h.value.kind).max_records);
-      degrees_[first] = static_cast<std::int64_t>(holders.size());
       if (static_cast<std::int64_t>(holders.size()) > limit) continue;
       for (const auto& h : holders) out.push_back(h.record_id);
     }
@@ -239,6 +265,9 @@ class area {
   mutable std::unordered_map<std::int64_t, std::size_t> index_;  // see index()
   mutable std::unordered_map<std::string_view, std::int64_t> id_of_key_;  // views into evidence_
   std::set<std::pair<int, std::string>> looked_up_;
+  std::unordered_set<std::string> persons_loaded_;
+  bool marks_read_ = false;
+  std::set<identifier_value> crossing_before_;  // every value marked as crossing, once read
   std::map<identifier_value, std::int64_t> degrees_;
 };
 
@@ -313,22 +342,52 @@ std::map<std::int64_t, identity::cause> follow_upstream_splits(store::identity_s
   return causes;
 }
 
-// Only the identifier rows that changed: most queued records changed something else, or one value.
-void rewrite_changed_identifiers(store::identity_store& store, const area& a, const identifiers_by_record& before) {
-  static const std::vector<identifier_value> none;
+struct identifier_changes {
   std::vector<store::stored_identifier> gone, added;
+};
+
+// Only the identifier rows that changed: most queued records changed something else, or one value.
+identifier_changes rewrite_changed_identifiers(store::identity_store& store, const area& a,
+                                               const identifiers_by_record& before) {
+  static const std::vector<identifier_value> none;
+  identifier_changes changes;
   for (std::int64_t id : a.ids()) {
     const std::vector<identifier_value>& now = a.evidence(id).identifiers;  // sorted and unique
     const auto it = before.find(id);
     const std::vector<identifier_value>& then = it == before.end() ? none : it->second;
     std::vector<identifier_value> diff;
     std::set_difference(then.begin(), then.end(), now.begin(), now.end(), std::back_inserter(diff));
-    for (identifier_value& v : diff) gone.push_back({id, std::move(v)});
+    for (identifier_value& v : diff) changes.gone.push_back({id, std::move(v)});
     diff.clear();
     std::set_difference(now.begin(), now.end(), then.begin(), then.end(), std::back_inserter(diff));
-    for (identifier_value& v : diff) added.push_back({id, std::move(v)});
+    for (identifier_value& v : diff) changes.added.push_back({id, std::move(v)});
   }
-  store.update_identifiers(gone, added);
+  store.update_identifiers(changes.gone, changes.added);
+  return changes;
+}
+
+std::vector<identifier_value> values_of(const std::vector<store::stored_identifier>& rows) {
+  std::vector<identifier_value> out;
+  out.reserve(rows.size());
+  for (const store::stored_identifier& r : rows) out.push_back(r.value);
+  return out;
+}
+
+// The marks an incremental resolution changes: those its area's values gained, and those they lost. A
+// value no record of the area holds any more keeps its mark: its holders were not all seen.
+std::pair<std::vector<identifier_value>, std::vector<identifier_value>> crossing_changes(
+    const std::set<identifier_value>& before, const identity::resolution_input& in, const identity::resolution& result) {
+  std::vector<identifier_value> set, cleared;
+  const std::set<identifier_value> now(result.crossing.begin(), result.crossing.end());
+  std::set_difference(now.begin(), now.end(), before.begin(), before.end(), std::back_inserter(set));
+  std::set<identifier_value> held;
+  for (const identity::record_evidence& r : in.records) {
+    for (const identifier_value& v : r.identifiers) {
+      if (before.contains(v) && !now.contains(v)) held.insert(v);
+    }
+  }
+  cleared.assign(held.begin(), held.end());
+  return {std::move(set), std::move(cleared)};
 }
 
 // Resolves; new ids that collide with retired persons outside the area are reserved and it runs again.
@@ -409,9 +468,9 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     const identifiers_by_record before = group_by_record(store.identifiers_of(present));
     split_causes = follow_upstream_splits(store, config, a, before);
     timed("looking for upstream splits");
-    rewrite_changed_identifiers(store, a, before);
+    const identifier_changes changes = rewrite_changed_identifiers(store, a, before);
     timed("rewriting their identifiers");
-    a.grow(present);
+    a.grow(present, values_of(changes.added), values_of(changes.gone));
     timed("growing the area");
     in = a.take_input(dirty, split_causes, store.constraints());  // with the pins an upstream split added
     result = resolve_avoiding_collisions(store, in, config, policy);
@@ -420,6 +479,14 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
   store::resolution_summary summary =
       store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, a.ids(), a.take_facts(), result);
   timed("writing the outcome");
+  if (full) {
+    store.write_crossing(true, result.crossing, {});
+    timed(fmt::format("writing {} crossing values", result.crossing.size()));
+  } else {
+    const auto [set, cleared] = crossing_changes(a.crossing_before(), in, result);
+    store.write_crossing(false, set, cleared);
+    timed(fmt::format("marking {} values as crossing, {} as no longer", set.size(), cleared.size()));
+  }
   tx.commit();
   timed("committing");
   if (full) release_in_background(std::move(a), std::move(in), std::move(result));

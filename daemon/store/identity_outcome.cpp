@@ -214,6 +214,28 @@ std::size_t identity_store::write_membership(std::int64_t resolution_id, bool fu
   return quarantined.rows();
 }
 
+void identity_store::write_crossing(bool full, const std::vector<identifier_value>& set,
+                                    const std::vector<identifier_value>& cleared) {
+  const auto copy_all = [&](const std::string& statement, const std::vector<identifier_value>& values) {
+    chunked_copy copy(session_, statement);
+    for (const identifier_value& v : values) {
+      copy.rows().field(identity::name_of(v.kind));
+      copy.rows().field(v.value);
+      copy.end_row();
+    }
+    copy.finish();
+  };
+  if (full) {
+    execute_script(session_, "TRUNCATE crossing_identifiers;");
+  } else if (!cleared.empty()) {
+    execute_script(session_, "CREATE TEMP TABLE IF NOT EXISTS crossing_cleared (kind text, value text COLLATE \"C\") "
+                             "ON COMMIT DELETE ROWS; TRUNCATE crossing_cleared;");
+    copy_all("COPY crossing_cleared (kind, value) FROM STDIN", cleared);
+    session_ << "DELETE FROM crossing_identifiers c USING crossing_cleared x WHERE c.kind = x.kind AND c.value = x.value";
+  }
+  if (!set.empty()) copy_all("COPY crossing_identifiers (kind, value) FROM STDIN", set);
+}
+
 resolution_summary identity_store::write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
                                          const std::vector<identity::record_evidence>& records,
                                          const std::vector<std::int64_t>& ids,

@@ -273,6 +273,14 @@ std::vector<stored_identifier> identity_store::holders_of(const std::vector<std:
                             "JOIN record_identifiers ri USING (value)");
 }
 
+std::vector<identifier_value> identity_store::crossing() {
+  std::vector<identifier_value> out;
+  copy_out(session_, "SELECT kind, value FROM crossing_identifiers", [&](copy_row f) {
+    if (const auto kind = identity::kind_named(*f[0])) out.push_back({*kind, std::string(*f[1])});
+  });
+  return out;
+}
+
 void identity_store::rebuild_identifiers(const std::vector<std::int64_t>& ids,
                                          const std::vector<identity::record_evidence>& records) {
   // Loading a million rows and indexing them once is several times faster than keeping indexes up row by row.

@@ -116,6 +116,13 @@ class identity_store {
   // The table rebuilt from these records, the whole landing (ids[i] is records[i]).
   void rebuild_identifiers(const std::vector<std::int64_t>& ids, const std::vector<identity::record_evidence>& records);
 
+  // The values marked as crossing (see identity::resolution::crossing): the few that are not held within
+  // one person, read whole, where asking about each value of an area cost 50 ms a round at 1M records.
+  std::vector<identity::identifier_value> crossing();
+  // A full resolution's marks replace them all; an incremental one sets and clears those of its area.
+  void write_crossing(bool full, const std::vector<identity::identifier_value>& set,
+                      const std::vector<identity::identifier_value>& cleared);
+
   std::vector<identity::previous_person> persons(const std::vector<std::string>& ids);
   std::unordered_set<std::string> existing_persons(const std::vector<std::string>& ids);
   // Every person id ever used: one read, where a full resolution would otherwise send each new id back.

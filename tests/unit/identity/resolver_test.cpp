@@ -153,6 +153,30 @@ TEST(Resolver, CannotLinkRejectsAndMustLinkJoins) {
   EXPECT_FALSE(path.path[0].via);  // the operator's must_link
 }
 
+TEST(Resolver, CrossingValuesAreThoseHeldOutsideOnePerson) {
+  fixture f;
+  f.config.kinds[k::phone].cross_source = false;
+  resolution_input in;
+  in.records = {rec("whop/b/1", "whop", 1, {{k::email, "x@example.com"}, {k::phone, "+14155550123"}}),
+                rec("whop/b/2", "whop", 2, {{k::email, "x@example.com"}}),  // kept apart from 1
+                rec("whop/b/3", "whop", 3, {{k::email, "y@example.com"}, {k::whop_user_id, "user_3"}}),
+                rec("whop/b/4", "whop", 4, {{k::email, "y@example.com"}}),  // one person with 3
+                rec("posthog/1/p", "posthog", 5, {{k::phone, "+14155550123"}, {k::posthog_distinct_id, "user_3"}}),
+                rec("whop/b/6", "whop", 6, {{k::email, "z@example.com"}})};  // and others, outside
+  in.cannot_link = {{"whop/b/1", "whop/b/2"}};
+  in.degrees = {{{k::email, "z@example.com"}, 40}};
+  const resolution out = f.run(in);
+  // x: two persons; the phone: not across providers; z: quarantined, its other holders elsewhere. y and
+  // the user id (held under two kinds) are one person's.
+  EXPECT_EQ(out.crossing, (std::vector<identifier_value>{{k::email, "x@example.com"},
+                                                         {k::email, "z@example.com"},
+                                                         {k::phone, "+14155550123"}}));
+  f.policy.block(k::email, "y@example.com");  // blocked, it no longer joins 3 and 4: held by two persons
+  const resolution blocked = f.run(in);
+  EXPECT_TRUE(std::find(blocked.crossing.begin(), blocked.crossing.end(), identifier_value{k::email, "y@example.com"}) !=
+              blocked.crossing.end());
+}
+
 TEST(Resolver, ExplainGivesThePathOfLinks) {
   fixture f;
   resolution_input in;
@@ -354,7 +378,19 @@ void check_invariants(const resolution_input& in, const resolution& out, const i
       EXPECT_TRUE(ids.contains(*r.successor)) << r.id;
     }
   }
-  (void)config;
+  // A value of an enabled kind that is not crossing is held within one person: what lets an incremental
+  // resolution leave it unlooked-up.
+  const std::set<identifier_value> crossing(out.crossing.begin(), out.crossing.end());
+  std::map<std::pair<int, std::string>, std::set<std::string>> holders;  // (space, value) -> persons, "" for none
+  for (std::size_t i = 0; i < in.records.size(); ++i) {
+    if (!in.records[i].live) continue;
+    for (const auto& v : in.records[i].identifiers) {
+      if (config.kinds.at(v.kind).enabled && !crossing.contains(v)) {
+        holders[{link_space(v.kind), v.value}].insert(out.person_of[i].value_or("record " + in.records[i].key));
+      }
+    }
+  }
+  for (const auto& [value, persons] : holders) EXPECT_EQ(persons.size(), 1u) << value.second << " is not crossing";
 }
 
 TEST(ResolverGenerated, InvariantsHoldAndOrderDoesNotMatter) {
