@@ -5,6 +5,7 @@
 
 #include <future>
 #include <set>
+#include <unordered_set>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "common/iso_time.hpp"
 #include "daemon/logging/step_timer.hpp"
 #include "daemon/store/copy_in.hpp"
+#include "daemon/store/copy_out.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/store/golden_update.sql.hpp"
 #include "daemon/store/sql_arrays.hpp"
@@ -163,13 +165,20 @@ std::size_t identity_store::write_membership(std::int64_t resolution_id, bool fu
     std::vector<std::string> keys;
     keys.reserve(records.size());
     for (const identity::record_evidence& r : records) keys.push_back(r.key);
-    std::vector<std::string> values;
+    // The quarantined values are few, and sending every value of the area to find them cost 50 ms at 28k records.
+    std::unordered_set<std::string> quarantined_before;
+    copy_out(session_, "SELECT value FROM quarantined_values", [&](copy_row f) { quarantined_before.emplace(*f[0]); });
+    std::set<std::string> values;
     for (const identity::record_evidence& r : records) {
-      for (const identifier_value& v : r.identifiers) values.push_back(v.value);
+      for (const identifier_value& v : r.identifiers) {
+        if (quarantined_before.contains(v.value)) values.insert(v.value);
+      }
     }
-    const std::string value_json = json_strings(values), key_json = json_strings(keys);
-    session_ << "DELETE FROM quarantined_values WHERE value IN (SELECT jsonb_array_elements_text(CAST(:v AS jsonb)))",
-        soci::use(value_json);
+    const std::string value_json = json_strings({values.begin(), values.end()}), key_json = json_strings(keys);
+    if (!values.empty()) {
+      session_ << "DELETE FROM quarantined_values WHERE value IN (SELECT jsonb_array_elements_text(CAST(:v AS jsonb)))",
+          soci::use(value_json);
+    }
     session_ << "DELETE FROM frozen_components WHERE first_record IN (SELECT jsonb_array_elements_text(CAST(:k AS jsonb)))",
         soci::use(key_json);
     session_ << "DELETE FROM rejected_links WHERE record_a IN (SELECT jsonb_array_elements_text(CAST(:k AS jsonb))) "
@@ -273,11 +282,12 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
     }
   }
 
-  // A full resolution's golden records are computed here while a thread has the session write the
+  // A large resolution's golden records are computed here while a thread has the session write the
   // rest: the session is the thread's until .get(), which also waits for it when computing throws.
-  // Not for a small resolution, which gains nothing, while each thread left its stack and arena to
-  // the daemon (soak_bench, 10 minutes: RSS at the end 49 MiB with a thread each time, 40 MiB without).
-  auto membership = std::async(full ? std::launch::async : std::launch::deferred,
+  // Not for the daemon's usual small ones, which gain nothing, while each thread left its stack and arena
+  // to the daemon (soak_bench, 10 minutes: RSS at the end 49 MiB with a thread each time, 40 MiB without).
+  constexpr std::size_t golden_worth_a_thread = 2000;  // persons: about 15 ms of computing
+  auto membership = std::async(full || touched.size() >= golden_worth_a_thread ? std::launch::async : std::launch::deferred,
                                [&] { return write_membership(resolution_id, full, records, ids, result); });
   std::pair<std::vector<golden_row>, std::vector<golden_row>> golden;  // new persons, known ones
   if (full) golden.first.reserve(touched.size());  // most are new; growing would move and fault them in twice
