@@ -26,6 +26,9 @@ using store::landed_record;
 
 // When the dirty share of the landing is above this, reading everything at once beats growing areas.
 constexpr double full_resolution_share = 0.25;
+// Records of an incremental area: from about here, rewriting their identifiers beside the resolver gains
+// more than a thread costs the daemon.
+constexpr std::size_t rewrite_worth_a_thread = 5000;
 
 // Whatever changes how records link: a change forces a full resolution.
 std::string settings_hash(const identity::identity_config& config) {
@@ -65,6 +68,11 @@ std::string_view scope_of_key(std::string_view key) {
   return key.substr(first + 1, last - first - 1);
 }
 
+// The identifier rows of the queued records that went and that came since the last resolution.
+struct identifier_changes {
+  std::vector<store::stored_identifier> gone, added;
+};
+
 // The records of one resolution, as the resolver's evidence, and what it needs to know about them.
 class area {
  public:
@@ -100,15 +108,19 @@ class area {
   // seeds gained, one they lost, or one of the area's, when it is stored as crossing. Any other value
   // is held within one person (see identity::resolution::crossing), whose records come in whole:
   // looking up every value of the area found nothing more, and was two thirds of growing it.
-  void grow(const std::vector<std::int64_t>& seeds, const std::vector<identifier_value>& gained = {},
-            const std::vector<identifier_value>& lost = {}) {
+  // `unwritten`: the seeds' changes, not yet in the store: the holders found are corrected by them.
+  void grow(const std::vector<std::int64_t>& seeds, const identifier_changes& unwritten = {}) {
     std::vector<std::int64_t> to_visit, missing;
     for (std::int64_t id : seeds) (contains(id) ? to_visit : missing).push_back(id);
     load(missing, to_visit);
     std::vector<std::string> values;
-    for (const identifier_value& v : gained) look_up(v, values);
-    for (const identifier_value& v : lost) {
-      if (crossing(v)) look_up(v, values);
+    for (const store::stored_identifier& s : unwritten.added) {
+      look_up(s.value, values);
+      unwritten_added_[s.value.value].push_back(s);
+    }
+    for (const store::stored_identifier& s : unwritten.gone) {
+      if (crossing(s.value)) look_up(s.value, values);
+      unwritten_gone_.emplace(s.record_id, s.value);
     }
     logging::step_timer timed("resolution");
     while (!to_visit.empty()) {
@@ -238,9 +250,17 @@ class area {
   // Every value's degree is kept, so that the resolver knows which are held outside the area.
   std::vector<std::int64_t> linkable_holders(const std::vector<std::string>& values) {
     std::map<std::pair<int, std::string>, std::vector<store::stored_identifier>> groups;
-    for (store::stored_identifier& s : store_.holders_of(values)) {
+    const auto add = [&](store::stored_identifier s) {
       const auto space = std::pair(identity::link_space(s.value.kind), s.value.value);
       if (looked_up_.contains(space)) groups[space].push_back(std::move(s));
+    };
+    for (store::stored_identifier& s : store_.holders_of(values)) {
+      if (!unwritten_gone_.contains({s.record_id, s.value})) add(std::move(s));
+    }
+    for (const std::string& v : values) {
+      if (const auto it = unwritten_added_.find(v); it != unwritten_added_.end()) {
+        for (const store::stored_identifier& s : it->second) add(s);
+      }
     }
     std::vector<std::int64_t> out;
     for (const auto& [space, holders] : groups) {
@@ -266,6 +286,8 @@ class area {
   mutable std::unordered_map<std::string_view, std::int64_t> id_of_key_;  // views into evidence_
   std::set<std::pair<int, std::string>> looked_up_;
   std::unordered_set<std::string> persons_loaded_;
+  std::unordered_map<std::string, std::vector<store::stored_identifier>> unwritten_added_;  // by value
+  std::set<std::pair<std::int64_t, identifier_value>> unwritten_gone_;
   bool marks_read_ = false;
   std::set<identifier_value> crossing_before_;  // every value marked as crossing, once read
   std::map<identifier_value, std::int64_t> degrees_;
@@ -342,13 +364,8 @@ std::map<std::int64_t, identity::cause> follow_upstream_splits(store::identity_s
   return causes;
 }
 
-struct identifier_changes {
-  std::vector<store::stored_identifier> gone, added;
-};
-
 // Only the identifier rows that changed: most queued records changed something else, or one value.
-identifier_changes rewrite_changed_identifiers(store::identity_store& store, const area& a,
-                                               const identifiers_by_record& before) {
+identifier_changes changed_identifiers(const area& a, const identifiers_by_record& before) {
   static const std::vector<identifier_value> none;
   identifier_changes changes;
   for (std::int64_t id : a.ids()) {
@@ -362,15 +379,7 @@ identifier_changes rewrite_changed_identifiers(store::identity_store& store, con
     std::set_difference(now.begin(), now.end(), then.begin(), then.end(), std::back_inserter(diff));
     for (identifier_value& v : diff) changes.added.push_back({id, std::move(v)});
   }
-  store.update_identifiers(changes.gone, changes.added);
   return changes;
-}
-
-std::vector<identifier_value> values_of(const std::vector<store::stored_identifier>& rows) {
-  std::vector<identifier_value> out;
-  out.reserve(rows.size());
-  for (const store::stored_identifier& r : rows) out.push_back(r.value);
-  return out;
 }
 
 // The marks an incremental resolution changes: those its area's values gained, and those they lost. A
@@ -390,12 +399,11 @@ std::pair<std::vector<identifier_value>, std::vector<identifier_value>> crossing
   return {std::move(set), std::move(cleared)};
 }
 
-// Resolves; new ids that collide with retired persons outside the area are reserved and it runs again.
-identity::resolution resolve_avoiding_collisions(store::identity_store& store, identity::resolution_input& in,
-                                                const identity::identity_config& config,
-                                                const identity::value_policy& policy) {
-  for (;;) {
-    identity::resolution result = identity::resolve(in, config, policy);
+// Resolves again while new ids collide with retired persons outside the area, reserving them.
+identity::resolution avoiding_collisions(store::identity_store& store, identity::resolution_input& in,
+                                         const identity::identity_config& config, const identity::value_policy& policy,
+                                         identity::resolution result) {
+  for (;; result = identity::resolve(in, config, policy)) {
     std::vector<std::string> new_ids;
     for (const auto& p : result.persons) {
       if (p.is_new) new_ids.push_back(p.id);
@@ -468,13 +476,20 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     const identifiers_by_record before = group_by_record(store.identifiers_of(present));
     split_causes = follow_upstream_splits(store, config, a, before);
     timed("looking for upstream splits");
-    const identifier_changes changes = rewrite_changed_identifiers(store, a, before);
-    timed("rewriting their identifiers");
-    a.grow(present, values_of(changes.added), values_of(changes.gone));
+    const identifier_changes changes = changed_identifiers(a, before);
+    a.grow(present, changes);
     timed("growing the area");
     in = a.take_input(dirty, split_causes, store.constraints());  // with the pins an upstream split added
-    result = resolve_avoiding_collisions(store, in, config, policy);
+    // As in a full resolution, the session rewrites the changed identifiers while the resolver runs, when
+    // that is worth a thread (see identity_store::write): the session is the thread's until .get().
+    std::future<void> rewriting =
+        std::async(a.ids().size() >= rewrite_worth_a_thread ? std::launch::async : std::launch::deferred,
+                   [&] { store.update_identifiers(changes.gone, changes.added); });
+    identity::resolution first = identity::resolve(in, config, policy);
     timed("resolving");
+    rewriting.get();
+    timed(fmt::format("waiting for {} identifiers to go and {} to come", changes.gone.size(), changes.added.size()));
+    result = avoiding_collisions(store, in, config, policy, std::move(first));
   }
   store::resolution_summary summary =
       store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, a.ids(), a.take_facts(), result);
