@@ -117,7 +117,8 @@ struct resolution {
   std::vector<frozen_component> frozen;
   // Values held by records of more than one person (a record without one counts alone), or by records
   // outside the area: one entry per kind held. What is not crossing is held within one person, whose
-  // records, once loaded, are all its holders: an incremental resolution looks up crossing values only.
+  // records, once loaded, are all its holders: an incremental resolution looks up the holders of these,
+  // and of the values its queued records took up, only.
   std::vector<identifier_value> crossing;
 };
 

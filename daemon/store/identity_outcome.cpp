@@ -174,11 +174,12 @@ std::size_t identity_store::write_membership(std::int64_t resolution_id, bool fu
         if (quarantined_before.contains(v.value)) values.insert(v.value);
       }
     }
-    const std::string value_json = json_strings({values.begin(), values.end()}), key_json = json_strings(keys);
     if (!values.empty()) {
+      const std::string value_json = json_strings({values.begin(), values.end()});
       session_ << "DELETE FROM quarantined_values WHERE value IN (SELECT jsonb_array_elements_text(CAST(:v AS jsonb)))",
           soci::use(value_json);
     }
+    const std::string key_json = json_strings(keys);
     session_ << "DELETE FROM frozen_components WHERE first_record IN (SELECT jsonb_array_elements_text(CAST(:k AS jsonb)))",
         soci::use(key_json);
     session_ << "DELETE FROM rejected_links WHERE record_a IN (SELECT jsonb_array_elements_text(CAST(:k AS jsonb))) "
