@@ -94,8 +94,9 @@ int main(int argc, char** argv) {
   const long long records = scalar(db, "SELECT count(*) FROM personsync.source_records");
   const long long persons = scalar(db, "SELECT count(*) FROM personsync.unified_persons");
 
-  // 1% of the records change, other ones each round: Whop records get another customer's email (a move) or
-  // a new one. Landed again, then resolved incrementally.
+  // 1% of the records change, other ones each round and away from the last round's, so that no round meets
+  // what an earlier one moved: Whop records get another customer's email (a move) or a new one. Landed
+  // again, then resolved incrementally.
   const std::size_t changes = static_cast<std::size_t>(records / 100);
   std::vector<double> reland_s, incremental_s;
   testing::process_result incremental;
@@ -104,7 +105,8 @@ int main(int argc, char** argv) {
     deployment.sim().with_sim([&](fakes::simulator& s) {
       const auto& people = s.whop().people();
       const std::size_t step = people.size() / changes;
-      for (std::size_t i = static_cast<std::size_t>(round), n = 0; n < changes && i < people.size(); i += step, ++n) {
+      const std::size_t first = step * static_cast<std::size_t>(round) / static_cast<std::size_t>(rounds);
+      for (std::size_t i = first, n = 0; n < changes && i < people.size(); i += step, ++n) {
         const std::string email = n % 2 == 0 && i + 1 < people.size() && people[i + 1].email
                                       ? *people[i + 1].email
                                       : fmt::format("changed.{}.{}@example.com", round, n);
