@@ -61,6 +61,7 @@ void area::grow(const std::vector<std::int64_t>& seeds, const identifier_changes
   std::vector<std::int64_t> to_visit, missing;
   for (std::int64_t id : seeds) (contains(id) ? to_visit : missing).push_back(id);
   load(missing, to_visit);
+  for (identifier_value& m : store_.crossing()) crossing_before_.insert(std::move(m));
   std::vector<std::string> values;
   for (const store::stored_identifier& s : unwritten.added) {
     look_up(s.value, values);
@@ -169,13 +170,7 @@ void area::look_up(const identifier_value& v, std::vector<std::string>& values) 
   if (looked_up_.emplace(identity::link_space(v.kind), v.value).second) values.push_back(v.value);
 }
 
-bool area::crossing(const identifier_value& v) {
-  if (!marks_read_) {
-    for (identifier_value& m : store_.crossing()) crossing_before_.insert(std::move(m));
-    marks_read_ = true;
-  }
-  return crossing_before_.contains(v);
-}
+bool area::crossing(const identifier_value& v) const { return crossing_before_.contains(v); }
 
 std::vector<std::int64_t> area::linkable_holders(const std::vector<std::string>& values) {
   std::map<std::pair<int, std::string>, std::vector<store::stored_identifier>> groups;

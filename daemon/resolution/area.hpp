@@ -73,7 +73,7 @@ class area {
   const std::unordered_map<std::int64_t, std::size_t>& index() const;
   void load(const std::vector<std::int64_t>& ids, std::vector<std::int64_t>& loaded);
   void look_up(const identity::identifier_value& v, std::vector<std::string>& values);
-  bool crossing(const identity::identifier_value& v);
+  bool crossing(const identity::identifier_value& v) const;
   // Holders of the values, except through a value that may not link (blocked, or held by too many).
   // Every value's degree is kept, so that the resolver knows which are held outside the area.
   std::vector<std::int64_t> linkable_holders(const std::vector<std::string>& values);
@@ -91,8 +91,7 @@ class area {
   std::unordered_set<std::string> persons_loaded_;
   std::unordered_map<std::string, std::vector<store::stored_identifier>> unwritten_added_;  // by value
   std::set<std::pair<std::int64_t, identity::identifier_value>> unwritten_gone_;
-  bool marks_read_ = false;
-  std::set<identity::identifier_value> crossing_before_;  // every value marked as crossing, once read
+  std::set<identity::identifier_value> crossing_before_;  // every value marked as crossing, read by grow
   std::map<identity::identifier_value, std::int64_t> degrees_;
 };
 
