@@ -60,17 +60,16 @@ std::string last_mode(const scratch_database& db) {
 
 // A person of more than one record, and its records' keys.
 std::vector<std::string> a_shared_person(const scratch_database& db, std::string& person) {
-  std::string keys;
-  *db.session() << "SELECT person_id::text, string_agg(source || '/' || scope || '/' || source_key, ',' ORDER BY source_key) "
-                   "FROM personsync.person_sources GROUP BY person_id HAVING count(*) > 1 ORDER BY person_id LIMIT 1",
-      soci::into(person), soci::into(keys);
-  std::vector<std::string> out;
-  for (std::size_t at = 0; !keys.empty() && at != std::string::npos;) {
-    const std::size_t comma = keys.find(',', at);
-    out.push_back(keys.substr(at, comma == std::string::npos ? comma : comma - at));
-    at = comma == std::string::npos ? comma : comma + 1;
-  }
-  return out;
+  const auto session = db.session();
+  *session << "SELECT min(person_id::text) FROM (SELECT person_id FROM personsync.person_sources "
+              "GROUP BY person_id HAVING count(*) > 1) shared",
+      soci::into(person);
+  std::vector<std::string> keys;
+  soci::rowset<std::string> rows = (session->prepare <<
+      "SELECT source || '/' || scope || '/' || source_key FROM personsync.person_sources "
+      "WHERE person_id = CAST(:p AS uuid) ORDER BY source_key", soci::use(person));
+  for (const std::string& k : rows) keys.push_back(k);
+  return keys;
 }
 
 std::vector<std::int64_t> constraint_ids(const boost::json::object& result) {
