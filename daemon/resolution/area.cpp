@@ -62,6 +62,7 @@ void area::grow(const std::vector<std::int64_t>& seeds, const identifier_changes
   for (std::int64_t id : seeds) (contains(id) ? to_visit : missing).push_back(id);
   load(missing, to_visit);
   for (identifier_value& m : store_.crossing()) crossing_before_.insert(std::move(m));
+  for (identifier_value& q : store_.quarantined()) quarantined_before_.insert(std::move(q));
   std::vector<std::string> values;
   for (const store::stored_identifier& s : unwritten.added) {
     look_up(s.value, values);
@@ -192,8 +193,13 @@ std::vector<std::int64_t> area::linkable_holders(const std::vector<std::string>&
     degrees_[first] = static_cast<std::int64_t>(holders.size());
     if (policy_.blocked(first.kind, first.value)) continue;
     int limit = std::numeric_limits<int>::max();
-    for (const auto& h : holders) limit = std::min(limit, config_.kinds.at(h.value.kind).max_records);
-    if (static_cast<std::int64_t>(holders.size()) > limit) continue;
+    bool quarantined = false;
+    for (const auto& h : holders) {
+      limit = std::min(limit, config_.kinds.at(h.value.kind).max_records);
+      quarantined = quarantined || quarantined_before_.contains(h.value);
+    }
+    // Bounded: it was held by no more records than allowed, besides those of this area that took it up.
+    if (static_cast<std::int64_t>(holders.size()) > limit && quarantined) continue;
     for (const auto& h : holders) out.push_back(h.record_id);
   }
   return out;

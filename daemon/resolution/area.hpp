@@ -42,6 +42,8 @@ class area {
   // seeds gained, one they lost, or one of the area's, when it is stored as crossing. Any other value
   // is held within one person (see identity::resolution::crossing), whose records come in whole:
   // looking up every value of the area found nothing more, and was two thirds of growing it.
+  // The holders of a value that may not link do not join, unless it linked until now: held by more
+  // records than its kind allows but not quarantined yet, it still joins persons that must split.
   // `unwritten`: the seeds' changes, not yet in the store: the holders found are corrected by them.
   void grow(const std::vector<std::int64_t>& seeds, const identifier_changes& unwritten = {});
 
@@ -92,6 +94,7 @@ class area {
   std::unordered_map<std::string, std::vector<store::stored_identifier>> unwritten_added_;  // by value
   std::set<std::pair<std::int64_t, identity::identifier_value>> unwritten_gone_;
   std::set<identity::identifier_value> crossing_before_;  // every value marked as crossing, read by grow
+  std::set<identity::identifier_value> quarantined_before_;  // read by grow
   std::map<identity::identifier_value, std::int64_t> degrees_;
 };
 

@@ -13,7 +13,6 @@
 #include "common/iso_time.hpp"
 #include "daemon/logging/step_timer.hpp"
 #include "daemon/store/copy_in.hpp"
-#include "daemon/store/copy_out.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/store/golden_update.sql.hpp"
 #include "daemon/store/sql_arrays.hpp"
@@ -167,7 +166,7 @@ std::size_t identity_store::write_membership(std::int64_t resolution_id, bool fu
     for (const identity::record_evidence& r : records) keys.push_back(r.key);
     // The quarantined values are few, and sending every value of the area to find them cost 50 ms at 28k records.
     std::unordered_set<std::string> quarantined_before;
-    copy_out(session_, "SELECT value FROM quarantined_values", [&](copy_row f) { quarantined_before.emplace(*f[0]); });
+    for (identifier_value& q : quarantined()) quarantined_before.insert(std::move(q.value));
     std::set<std::string> values;
     for (const identity::record_evidence& r : records) {
       for (const identifier_value& v : r.identifiers) {

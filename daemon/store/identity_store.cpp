@@ -107,6 +107,15 @@ std::vector<stored_identifier> copied_identifiers(soci::session& session, const 
   return out;
 }
 
+// (kind, value) rows.
+std::vector<identifier_value> copied_values(soci::session& session, const std::string& query) {
+  std::vector<identifier_value> out;
+  copy_out(session, query, [&](copy_row f) {
+    if (const auto kind = identity::kind_named(*f[0])) out.push_back({*kind, std::string(*f[1])});
+  });
+  return out;
+}
+
 }  // namespace
 
 std::string record_key(std::string_view source, std::string_view scope, std::string_view source_key) {
@@ -274,11 +283,11 @@ std::vector<stored_identifier> identity_store::holders_of(const std::vector<std:
 }
 
 std::vector<identifier_value> identity_store::crossing() {
-  std::vector<identifier_value> out;
-  copy_out(session_, "SELECT kind, value FROM crossing_identifiers", [&](copy_row f) {
-    if (const auto kind = identity::kind_named(*f[0])) out.push_back({*kind, std::string(*f[1])});
-  });
-  return out;
+  return copied_values(session_, "SELECT kind, value FROM crossing_identifiers");
+}
+
+std::vector<identifier_value> identity_store::quarantined() {
+  return copied_values(session_, "SELECT kind, value FROM quarantined_values");
 }
 
 void identity_store::rebuild_identifiers(const std::vector<std::int64_t>& ids,

@@ -122,6 +122,8 @@ class identity_store {
   // A full resolution's marks replace them all; an incremental one sets and clears those of its area.
   void write_crossing(bool full, const std::vector<identity::identifier_value>& set,
                       const std::vector<identity::identifier_value>& cleared);
+  // The values the last resolutions quarantined: few, read whole.
+  std::vector<identity::identifier_value> quarantined();
 
   std::vector<identity::previous_person> persons(const std::vector<std::string>& ids);
   std::unordered_set<std::string> existing_persons(const std::vector<std::string>& ids);

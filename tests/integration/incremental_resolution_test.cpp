@@ -1,9 +1,10 @@
 // Incremental resolutions against full ones, end to end: records whose emails and
 // phones keep changing among a few shared values (so that values cross the
 // quarantine limit both ways, persons merge, split and hand records around),
-// with operators' splits, merges and blocks in between. After each round of
-// changes the incremental resolutions' persons and quarantine must be exactly
-// what a full resolution of the same landing gives.
+// with operators' splits, merges and blocks in between, or with PostHog merging,
+// splitting and deleting persons. After each round of changes the incremental
+// resolutions' persons, quarantine and frozen components must be exactly what a
+// full resolution of the same landing gives.
 
 #include <ctime>
 #include <random>
@@ -29,6 +30,7 @@ using testing::sync_deployment;
 struct outcome {
   std::set<std::set<std::string>> persons;
   std::set<std::string> quarantined;
+  std::set<std::string> frozen;  // "first record: records"
   friend bool operator==(const outcome&, const outcome&) = default;
 };
 
@@ -37,7 +39,7 @@ std::string describe(const outcome& o) {
   for (const auto& p : o.persons) {
     if (p.size() > 1) out += fmt::format("{{{}}} ", fmt::join(p, ","));
   }
-  return out + fmt::format("quarantined: {}", fmt::join(o.quarantined, ","));
+  return out + fmt::format("quarantined: {}; frozen: {}", fmt::join(o.quarantined, ","), fmt::join(o.frozen, ","));
 }
 
 outcome current(const scratch_database& db) {
@@ -49,13 +51,16 @@ outcome current(const scratch_database& db) {
   for (auto& [id, keys] : by_person) out.persons.insert(std::move(keys));
   soci::rowset<soci::row> values = (session->prepare << "SELECT kind || ':' || value FROM personsync.quarantined_values");
   for (const auto& r : values) out.quarantined.insert(r.get<std::string>(0));
+  soci::rowset<std::string> frozen =
+      (session->prepare << "SELECT first_record || ': ' || records FROM personsync.frozen_components");
+  for (const std::string& f : frozen) out.frozen.insert(f);
   return out;
 }
 
-std::string last_mode(const scratch_database& db) {
-  std::string mode;
-  *db.session() << "SELECT mode FROM personsync.identity_runs ORDER BY resolution_id DESC LIMIT 1", soci::into(mode);
-  return mode;
+long long full_resolutions(const scratch_database& db) {
+  long long n = 0;
+  *db.session() << "SELECT count(*) FROM personsync.identity_runs WHERE mode = 'full'", soci::into(n);
+  return n;
 }
 
 // A person of more than one record, and its records' keys.
@@ -70,6 +75,15 @@ std::vector<std::string> a_shared_person(const scratch_database& db, std::string
       "WHERE person_id = CAST(:p AS uuid) ORDER BY source_key", soci::use(person));
   for (const std::string& k : rows) keys.push_back(k);
   return keys;
+}
+
+// Every third round, the incremental resolutions so far (they build on each other in between) against
+// a full one of the same landing.
+void expect_a_full_resolution_agrees(const scratch_database& db, sync_deployment& d) {
+  const outcome incremental = current(db);
+  ASSERT_EQ(d.run({"resolve", "--full"}).exit_code, 0);
+  const outcome full = current(db);
+  EXPECT_EQ(incremental, full) << "incremental: " << describe(incremental) << "\nfull:        " << describe(full);
 }
 
 std::vector<std::int64_t> constraint_ids(const boost::json::object& result) {
@@ -107,11 +121,12 @@ TEST(IncrementalResolution, AgreesWithAFullOneRoundAfterRound) {
     }
   });
   d.sync({"--full"});
-  ASSERT_EQ(last_mode(db), "full");
+  ASSERT_EQ(full_resolutions(db), 1);
 
   std::vector<std::int64_t> pins, blocks;
   for (int round = 0; round < 12; ++round) {
     SCOPED_TRACE(fmt::format("round {}", round));
+    const long long fulls = full_resolutions(db);  // a round's changes are resolved incrementally, if at all
     sim.with_sim([&](fakes::simulator& s) {
       for (int n = 0; n < 3; ++n) {
         const std::string id = fmt::format("user_{:03}", pick(records));
@@ -122,7 +137,6 @@ TEST(IncrementalResolution, AgreesWithAFullOneRoundAfterRound) {
       }
     });
     d.sync({"--full"});
-    ASSERT_EQ(last_mode(db), "incremental");
 
     // Operators in between: a split, later undone; a blocked value, later unblocked; a merge.
     if (round == 2 || round == 7) {
@@ -143,7 +157,9 @@ TEST(IncrementalResolution, AgreesWithAFullOneRoundAfterRound) {
       std::vector<std::string> unpin{"unpin"};
       for (std::int64_t id : round == 5 ? pins : blocks) unpin.push_back(std::to_string(id));
       unpin.insert(unpin.end(), {"--reason", "test"});
-      if (unpin.size() > 3) ASSERT_EQ(d.run(unpin).exit_code, 0);
+      if (unpin.size() > 3) {
+        ASSERT_EQ(d.run(unpin).exit_code, 0);
+      }
       (round == 5 ? pins : blocks).clear();
     }
     if (round == 8) {
@@ -154,14 +170,116 @@ TEST(IncrementalResolution, AgreesWithAFullOneRoundAfterRound) {
       const auto r = d.run({"merge", a, b, "--reason", "test"});
       ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.out << r.err;  // 1: a cannot_link keeps them apart
     }
-    ASSERT_EQ(last_mode(db), "incremental");
-    if (round % 3 != 2) continue;  // incremental ones build on each other in between
-
-    const outcome incremental = current(db);
-    ASSERT_EQ(d.run({"resolve", "--full"}).exit_code, 0);
-    const outcome full = current(db);
-    EXPECT_EQ(incremental, full) << "incremental: " << describe(incremental) << "\nfull:        " << describe(full);
+    ASSERT_EQ(full_resolutions(db), fulls);
+    if (round % 3 == 2) expect_a_full_resolution_agrees(db, d);
   }
+}
+
+// Whop customers and PostHog persons joined by distinct id (a Whop user id), email and phone, while
+// PostHog merges, splits and deletes persons (an upstream split pins its parts apart) and both sides
+// change emails and phones. Phones do not link across providers here, and a component of more than
+// 8 records is frozen.
+TEST(IncrementalResolution, AgreesWithAFullOneWhilePostHogMergesSplitsAndDeletes) {
+  scratch_database db;
+  auto options = sim_options(0, 0);
+  options.posthog.split_delay_requests = 0;
+  sim_fixture sim(options);
+  sync_deployment d(db, sim, "",
+                    "[identity]\nmax_component_size = 8\n"
+                    "[identity.kinds.email]\nmax_records = 4\n"
+                    "[identity.kinds.phone]\ncross_source = false\nmax_records = 3\n");
+  std::mt19937 rng(20261124);
+  const auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+  const auto email = [&]() -> boost::json::value {
+    if (pick(4) == 0) return nullptr;
+    return boost::json::value(fmt::format("E{}@pool.example", pick(30)));
+  };
+  const auto phone = [&]() -> boost::json::value {
+    if (pick(2) == 0) return nullptr;
+    return boost::json::value(fmt::format("+1 (212) 555-01{:02}", pick(15)));
+  };
+  constexpr int customers = 40;
+  const auto whop_id = [](int i) { return fmt::format("user_{:03}", i); };
+  int anonymous = 0;
+  const std::int64_t now = std::time(nullptr);  // the simulators list people seen in the last year
+  // A PostHog person: anonymous ids, and half the time a customer's Whop id among them.
+  const auto add_posthog = [&](fakes::simulator& s) {
+    boost::json::array ids;
+    if (pick(2) == 0) ids.emplace_back(whop_id(pick(customers)));
+    for (int n = pick(2); n >= 0; --n) ids.emplace_back(fmt::format("anon_{}", anonymous++));
+    boost::json::object properties{{"email", email()}, {"phone", phone()}};
+    return s.posthog().control({{"op", "add"},
+                                {"person", {{"distinct_ids", ids}, {"properties", properties},
+                                            {"created_at", now - 3600 + anonymous}}}});
+  };
+  sim.with_sim([&](fakes::simulator& s) {
+    for (int i = 0; i < customers; ++i) {
+      ASSERT_EQ(s.whop().control({{"op", "add"},
+                                  {"person", {{"id", whop_id(i)}, {"email", email()}, {"phone", phone()},
+                                              {"first_seen_at", now - 86'400 + i}}}}),
+                "");
+      ASSERT_EQ(add_posthog(s), "");
+    }
+  });
+  d.sync({"--full"});
+  ASSERT_EQ(full_resolutions(db), 1);
+
+  int merges = 0, splits = 0, deletes = 0;
+  for (int round = 0; round < 15; ++round) {
+    SCOPED_TRACE(fmt::format("round {}", round));
+    const long long fulls = full_resolutions(db);  // a round's changes are resolved incrementally, if at all
+    sim.with_sim([&](fakes::simulator& s) {
+      for (int n = 0; n < 4; ++n) {
+        const auto live = s.posthog().live();  // each change may add or remove persons
+        const auto person = [&] { return live[static_cast<std::size_t>(pick(static_cast<int>(live.size())))]; };
+        const auto uuid = [&] { return person()->uuid; };
+        std::string failed;
+        switch (pick(7)) {
+          case 0:
+            failed = s.whop().control({{"op", "change_email"}, {"id", whop_id(pick(customers))}, {"email", email()}});
+            break;
+          case 1:
+            failed = s.whop().control({{"op", "update"}, {"id", whop_id(pick(customers))}, {"fields", {{"phone", phone()}}}});
+            break;
+          case 2:
+            failed = s.posthog().control({{"op", "update"}, {"uuid", uuid()},
+                                          {"properties", {{"email", email()}, {"phone", phone()}}}});
+            break;
+          case 3: {
+            const std::string a = uuid(), b = uuid();
+            if (a != b) {
+              failed = s.posthog().control({{"op", "merge"}, {"a", a}, {"b", b}});
+              ++merges;
+            }
+            break;
+          }
+          case 4: {
+            const auto* p = person();
+            if (p->distinct_ids.size() >= 2) {
+              failed = s.posthog().control({{"op", "split"}, {"uuid", p->uuid}, {"main_distinct_id", p->distinct_ids.back()}});
+              ++splits;
+            }
+            break;
+          }
+          case 5:
+            if (live.size() > 20) {
+              failed = s.posthog().control({{"op", "delete"}, {"uuid", uuid()}});
+              ++deletes;
+            }
+            break;
+          default:
+            failed = add_posthog(s);
+        }
+        ASSERT_EQ(failed, "");
+      }
+    });
+    d.sync({"--full"});
+    ASSERT_EQ(full_resolutions(db), fulls);
+    if (round % 3 == 2) expect_a_full_resolution_agrees(db, d);
+  }
+  EXPECT_GT(merges, 0);
+  EXPECT_GT(splits, 0);
+  EXPECT_GT(deletes, 0);
 }
 
 }  // namespace
