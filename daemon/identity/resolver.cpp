@@ -106,6 +106,7 @@ class resolver {
       if (rec(r).previous_person) previously_in_[*rec(r).previous_person].push_back(r);
     }
     assign_ids();
+    keep_frozen_persons();
     find_crossing();
     retire();
     describe_changes();
@@ -353,6 +354,19 @@ class resolver {
     }
   }
 
+  void keep_frozen_persons() {
+    std::map<std::string_view, std::vector<std::size_t>> records_of;
+    for (const frozen_component& f : out_.frozen) {
+      for (std::size_t r : f.records) {
+        if (rec(r).previous_person) records_of[*rec(r).previous_person].push_back(r);
+      }
+    }
+    for (auto& [id, records] : records_of) {
+      std::sort(records.begin(), records.end(), [&](std::size_t a, std::size_t b) { return rank_[a] < rank_[b]; });
+      out_.frozen_persons.push_back({std::string(id), std::move(records), false});
+    }
+  }
+
   // Every person a record of the area was in, sorted.
   std::vector<std::string> collect_previous_ids() const {
     std::set<std::string> ids;
@@ -453,9 +467,10 @@ class resolver {
       add_event(event_kind::merge, std::move(absorbed), {p.id});
     }
     // Where each old person's records went besides its home: new persons (a split), or other existing ones (moves).
+    // A frozen person is home to the records its frozen component keeps, and may have lost others.
     for (const std::string& old : previous_ids_) {
-      if (frozen_persons_.contains(old)) continue;
-      const std::optional<std::string> home = kept_.contains(old) ? std::optional(old) : successor_of[old];
+      const std::optional<std::string> home =
+          kept_.contains(old) || frozen_persons_.contains(old) ? std::optional(old) : successor_of[old];
       if (!home) {
         add_event(event_kind::remove, {old}, {});
         continue;

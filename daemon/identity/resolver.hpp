@@ -115,6 +115,10 @@ struct resolution {
   std::vector<rejected_link> rejected;
   std::vector<quarantined_value> quarantined;
   std::vector<frozen_component> frozen;
+  // The old persons whose records in a frozen component stay with them, each with the records it has
+  // now (key order): its records outside the component went their way, and its golden record follows
+  // what is left. Not in `persons`, which are the clusters this resolution published.
+  std::vector<person_result> frozen_persons;
   // Values held by records of more than one person (a record without one counts alone), or by records
   // outside the area: one entry per kind held. What is not crossing is held within one person, whose
   // records, once loaded, are all its holders: an incremental resolution looks up the holders of these,

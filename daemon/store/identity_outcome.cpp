@@ -264,21 +264,22 @@ resolution_summary identity_store::write(const std::string& mode, const std::str
   const bool full = mode == "full";
 
   // Golden records to publish, at the end (new persons are inserted with theirs): every person of a
-  // full resolution; else those that gained or lost a record, or hold one that changed.
+  // full resolution; else those that gained or lost a record, or hold one that changed. Persons a frozen
+  // component keeps are persons too: what they kept is what their golden record tells.
   std::vector<const identity::person_result*> touched;
-  if (full) {
-    touched.reserve(result.persons.size());
-    for (const identity::person_result& p : result.persons) touched.push_back(&p);
-  } else {
-    std::set<std::string_view> changed;
+  std::set<std::string_view> changed;
+  if (!full) {
     for (std::size_t i = 0; i < records.size(); ++i) {
       if (records[i].cause == identity::cause::none && result.person_of[i] == records[i].previous_person) continue;
       for (const std::optional<std::string>* p : {&result.person_of[i], &records[i].previous_person}) {
         if (*p) changed.insert(**p);
       }
     }
-    for (const identity::person_result& p : result.persons) {
-      if (changed.contains(p.id)) touched.push_back(&p);
+  }
+  if (full) touched.reserve(result.persons.size() + result.frozen_persons.size());
+  for (const auto* persons : {&result.persons, &result.frozen_persons}) {
+    for (const identity::person_result& p : *persons) {
+      if (full || changed.contains(p.id)) touched.push_back(&p);
     }
   }
 

@@ -212,6 +212,42 @@ TEST(Resolver, ABigComponentIsFrozenNotPublished) {
   for (int i = 0; i < 5; ++i) EXPECT_FALSE(out.person_of[i]);
 }
 
+// A person of two records: one of them joins a component too big to publish and stays, the other
+// leaves on its own. The person keeps what its frozen component holds, with a split to tell it.
+TEST(Resolver, AFrozenPersonKeepsWhatItsComponentHoldsAndLosesTheRest) {
+  fixture f;
+  f.config.max_component_size = 3;
+  resolution_input in;
+  in.records = {rec("whop/b/a", "whop", 1, {{k::email, "x@example.com"}}),
+                rec("whop/b/b", "whop", 2, {{k::email, "x@example.com"}})};
+  const resolution first = f.run(in);
+  ASSERT_EQ(first.persons.size(), 1u);
+  const std::string person = first.persons[0].id;
+
+  resolution_input next = carried_over(in, first);
+  next.records[0].identifiers = {{k::email, "x@example.com"}, {k::phone, "+14155550100"}};
+  next.records[0].cause = cause::rule;
+  next.records[1].identifiers = {{k::email, "y@example.com"}};
+  next.records[1].cause = cause::rule;
+  for (int i = 0; i < 3; ++i) {
+    next.records.push_back(rec("whop/b/n" + std::to_string(i), "whop", 10 + i, {{k::phone, "+14155550100"}}));
+    next.records.back().cause = cause::new_record;
+  }
+  const resolution out = f.run(next);
+  ASSERT_EQ(out.frozen.size(), 1u);
+  EXPECT_EQ(out.frozen[0].records.size(), 4u);
+  EXPECT_EQ(out.person_of[0], person) << "a frozen record stays where it was";
+  ASSERT_TRUE(out.person_of[1]);
+  EXPECT_NE(*out.person_of[1], person);
+  ASSERT_EQ(out.frozen_persons.size(), 1u);
+  EXPECT_EQ(out.frozen_persons[0].id, person);
+  EXPECT_EQ(out.frozen_persons[0].records, std::vector<std::size_t>{0}) << "its golden record is of what it kept";
+  ASSERT_EQ(out.events.size(), 1u);
+  EXPECT_EQ(out.events[0].kind, event_kind::split);
+  EXPECT_EQ(out.events[0].before, std::vector<std::string>{person});
+  EXPECT_EQ(out.events[0].after, (std::vector<std::string>{person, *out.person_of[1]}));
+}
+
 // Two persons, then a new record that carries both their emails.
 TEST(Resolver, AMergeKeepsTheLargerPersonsIdAndRedirectsTheOther) {
   fixture f;
@@ -353,6 +389,16 @@ void check_invariants(const resolution_input& in, const resolution& out, const i
   }
   for (std::size_t i = 0; i < in.records.size(); ++i) {
     EXPECT_EQ(seen[i], in.records[i].live ? 1 : 0) << in.records[i].key;
+  }
+  // A person a frozen component keeps has exactly the records given to it.
+  for (const auto& p : out.frozen_persons) {
+    std::vector<std::size_t> given;
+    for (std::size_t i = 0; i < in.records.size(); ++i) {
+      if (out.person_of[i] == p.id) given.push_back(i);
+    }
+    std::vector<std::size_t> kept = p.records;
+    std::sort(kept.begin(), kept.end());
+    EXPECT_EQ(kept, given) << p.id;
   }
   std::set<std::string> ids;
   for (const auto& p : out.persons) EXPECT_TRUE(ids.insert(p.id).second) << "id given twice: " << p.id;
