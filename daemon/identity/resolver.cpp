@@ -136,8 +136,8 @@ class resolver {
       }
     }
     std::sort(holdings.begin(), holdings.end());
-    std::map<std::pair<int, std::string_view>, std::int64_t> known_degree;
-    for (const value_degree& d : in_.degrees) known_degree[{link_space(d.value.kind), d.value.value}] += d.records;
+    known_degrees known_degree;
+    for (const value_degree& d : in_.degrees) known_degree[{link_space(d.value.kind), d.value.value}].records += d.records;
 
     std::vector<candidate_link> links;
     links.reserve(holdings.size());
@@ -149,11 +149,26 @@ class resolver {
       link_holders(std::span(holdings).subspan(begin, end - begin), known_degree, links);
       begin = end;
     }
+    // A value the area's records let go of, still held by too many beyond it: quarantined, with its count now.
+    for (const value_degree& d : in_.degrees) {
+      const known_degree_of& known = known_degree.at({link_space(d.value.kind), d.value.value});
+      if (!known.held && rule(d.value.kind).enabled && known.records > rule(d.value.kind).max_records &&
+          !policy_.blocked(d.value.kind, d.value.value)) {
+        out_.quarantined.push_back({d.value, known.records});
+      }
+    }
     return links;
   }
 
-  void link_holders(std::span<const holding> group, const std::map<std::pair<int, std::string_view>, std::int64_t>& known,
-                    std::vector<candidate_link>& links) {
+  // Holders of a value in the whole landing (given for the values an incremental area looked up), and
+  // whether a record of the area still holds it.
+  struct known_degree_of {
+    std::int64_t records = 0;
+    bool held = false;
+  };
+  using known_degrees = std::map<std::pair<int, std::string_view>, known_degree_of>;
+
+  void link_holders(std::span<const holding> group, known_degrees& known, std::vector<candidate_link>& links) {
     std::vector<const holding*>& holders = holders_;  // one per record
     holders.clear();
     for (const holding& h : group) {
@@ -162,7 +177,10 @@ class resolver {
     const holding& first = group.front();
     std::int64_t degree = static_cast<std::int64_t>(holders.size());
     if (!known.empty()) {
-      if (const auto it = known.find({first.space, first.value()}); it != known.end()) degree = std::max(degree, it->second);
+      if (const auto it = known.find({first.space, first.value()}); it != known.end()) {
+        degree = std::max(degree, it->second.records);
+        it->second.held = true;
+      }
     }
     int limit = std::numeric_limits<int>::max();
     for (const holding* h : holders) limit = std::min(limit, rule(h->kind).max_records);

@@ -167,11 +167,14 @@ std::size_t identity_store::write_membership(std::int64_t resolution_id, bool fu
     // The quarantined values are few, and sending every value of the area to find them cost 50 ms at 28k records.
     std::unordered_set<std::string> quarantined_before;
     for (identifier_value& q : quarantined()) quarantined_before.insert(std::move(q.value));
-    std::set<std::string> values;
+    std::set<std::string> values;  // the area's, and those it let go of that stay quarantined (a new count)
     for (const identity::record_evidence& r : records) {
       for (const identifier_value& v : r.identifiers) {
         if (quarantined_before.contains(v.value)) values.insert(v.value);
       }
+    }
+    for (const identity::quarantined_value& q : result.quarantined) {
+      if (quarantined_before.contains(q.value.value)) values.insert(q.value.value);
     }
     if (!values.empty()) {
       const std::string value_json = json_strings({values.begin(), values.end()});

@@ -31,7 +31,7 @@ using testing::sync_deployment;
 // What a resolution decided: which records are one person (ids aside), and which values are quarantined.
 struct outcome {
   std::set<std::set<std::string>> persons;
-  std::set<std::string> quarantined;
+  std::set<std::string> quarantined;  // "kind:value (records holding it)"
   std::set<std::string> frozen;  // "first record: records"
   std::map<std::string, std::string> golden;  // person id -> its row of unified_persons
 };
@@ -51,7 +51,8 @@ outcome current(const scratch_database& db) {
   soci::rowset<soci::row> rows = (session->prepare << "SELECT person_id::text, source_key FROM personsync.person_sources");
   for (const auto& r : rows) by_person[r.get<std::string>(0)].insert(r.get<std::string>(1));
   for (auto& [id, keys] : by_person) out.persons.insert(std::move(keys));
-  soci::rowset<soci::row> values = (session->prepare << "SELECT kind || ':' || value FROM personsync.quarantined_values");
+  soci::rowset<soci::row> values =
+      (session->prepare << "SELECT kind || ':' || value || ' (' || records || ')' FROM personsync.quarantined_values");
   for (const auto& r : values) out.quarantined.insert(r.get<std::string>(0));
   soci::rowset<std::string> frozen =
       (session->prepare << "SELECT first_record || ': ' || records FROM personsync.frozen_components");

@@ -212,6 +212,22 @@ TEST(Resolver, ABigComponentIsFrozenNotPublished) {
   for (int i = 0; i < 5; ++i) EXPECT_FALSE(out.person_of[i]);
 }
 
+// An incremental area's record let go of a value that others beyond the area still hold: quarantined
+// with its count now while they are too many, and not at all once they are few enough.
+TEST(Resolver, AValueLetGoOfKeepsItsQuarantineCountFresh) {
+  fixture f;
+  f.config.kinds[k::email].max_records = 4;
+  resolution_input in;
+  in.records = {rec("whop/b/1", "whop", 1, {{k::email, "other@example.com"}})};
+  in.degrees = {{{k::email, "shared@example.com"}, 5}};
+  const resolution out = f.run(in);
+  ASSERT_EQ(out.quarantined.size(), 1u);
+  EXPECT_EQ(out.quarantined[0].value.value, "shared@example.com");
+  EXPECT_EQ(out.quarantined[0].records, 5);
+  in.degrees = {{{k::email, "shared@example.com"}, 4}};
+  EXPECT_TRUE(f.run(in).quarantined.empty());
+}
+
 // A person of two records: one of them joins a component too big to publish and stays, the other
 // leaves on its own. The person keeps what its frozen component holds, with a split to tell it.
 TEST(Resolver, AFrozenPersonKeepsWhatItsComponentHoldsAndLosesTheRest) {
