@@ -34,6 +34,8 @@ struct outcome {
   std::set<std::string> quarantined;  // "kind:value (records holding it)"
   std::set<std::string> frozen;  // "first record: records"
   std::map<std::string, std::string> golden;  // person id -> its row of unified_persons
+  std::set<std::string> rejected;               // "record a / record b: reason"
+  std::set<std::string> crossing;               // "kind:value"
 };
 
 std::string describe(const outcome& o) {
@@ -61,6 +63,11 @@ outcome current(const scratch_database& db) {
       "SELECT person_id::text, concat_ws('|', name, email, phone, first_seen_at, last_seen_at, ltv, purchase_count, "
       "aov, has_failed_payment, properties::text, attribution::text, record_count) FROM personsync.unified_persons");
   for (const auto& r : golden) out.golden[r.get<std::string>(0)] = r.get<std::string>(1);
+  soci::rowset<std::string> rejected = (session->prepare <<
+      "SELECT record_a || ' / ' || record_b || ': ' || reason FROM personsync.rejected_links");
+  for (const std::string& r : rejected) out.rejected.insert(r);
+  soci::rowset<std::string> crossing = (session->prepare << "SELECT kind || ':' || value FROM personsync.crossing_identifiers");
+  for (const std::string& c : crossing) out.crossing.insert(c);
   return out;
 }
 
@@ -108,6 +115,10 @@ void expect_a_full_resolution_agrees(const scratch_database& db, sync_deployment
   EXPECT_EQ(incremental.quarantined, full.quarantined);
   EXPECT_EQ(incremental.frozen, full.frozen);
   EXPECT_EQ(incremental.golden, full.golden);
+  EXPECT_EQ(incremental.rejected, full.rejected);
+  // Incremental resolutions may keep a mark too many (a value no record of their area still held), never
+  // one too few: a value the full one marks and they did not would be one an incremental area misses.
+  for (const std::string& c : full.crossing) EXPECT_TRUE(incremental.crossing.contains(c)) << c << " is crossing";
 }
 
 std::vector<std::int64_t> constraint_ids(const boost::json::object& result) {
