@@ -30,8 +30,7 @@ constexpr const char* record_columns =
     "  date_part('epoch', coalesce(r.provider_last_seen_at, r.provider_created_at)), "
     "  date_part('epoch', coalesce(r.provider_last_seen_at, r.last_synced_at)) ";
 // Turning these JSON columns into text is most of the server's work in reading records (1.5 s of
-// 3.2 s at a million, 0.1 s of 0.2 s for 17k records of an incremental area): they are read apart,
-// while the resolver runs (each_record_text, record_texts).
+// 3.2 s at a million): they are read apart, while the resolver runs (each_record_text, record_texts).
 constexpr const char* record_texts_columns =
     "SELECT r.record_id, CASE WHEN jsonb_typeof(r.properties) = 'object' THEN r.properties::text END, "
     "  r.attribution::text ";
