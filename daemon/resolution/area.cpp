@@ -108,23 +108,18 @@ void area::grow(const std::vector<std::int64_t>& seeds, const identifier_changes
   }
 }
 
-void area::read_texts(store::identity_store& store, bool every_record) {
+void area::read_texts(store::identity_store& store) {
   std::vector<std::pair<std::int64_t, std::size_t>> position;  // sorted: a million ids in 16 MB
   position.reserve(ids_.size());
   for (std::size_t i = 0; i < ids_.size(); ++i) position.emplace_back(ids_[i], i);
   std::sort(position.begin(), position.end());
-  const auto take = [&](std::int64_t id, store::identity_store::record_text&& text) {
+  store.each_record_text([&](std::int64_t id, store::identity_store::record_text&& text) {
     const auto at = std::lower_bound(position.begin(), position.end(), std::pair(id, std::size_t{0}));
     if (at == position.end() || at->first != id) return;
     identity::record_facts& facts = facts_[at->second];
     facts.properties = std::move(text.properties);
     facts.attribution = std::move(text.attribution);
-  };
-  if (every_record) {
-    store.each_record_text(take);
-  } else {
-    store.record_texts(ids_, take);
-  }
+  });
 }
 
 identity::resolution_input area::take_input(const std::map<std::int64_t, bool>& dirty,

@@ -50,10 +50,9 @@ class area {
   // The values marked as crossing when the area grew: an incremental resolution updates the marks of its own.
   [[nodiscard]] const std::set<identity::identifier_value>& crossing_before() const { return crossing_before_; }
 
-  // The facts' texts of the area's records, which were read without them: those of every record
-  // store.each_record read (`every_record`, a full resolution), else of the area's own. A record that
-  // arrived since has no place and is left to the resolution its arrival queued; one deleted since keeps none.
-  void read_texts(store::identity_store& store, bool every_record);
+  // The facts' texts of the records read by store.each_record. A record that arrived since has no
+  // place and is left to the resolution its arrival queued; one deleted since keeps none.
+  void read_texts(store::identity_store& store);
 
   // Hands the evidence over to the resolver's input (the area is spent). Constraints
   // are read by the caller, after any pins this resolution added.

@@ -219,7 +219,7 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     // waits for it when the resolver throws.
     std::future<void> rewriting = std::async(std::launch::async, [&] {
       store.rebuild_identifiers(a.ids(), in.records);
-      a.read_texts(store, true);
+      a.read_texts(store);
     });
     result = identity::resolve(in, config, policy);
     timed("resolving");
@@ -236,19 +236,15 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     a.grow(present, changes);
     timed("growing the area");
     in = a.take_input(dirty, split_causes, store.constraints());  // with the pins an upstream split added
-    // As in a full resolution, the session rewrites the changed identifiers and reads the facts' texts while
-    // the resolver runs, when that is worth a thread (see identity_store::write): the session and the facts
-    // are the thread's until .get().
+    // As in a full resolution, the session rewrites the changed identifiers while the resolver runs, when
+    // that is worth a thread (see identity_store::write): the session is the thread's until .get().
     std::future<void> rewriting =
-        std::async(a.ids().size() >= rewrite_worth_a_thread ? std::launch::async : std::launch::deferred, [&] {
-          store.update_identifiers(changes.gone, changes.added);
-          a.read_texts(store, false);
-        });
+        std::async(a.ids().size() >= rewrite_worth_a_thread ? std::launch::async : std::launch::deferred,
+                   [&] { store.update_identifiers(changes.gone, changes.added); });
     identity::resolution first = identity::resolve(in, config, policy);
     timed("resolving");
     rewriting.get();
-    timed(fmt::format("waiting for {} identifiers to go and {} to come, and the texts", changes.gone.size(),
-                      changes.added.size()));
+    timed(fmt::format("waiting for {} identifiers to go and {} to come", changes.gone.size(), changes.added.size()));
     result = avoiding_collisions(store, in, config, policy, std::move(first));
   }
   store::resolution_summary summary =

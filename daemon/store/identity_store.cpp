@@ -30,10 +30,9 @@ constexpr const char* record_columns =
     "  date_part('epoch', coalesce(r.provider_last_seen_at, r.provider_created_at)), "
     "  date_part('epoch', coalesce(r.provider_last_seen_at, r.last_synced_at)) ";
 // Turning these JSON columns into text is most of the server's work in reading records (1.5 s of
-// 3.2 s at a million): they are read apart, while the resolver runs (each_record_text, record_texts).
-constexpr const char* record_texts_columns =
-    "SELECT r.record_id, CASE WHEN jsonb_typeof(r.properties) = 'object' THEN r.properties::text END, "
-    "  r.attribution::text ";
+// 3.2 s at a million): a full resolution reads them apart, while the resolver runs (each_record_text).
+constexpr const char* record_text_columns =
+    ", CASE WHEN jsonb_typeof(r.properties) = 'object' THEN r.properties::text END, r.attribution::text ";
 // Every live record, and every deleted one that still has a person.
 constexpr const char* records_of_a_full_resolution =
     "FROM source_records r LEFT JOIN record_persons rp USING (record_id) "
@@ -82,6 +81,10 @@ landed_record record_of(copy_row f) {
   facts.first_seen = optional_micros(f[13]);
   facts.last_seen = optional_micros(f[14]);
   facts.recency = optional_micros(f[15]).value_or(0);
+  if (f.size() > 16) {
+    facts.properties = optional_text(f[16]);
+    facts.attribution = optional_text(f[17]);
+  }
   return r;
 }
 
@@ -179,9 +182,8 @@ void identity_store::queue(const std::vector<std::int64_t>& record_ids, bool man
 std::vector<landed_record> identity_store::records(const std::vector<std::int64_t>& ids) {
   std::vector<landed_record> out;
   if (ids.empty()) return out;
-  out.reserve(ids.size());
   copy_out(session_,
-           std::string(record_columns) + "FROM " + id_relation(ids) +
+           std::string(record_columns) + record_text_columns + "FROM " + id_relation(ids) +
                " JOIN source_records r ON r.record_id = wanted.id LEFT JOIN record_persons rp USING (record_id)",
            [&](copy_row f) { out.push_back(record_of(f)); });
   return out;
@@ -193,18 +195,7 @@ void identity_store::each_record(const std::function<void(landed_record&&)>& on_
 }
 
 void identity_store::each_record_text(const std::function<void(std::int64_t, record_text&&)>& on_record) {
-  texts(std::string(record_texts_columns) + records_of_a_full_resolution, on_record);
-}
-
-void identity_store::record_texts(const std::vector<std::int64_t>& ids,
-                                  const std::function<void(std::int64_t, record_text&&)>& on_record) {
-  if (ids.empty()) return;
-  texts(std::string(record_texts_columns) + "FROM " + id_relation(ids) + " JOIN source_records r ON r.record_id = wanted.id",
-        on_record);
-}
-
-void identity_store::texts(const std::string& query, const std::function<void(std::int64_t, record_text&&)>& on_record) {
-  copy_out(session_, query,
+  copy_out(session_, std::string("SELECT r.record_id") + record_text_columns + records_of_a_full_resolution,
            [&](copy_row f) { on_record(number<std::int64_t>(*f[0]), {optional_text(f[1]), optional_text(f[2])}); });
 }
 

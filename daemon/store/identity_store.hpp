@@ -96,18 +96,14 @@ class identity_store {
   dirty_queue take_dirty();
   void queue(const std::vector<std::int64_t>& record_ids, bool manual);
 
-  // Records read here come without their facts' texts, which each_record_text and record_texts read
-  // (statements, and so snapshots, of their own).
   std::vector<landed_record> records(const std::vector<std::int64_t>& ids);
-  // Every live record, and every deleted one that still has a person.
+  // Every live record, and every deleted one that still has a person: all but their facts' texts,
+  // which each_record_text reads (a statement, and so a snapshot, of its own).
   void each_record(const std::function<void(landed_record&&)>& on_record);
   struct record_text {
     std::optional<std::string> properties, attribution;
   };
-  // The texts of each_record's records, or of these.
   void each_record_text(const std::function<void(std::int64_t record_id, record_text&&)>& on_record);
-  void record_texts(const std::vector<std::int64_t>& ids,
-                    const std::function<void(std::int64_t record_id, record_text&&)>& on_record);
   std::vector<std::int64_t> ids_of_keys(const std::vector<std::string>& keys);
   std::vector<std::int64_t> records_of_persons(const std::vector<std::string>& person_ids);
   std::vector<std::int64_t> records_holding(const std::vector<identity::identifier_value>& values);
@@ -164,7 +160,6 @@ class identity_store {
                       bool full);
   std::size_t write_membership(std::int64_t resolution_id, bool full, const std::vector<identity::record_evidence>& records,
                                const std::vector<std::int64_t>& ids, const identity::resolution& result);
-  void texts(const std::string& query, const std::function<void(std::int64_t record_id, record_text&&)>& on_record);
   soci::session& session_;
 };
 
