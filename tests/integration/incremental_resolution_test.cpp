@@ -29,7 +29,6 @@ using testing::sim_fixture;
 using testing::sim_options;
 using testing::sync_deployment;
 
-// What a resolution decided: which records are one person (ids aside), and which values are quarantined.
 // The rounds' random seed: PERSONSYNC_TEST_SEED=N replays them with other changes, to look for a
 // disagreement the fixed seeds do not meet.
 unsigned seed_or(unsigned fixed) {
@@ -37,6 +36,7 @@ unsigned seed_or(unsigned fixed) {
   return given ? static_cast<unsigned>(std::stoul(given)) : fixed;
 }
 
+// What a resolution decided: which records are one person (ids aside), and which values are quarantined.
 struct outcome {
   std::set<std::set<std::string>> persons;
   std::set<std::string> quarantined;  // "kind:value (records holding it)"
