@@ -144,7 +144,8 @@ void copy_in(soci::session& session, const std::string& copy_statement, const co
   end_copy(conn);
 }
 
-chunked_copy::~chunked_copy() {
+template <typename Rows>
+basic_chunked_copy<Rows>::~basic_chunked_copy() {
   if (!open_) return;
   try {
     end_copy(native_handle(session_), "personsync stopped writing these rows");
@@ -152,12 +153,14 @@ chunked_copy::~chunked_copy() {
   }
 }
 
-void chunked_copy::end_row() {
+template <typename Rows>
+void basic_chunked_copy<Rows>::end_row() {
   rows_.end_row();
   if (rows_.data().size() >= send_at) send();
 }
 
-void chunked_copy::send() {
+template <typename Rows>
+void basic_chunked_copy<Rows>::send() {
   PGconn* conn = native_handle(session_);
   if (!open_) start_copy(conn, statement_);
   open_ = true;
@@ -166,13 +169,20 @@ void chunked_copy::send() {
   rows_.clear();
 }
 
-void chunked_copy::finish() {
-  if (rows_.rows() > 0) send();
+template <typename Rows>
+void basic_chunked_copy<Rows>::finish() {
+  if (rows_.rows() > 0 || open_) {
+    rows_.end_stream();
+    send();
+  }
   if (open_) {
     open_ = false;
     end_copy(native_handle(session_));
   }
-  rows_ = copy_rows();
+  rows_ = Rows();
 }
+
+template class basic_chunked_copy<copy_rows>;
+template class basic_chunked_copy<binary_copy_rows>;
 
 }  // namespace personsync::store

@@ -10,11 +10,15 @@
 
 #include <soci/soci.h>
 
+#include "daemon/store/binary_copy_rows.hpp"
+
 namespace personsync::store {
 
 // One COPY payload, built row by row.
 class copy_rows {
  public:
+  static constexpr const char* copy_option = "";  // the text format is COPY's default
+
   void field(std::string_view value);  // escaped for the text format
   void field(std::int64_t value);
   void field(double value);  // shortest text that reads back the same double
@@ -23,6 +27,7 @@ class copy_rows {
   void end_row();
   // Empties the payload and keeps its buffer, for the next chunk.
   void clear();
+  void end_stream() {}  // the text format ends with its last row
 
   [[nodiscard]] const std::string& data() const noexcept { return data_; }
   [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
@@ -42,14 +47,17 @@ void copy_in(soci::session& session, const std::string& copy_statement, const co
 // next is formatted (with a COPY per chunk, each waited for its end, the two
 // took turns). The session is the COPY's until finish(); one left open by an
 // exception is ended as failed, which fails the caller's transaction.
-class chunked_copy {
+// `Rows` is the format: copy_rows (text) or binary_copy_rows; the statement
+// ("COPY t (a, b) FROM STDIN") gets the format's option here.
+template <typename Rows>
+class basic_chunked_copy {
  public:
-  chunked_copy(soci::session& session, std::string copy_statement)
-      : session_(session), statement_(std::move(copy_statement)) {}
-  chunked_copy(const chunked_copy&) = delete;
-  chunked_copy& operator=(const chunked_copy&) = delete;
-  ~chunked_copy();
-  copy_rows& rows() { return rows_; }
+  basic_chunked_copy(soci::session& session, const std::string& copy_statement)
+      : session_(session), statement_(copy_statement + Rows::copy_option) {}
+  basic_chunked_copy(const basic_chunked_copy&) = delete;
+  basic_chunked_copy& operator=(const basic_chunked_copy&) = delete;
+  ~basic_chunked_copy();
+  Rows& rows() { return rows_; }
   void end_row();
   void finish();
   [[nodiscard]] std::size_t total_rows() const noexcept { return sent_ + rows_.rows(); }
@@ -59,9 +67,14 @@ class chunked_copy {
   void send();
   soci::session& session_;
   std::string statement_;
-  copy_rows rows_;
+  Rows rows_;
   std::size_t sent_ = 0;
   bool open_ = false;
 };
+
+using chunked_copy = basic_chunked_copy<copy_rows>;
+using binary_chunked_copy = basic_chunked_copy<binary_copy_rows>;
+extern template class basic_chunked_copy<copy_rows>;
+extern template class basic_chunked_copy<binary_copy_rows>;
 
 }  // namespace personsync::store

@@ -10,7 +10,6 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-#include "common/iso_time.hpp"
 #include "daemon/logging/step_timer.hpp"
 #include "daemon/store/copy_in.hpp"
 #include "daemon/store/database.hpp"
@@ -26,34 +25,30 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
   constexpr const char* columns =
       "(person_id, name, email, phone, first_seen_at, last_seen_at, ltv, purchase_count, aov, has_failed_payment, "
       "properties, attribution, record_count)";
-  const auto copy_all = [](chunked_copy& copy, const std::vector<golden_row>& persons) {
+  const auto copy_all = [](binary_chunked_copy& copy, const std::vector<golden_row>& persons) {
     for (const auto& [id, g] : persons) {
-      copy_rows& rows = copy.rows();
-      // A field formatted from the value, or NULL.
-      const auto optional_field = [&](const auto& value, const auto& format) {
+      binary_copy_rows& rows = copy.rows();
+      // The value written by `write`, or NULL.
+      const auto optional_field = [&](const auto& value, const auto& write) {
         if (value) {
-          rows.field(format(*value));
+          write(*value);
         } else {
           rows.null_field();
         }
       };
-      const auto timestamp = [](std::int64_t micros) {
-        return iso_microseconds(std::chrono::system_clock::time_point(std::chrono::microseconds(micros)));
-      };
-      const auto as_is = [](auto n) { return n; };  // field() writes numbers itself
-      rows.field(id);
-      rows.nullable_field(g.name);
-      rows.nullable_field(g.email);
-      rows.nullable_field(g.phone);
-      optional_field(g.first_seen, timestamp);
-      optional_field(g.last_seen, timestamp);
-      optional_field(g.ltv, as_is);
-      optional_field(g.purchase_count, as_is);
-      optional_field(g.aov, as_is);
-      optional_field(g.has_failed_payment, [](bool b) { return std::string_view(b ? "t" : "f"); });
-      rows.nullable_field(g.properties);
-      rows.nullable_field(g.attribution);
-      rows.field(std::int64_t{g.record_count});
+      rows.uuid(id);
+      rows.nullable_text(g.name);
+      rows.nullable_text(g.email);
+      rows.nullable_text(g.phone);
+      optional_field(g.first_seen, [&](std::int64_t t) { rows.timestamptz(t); });
+      optional_field(g.last_seen, [&](std::int64_t t) { rows.timestamptz(t); });
+      optional_field(g.ltv, [&](double x) { rows.float8(x); });
+      optional_field(g.purchase_count, [&](std::int64_t n) { rows.int8(n); });
+      optional_field(g.aov, [&](double x) { rows.float8(x); });
+      optional_field(g.has_failed_payment, [&](bool b) { rows.boolean(b); });
+      rows.nullable_jsonb(g.properties);
+      rows.nullable_jsonb(g.attribution);
+      rows.int4(static_cast<std::int32_t>(g.record_count));
       copy.end_row();
     }
     copy.finish();
@@ -70,7 +65,7 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
       session_ << "SELECT (NOT EXISTS (SELECT 1 FROM persons))::int", soci::into(empty);
     }
     if (empty) execute_script(session_, "ALTER TABLE persons DROP CONSTRAINT persons_pkey;");
-    chunked_copy copy(session_, fmt::format("COPY persons {} FROM STDIN", columns));
+    binary_chunked_copy copy(session_, fmt::format("COPY persons {} FROM STDIN", columns));
     copy_all(copy, new_persons);
     if (empty) execute_script(session_, "ALTER TABLE persons ADD PRIMARY KEY (person_id); ANALYZE persons;");
   }
@@ -78,7 +73,7 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
     execute_script(session_,
                    "CREATE TEMP TABLE IF NOT EXISTS golden_rows (LIKE persons INCLUDING DEFAULTS) ON COMMIT DELETE ROWS; "
                    "TRUNCATE golden_rows;");
-    chunked_copy copy(session_, fmt::format("COPY golden_rows {} FROM STDIN", columns));
+    binary_chunked_copy copy(session_, fmt::format("COPY golden_rows {} FROM STDIN", columns));
     copy_all(copy, known_persons);
     session_ << golden_update_sql;
   }
@@ -100,11 +95,11 @@ std::size_t identity_store::write_membership(std::int64_t resolution_id, bool fu
   } else if (!reassigned.empty()) {
     session_ << "DELETE FROM record_persons WHERE record_id = ANY(" + id_array(reassigned) + ")";
   }
-  chunked_copy assignments(session_, "COPY record_persons (record_id, person_id) FROM STDIN");
+  binary_chunked_copy assignments(session_, "COPY record_persons (record_id, person_id) FROM STDIN");
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (!result.person_of[i] || (!full && result.person_of[i] == records[i].previous_person)) continue;
-    assignments.rows().field(ids[i]);
-    assignments.rows().field(*result.person_of[i]);
+    assignments.rows().int8(ids[i]);
+    assignments.rows().uuid(*result.person_of[i]);
     assignments.end_row();
   }
   assignments.finish();
@@ -134,25 +129,17 @@ std::size_t identity_store::write_membership(std::int64_t resolution_id, bool fu
         soci::use(json);
   }
 
-  chunked_copy events(session_,
-                      "COPY identity_event_log (kind, before_person_ids, after_person_ids, cause, records, resolution_id) "
-                      "FROM STDIN");
+  binary_chunked_copy events(session_,
+                             "COPY identity_event_log (kind, before_person_ids, after_person_ids, cause, records, "
+                             "resolution_id) FROM STDIN");
   for (const identity::identity_event& e : result.events) {
-    events.rows().field(identity::name_of(e.kind));
-    events.rows().field(uuid_array(e.before));
-    events.rows().field(uuid_array(e.after));
-    events.rows().field(identity::name_of(e.cause));
-    std::string keys = "{";
-    for (std::size_t i = 0; i < e.records.size(); ++i) {
-      keys += (i ? "," : "") + std::string("\"");
-      for (char c : e.records[i]) {
-        if (c == '"' || c == '\\') keys += '\\';
-        keys += c;
-      }
-      keys += '"';
-    }
-    events.rows().field(keys + "}");
-    events.rows().field(std::to_string(resolution_id));
+    binary_copy_rows& rows = events.rows();
+    rows.text(identity::name_of(e.kind));
+    rows.uuid_array(e.before);
+    rows.uuid_array(e.after);
+    rows.text(identity::name_of(e.cause));
+    rows.text_array(e.records);
+    rows.int8(resolution_id);
     events.end_row();
   }
   events.finish();

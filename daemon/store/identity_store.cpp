@@ -251,11 +251,11 @@ std::vector<stored_identifier> identity_store::identifiers_of(const std::vector<
 
 void identity_store::update_identifiers(const std::vector<stored_identifier>& gone,
                                         const std::vector<stored_identifier>& added) {
-  const auto rows_of = [](chunked_copy& copy, const std::vector<stored_identifier>& rows) {
+  const auto rows_of = [](binary_chunked_copy& copy, const std::vector<stored_identifier>& rows) {
     for (const stored_identifier& s : rows) {
-      copy.rows().field(s.record_id);
-      copy.rows().field(identity::name_of(s.value.kind));
-      copy.rows().field(s.value.value);
+      copy.rows().int8(s.record_id);
+      copy.rows().text(identity::name_of(s.value.kind));
+      copy.rows().text(s.value.value);
       copy.end_row();
     }
     copy.finish();
@@ -263,12 +263,12 @@ void identity_store::update_identifiers(const std::vector<stored_identifier>& go
   if (!gone.empty()) {
     execute_script(session_, "CREATE TEMP TABLE IF NOT EXISTS identifiers_gone (record_id bigint, kind text, value text) "
                              "ON COMMIT DELETE ROWS; TRUNCATE identifiers_gone;");
-    chunked_copy copy(session_, "COPY identifiers_gone (record_id, kind, value) FROM STDIN");
+    binary_chunked_copy copy(session_, "COPY identifiers_gone (record_id, kind, value) FROM STDIN");
     rows_of(copy, gone);
     session_ << "DELETE FROM record_identifiers ri USING identifiers_gone g "
                 "WHERE ri.record_id = g.record_id AND ri.kind = g.kind AND ri.value = g.value";
   }
-  chunked_copy copy(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN");
+  binary_chunked_copy copy(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN");
   rows_of(copy, added);
 }
 
@@ -296,12 +296,12 @@ void identity_store::rebuild_identifiers(const std::vector<std::int64_t>& ids,
   execute_script(session_,
                  "TRUNCATE record_identifiers; DROP INDEX record_identifiers_by_record; "
                  "DROP INDEX record_identifiers_by_value;");
-  chunked_copy copy(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN");
+  binary_chunked_copy copy(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN");
   for (std::size_t i = 0; i < records.size(); ++i) {
     for (const identifier_value& v : records[i].identifiers) {
-      copy.rows().field(ids[i]);
-      copy.rows().field(identity::name_of(v.kind));
-      copy.rows().field(v.value);
+      copy.rows().int8(ids[i]);
+      copy.rows().text(identity::name_of(v.kind));
+      copy.rows().text(v.value);
       copy.end_row();
     }
   }

@@ -1,0 +1,195 @@
+#include "daemon/store/binary_copy_rows.hpp"
+
+#include <bit>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace personsync::store {
+namespace {
+
+// PostgreSQL's timestamps count microseconds from 2000-01-01 00:00:00 UTC.
+constexpr std::int64_t postgres_epoch_unix_micros = 946'684'800'000'000;
+// Element types of the arrays written here (pg_type.oid; fixed since the catalog began).
+constexpr std::int32_t text_oid = 25;
+constexpr std::int32_t uuid_oid = 2950;
+
+template <typename Unsigned>
+void write_big_endian(char* out, Unsigned value) {
+  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
+    out[sizeof(Unsigned) - 1 - i] = static_cast<char>(value & 0xff);
+    value = static_cast<Unsigned>(value >> 8);
+  }
+}
+
+template <typename Unsigned>
+void put_big_endian(std::string& data, Unsigned value) {
+  char bytes[sizeof(Unsigned)];
+  write_big_endian(bytes, value);
+  data.append(bytes, sizeof bytes);
+}
+
+void put_int16(std::string& data, std::int16_t v) { put_big_endian(data, static_cast<std::uint16_t>(v)); }
+void put_int32(std::string& data, std::int32_t v) { put_big_endian(data, static_cast<std::uint32_t>(v)); }
+void put_int64(std::string& data, std::int64_t v) { put_big_endian(data, static_cast<std::uint64_t>(v)); }
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::int32_t length_of(std::size_t n) {
+  if (n > 0x7fffffff) throw std::length_error("a COPY field of more than 2 GiB");
+  return static_cast<std::int32_t>(n);
+}
+
+}  // namespace
+
+binary_copy_rows::binary_copy_rows() {
+  data_.append("PGCOPY\n\377\r\n\0", 11);
+  put_int32(data_, 0);  // flags: no oids
+  put_int32(data_, 0);  // no header extension
+}
+
+void binary_copy_rows::start_row_once() {
+  if (row_start_) return;
+  row_start_ = data_.size();
+  put_int16(data_, 0);  // the field count, written at the row's end
+}
+
+void binary_copy_rows::start_field(std::size_t length) {
+  start_row_once();
+  ++fields_;
+  put_int32(data_, length_of(length));
+}
+
+void binary_copy_rows::int4(std::int32_t value) {
+  start_field(4);
+  put_int32(data_, value);
+}
+
+void binary_copy_rows::int8(std::int64_t value) {
+  start_field(8);
+  put_int64(data_, value);
+}
+
+void binary_copy_rows::float8(double value) {
+  start_field(8);
+  put_big_endian(data_, std::bit_cast<std::uint64_t>(value));
+}
+
+void binary_copy_rows::boolean(bool value) {
+  start_field(1);
+  data_.push_back(value ? '\1' : '\0');
+}
+
+void binary_copy_rows::text(std::string_view value) {
+  start_field(value.size());
+  data_.append(value);
+}
+
+void binary_copy_rows::jsonb(std::string_view json_text) {
+  start_field(1 + json_text.size());
+  data_.push_back('\1');  // jsonb's only binary version: its text follows
+  data_.append(json_text);
+}
+
+void binary_copy_rows::put_uuid(std::string_view canonical) {
+  const bool shaped = canonical.size() == 36 && canonical[8] == '-' && canonical[13] == '-' &&
+                      canonical[18] == '-' && canonical[23] == '-';
+  char bytes[16];
+  std::size_t n = 0;
+  for (std::size_t i = 0; shaped && i + 1 < canonical.size() && n < 16; ++i) {
+    if (canonical[i] == '-') continue;
+    const int high = hex_digit(canonical[i]), low = hex_digit(canonical[i + 1]);
+    if (high < 0 || low < 0) break;
+    bytes[n++] = static_cast<char>(high << 4 | low);
+    ++i;
+  }
+  if (!shaped || n != 16) throw std::invalid_argument(fmt::format("not a uuid: '{}'", canonical));
+  data_.append(bytes, sizeof bytes);
+}
+
+void binary_copy_rows::uuid(std::string_view canonical) {
+  start_field(16);
+  put_uuid(canonical);
+}
+
+void binary_copy_rows::timestamptz(std::int64_t unix_micros) {
+  start_field(8);
+  put_int64(data_, unix_micros - postgres_epoch_unix_micros);
+}
+
+// An array: its dimensions (none when empty), no NULL elements, the element type, then each element as a field.
+void binary_copy_rows::start_array(std::int32_t element_oid, std::size_t elements, std::size_t element_bytes) {
+  const std::size_t header = elements == 0 ? 12 : 20;
+  start_field(header + 4 * elements + element_bytes);
+  put_int32(data_, elements == 0 ? 0 : 1);
+  put_int32(data_, 0);
+  put_int32(data_, element_oid);
+  if (elements != 0) {
+    put_int32(data_, length_of(elements));
+    put_int32(data_, 1);  // lower bound
+  }
+}
+
+void binary_copy_rows::uuid_array(const std::vector<std::string>& canonical) {
+  start_array(uuid_oid, canonical.size(), 16 * canonical.size());
+  for (const std::string& id : canonical) {
+    put_int32(data_, 16);
+    put_uuid(id);
+  }
+}
+
+void binary_copy_rows::text_array(const std::vector<std::string>& values) {
+  std::size_t bytes = 0;
+  for (const std::string& v : values) bytes += v.size();
+  start_array(text_oid, values.size(), bytes);
+  for (const std::string& v : values) {
+    put_int32(data_, length_of(v.size()));
+    data_.append(v);
+  }
+}
+
+void binary_copy_rows::null_field() {
+  start_row_once();
+  ++fields_;
+  put_int32(data_, -1);  // a NULL is a length of -1 and no bytes
+}
+
+void binary_copy_rows::nullable_text(const std::optional<std::string>& value) {
+  if (value) {
+    text(*value);
+  } else {
+    null_field();
+  }
+}
+
+void binary_copy_rows::nullable_jsonb(const std::optional<std::string>& json_text) {
+  if (json_text) {
+    jsonb(*json_text);
+  } else {
+    null_field();
+  }
+}
+
+void binary_copy_rows::end_row() {
+  start_row_once();
+  write_big_endian(data_.data() + *row_start_, static_cast<std::uint16_t>(fields_));
+  row_start_.reset();
+  fields_ = 0;
+  ++rows_;
+}
+
+void binary_copy_rows::clear() {
+  data_.clear();
+  rows_ = 0;
+  row_start_.reset();
+  fields_ = 0;
+}
+
+void binary_copy_rows::end_stream() { put_int16(data_, -1); }
+
+}  // namespace personsync::store

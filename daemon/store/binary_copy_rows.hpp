@@ -1,0 +1,62 @@
+#pragma once
+// A COPY payload in PostgreSQL's binary format, for the identity outcome's large
+// writes: the server takes each value as it is stored instead of parsing its
+// text (590,000 persons: 4.5 s against 6.1 s; a million assignments, whose
+// uuids are most of the text format's cost: 0.3 s against 1.0 s).
+//
+// The binary format has no type of its own: each method writes exactly what the
+// column's type receives, so the caller names the column's type, and a column
+// whose type changes needs its writer changed too (the server refuses the row).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace personsync::store {
+
+class binary_copy_rows {
+ public:
+  static constexpr const char* copy_option = " (FORMAT binary)";
+
+  binary_copy_rows();  // the payload starts with the format's header
+
+  void int4(std::int32_t value);
+  void int8(std::int64_t value);
+  void float8(double value);
+  void boolean(bool value);
+  void text(std::string_view value);
+  void jsonb(std::string_view json_text);  // the server still parses and checks it
+  // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", as PostgreSQL prints a uuid; throws on anything else.
+  void uuid(std::string_view canonical);
+  void timestamptz(std::int64_t unix_micros);
+  void uuid_array(const std::vector<std::string>& canonical);
+  void text_array(const std::vector<std::string>& values);
+  void null_field();
+  void nullable_text(const std::optional<std::string>& value);
+  void nullable_jsonb(const std::optional<std::string>& json_text);
+  void end_row();
+
+  // Empties the payload for the next chunk of the same COPY (the header is sent once).
+  void clear();
+  // What ends the stream after the last row.
+  void end_stream();
+
+  [[nodiscard]] const std::string& data() const noexcept { return data_; }
+  [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+
+ private:
+  void start_row_once();
+  // Each field is its length in bytes, then the bytes.
+  void start_field(std::size_t length);
+  void start_array(std::int32_t element_oid, std::size_t elements, std::size_t element_bytes);
+  void put_uuid(std::string_view canonical);
+
+  std::string data_;
+  std::size_t rows_ = 0;
+  std::optional<std::size_t> row_start_;  // where the row's field count goes
+  std::int16_t fields_ = 0;
+};
+
+}  // namespace personsync::store
