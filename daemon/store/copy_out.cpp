@@ -1,6 +1,11 @@
 #include "daemon/store/copy_out.hpp"
 
+#include <bit>
+#include <limits>
+#include <stdexcept>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include <libpq-fe.h>
 
@@ -48,34 +53,162 @@ void split_line(std::string& line, std::vector<std::optional<std::string_view>>&
   finish();
 }
 
-}  // namespace
+// PostgreSQL's timestamps count microseconds from 2000-01-01 00:00:00 UTC.
+constexpr std::int64_t postgres_epoch_unix_micros = 946'684'800'000'000;
 
-void copy_out(soci::session& session, std::string_view query, const std::function<void(copy_row)>& on_row) {
+std::runtime_error malformed(std::string_view what) {
+  return std::runtime_error(fmt::format("malformed binary COPY data from the server: {}", what));
+}
+
+template <typename Unsigned>
+Unsigned big_endian(const char* bytes) {
+  Unsigned value = 0;
+  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
+    value = static_cast<Unsigned>(value << 8 | static_cast<unsigned char>(bytes[i]));
+  }
+  return value;
+}
+
+template <typename Unsigned>
+Unsigned fixed_size(std::string_view field, const char* type) {
+  if (field.size() != sizeof(Unsigned)) throw malformed(fmt::format("a {} of {} bytes", type, field.size()));
+  return big_endian<Unsigned>(field.data());
+}
+
+// Splits one binary tuple into fields (views into `data`); returns false at the trailer.
+bool split_tuple(std::string_view& data, std::vector<std::optional<std::string_view>>& fields) {
+  fields.clear();
+  if (data.size() < 2) throw malformed("a cut tuple");
+  const auto count = static_cast<std::int16_t>(big_endian<std::uint16_t>(data.data()));
+  data.remove_prefix(2);
+  if (count == -1) return false;
+  for (std::int16_t i = 0; i < count; ++i) {
+    if (data.size() < 4) throw malformed("a cut field");
+    const auto length = static_cast<std::int32_t>(big_endian<std::uint32_t>(data.data()));
+    data.remove_prefix(4);
+    if (length == -1) {
+      fields.emplace_back(std::nullopt);
+      continue;
+    }
+    if (length < 0 || static_cast<std::size_t>(length) > data.size()) throw malformed("a field longer than its tuple");
+    fields.emplace_back(data.substr(0, static_cast<std::size_t>(length)));
+    data.remove_prefix(static_cast<std::size_t>(length));
+  }
+  return true;
+}
+
+// The file header: signature, flags, and the length of an extension to skip.
+void skip_header(std::string_view& data) {
+  constexpr std::string_view signature("PGCOPY\n\377\r\n\0", 11);
+  if (!data.starts_with(signature) || data.size() < 19) throw malformed("no header");
+  const std::uint32_t extension = big_endian<std::uint32_t>(data.data() + 15);
+  if (data.size() < 19 + static_cast<std::size_t>(extension)) throw malformed("a cut header");
+  data.remove_prefix(19 + extension);
+}
+
+// Runs COPY (query) TO STDOUT with `options` and hands each CopyData message to `on_message`.
+void each_copy_message(soci::session& session, std::string_view query, std::string_view options,
+                       const std::function<void(std::string_view)>& on_message) {
   PGconn* conn = native_handle(session);
-  const std::string statement = "COPY (" + std::string(query) + ") TO STDOUT";
+  const std::string statement = "COPY (" + std::string(query) + ") TO STDOUT" + std::string(options);
   PGresult* started = PQexec(conn, statement.c_str());
   const bool ok = PQresultStatus(started) == PGRES_COPY_OUT;
   PQclear(started);
   if (!ok) throw_server_error(conn, "COPY TO STDOUT failed");
 
-  std::string line;
-  std::vector<std::optional<std::string_view>> fields;
+  // Read to the end even when a message is refused, so that the session is usable afterwards.
+  std::exception_ptr refused;
   for (;;) {
     char* buffer = nullptr;
     const int n = PQgetCopyData(conn, &buffer, 0);
     if (n == -1) break;
     if (n == -2) throw_server_error(conn, "COPY TO STDOUT failed");
-    line.assign(buffer, static_cast<std::size_t>(n));
+    if (!refused) {
+      try {
+        on_message(std::string_view(buffer, static_cast<std::size_t>(n)));
+      } catch (...) {
+        refused = std::current_exception();
+      }
+    }
     PQfreemem(buffer);
-    if (!line.empty() && line.back() == '\n') line.pop_back();
-    split_line(line, fields);
-    on_row(fields);
   }
   PGresult* finished = PQgetResult(conn);
   const bool done = PQresultStatus(finished) == PGRES_COMMAND_OK;
   PQclear(finished);
   while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
   if (!done) throw_server_error(conn, "COPY TO STDOUT failed");
+  if (refused) std::rethrow_exception(refused);
 }
+
+}  // namespace
+
+void copy_out(soci::session& session, std::string_view query, const std::function<void(copy_row)>& on_row) {
+  std::string line;
+  std::vector<std::optional<std::string_view>> fields;
+  each_copy_message(session, query, "", [&](std::string_view message) {
+    line.assign(message);
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    split_line(line, fields);
+    on_row(fields);
+  });
+}
+
+// The server sends each tuple as one message, the header before the first one and the trailer alone.
+void copy_out_binary(soci::session& session, std::string_view query, const std::function<void(copy_row)>& on_row) {
+  std::vector<std::optional<std::string_view>> fields;
+  bool header_read = false, ended = false;
+  each_copy_message(session, query, " (FORMAT binary)", [&](std::string_view data) {
+    if (!header_read) {
+      skip_header(data);
+      header_read = true;
+    }
+    while (!data.empty() && !ended) {
+      if (split_tuple(data, fields)) {
+        on_row(fields);
+      } else {
+        ended = true;
+      }
+    }
+  });
+}
+
+namespace binary_field {
+
+std::int64_t int8(std::string_view field) {
+  return static_cast<std::int64_t>(fixed_size<std::uint64_t>(field, "bigint"));
+}
+
+double float8(std::string_view field) { return std::bit_cast<double>(fixed_size<std::uint64_t>(field, "double")); }
+
+bool boolean(std::string_view field) { return fixed_size<std::uint8_t>(field, "boolean") != 0; }
+
+std::int64_t timestamptz_unix_micros(std::string_view field) {
+  const auto micros = static_cast<std::int64_t>(fixed_size<std::uint64_t>(field, "timestamp"));
+  if (micros == std::numeric_limits<std::int64_t>::max() || micros == std::numeric_limits<std::int64_t>::min()) {
+    throw malformed("a timestamp at infinity");
+  }
+  return micros + postgres_epoch_unix_micros;
+}
+
+std::string uuid_text(std::string_view field) {
+  if (field.size() != 16) throw malformed(fmt::format("a uuid of {} bytes", field.size()));
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    const auto byte = static_cast<unsigned char>(field[i]);
+    out.push_back(digits[byte >> 4]);
+    out.push_back(digits[byte & 0xf]);
+  }
+  return out;
+}
+
+std::string_view jsonb_text(std::string_view field) {
+  if (field.empty() || field.front() != '\1') throw malformed("a jsonb of an unknown version");
+  return field.substr(1);
+}
+
+}  // namespace binary_field
 
 }  // namespace personsync::store
