@@ -1,6 +1,6 @@
 #pragma once
-// COPY … FROM STDIN in PostgreSQL's text format, through the native PGconn
-// behind a SOCI session: hundreds of thousands of rows a second, where SOCI's
+// COPY … FROM STDIN in PostgreSQL's text format (or its binary one, with
+// binary_copy_rows), through the native PGconn behind a SOCI session: hundreds of thousands of rows a second, where SOCI's
 // vector binding would make one round trip per row.
 
 #include <cstdint>
