@@ -1,7 +1,6 @@
 #include "common/uuid.hpp"
 
-#include <array>
-#include <cstdint>
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -10,29 +9,43 @@
 namespace personsync {
 namespace {
 
-std::array<std::uint8_t, 16> parse_uuid(std::string_view text) {
-  std::array<std::uint8_t, 16> out{};
-  std::size_t n = 0;
-  int high = -1;
-  for (const char c : text) {
-    if (c == '-') continue;
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    if (v < 0 || n >= 16) throw std::invalid_argument("not a UUID");
-    if (high < 0) {
-      high = v;
-    } else {
-      out[n++] = static_cast<std::uint8_t>(high << 4 | v);
-      high = -1;
-    }
-  }
-  if (n != 16) throw std::invalid_argument("not a UUID");
-  return out;
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
 }  // namespace
+
+uuid_bytes parse_uuid(std::string_view canonical) {
+  // 8-4-4-4-12 hex digits.
+  bool valid = canonical.size() == 36;
+  uuid_bytes out{};
+  for (std::size_t i = 0, n = 0; valid && i < canonical.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      valid = canonical[i] == '-';
+      continue;
+    }
+    const int high = hex_digit(canonical[i]), low = hex_digit(canonical[++i]);
+    valid = high >= 0 && low >= 0;
+    out[n++] = static_cast<std::uint8_t>(high << 4 | low);
+  }
+  if (!valid) throw std::invalid_argument("not a uuid: '" + std::string(canonical) + "'");
+  return out;
+}
+
+std::string uuid_text(const uuid_bytes& bytes) {
+  constexpr std::string_view hex_digits = "0123456789abcdef";
+  std::string text;
+  text.reserve(36);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) text += '-';
+    text += hex_digits[bytes[i] >> 4];
+    text += hex_digits[bytes[i] & 0x0f];
+  }
+  return text;
+}
 
 std::string uuid5(std::string_view namespace_uuid, std::string_view name) {
   // A full resolution derives half a million ids. Each call used to create a context and look
@@ -63,15 +76,9 @@ std::string uuid5(std::string_view namespace_uuid, std::string_view name) {
   }
   digest[6] = static_cast<unsigned char>((digest[6] & 0x0f) | 0x50);  // version 5
   digest[8] = static_cast<unsigned char>((digest[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  constexpr std::string_view hex_digits = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) hex += '-';
-    hex += hex_digits[digest[i] >> 4];
-    hex += hex_digits[digest[i] & 0x0f];
-  }
-  return hex;
+  uuid_bytes id{};
+  std::copy_n(digest, id.size(), id.begin());
+  return uuid_text(id);
 }
 
 }  // namespace personsync

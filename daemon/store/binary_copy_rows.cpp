@@ -3,7 +3,7 @@
 #include <bit>
 #include <stdexcept>
 
-#include <fmt/format.h>
+#include "common/uuid.hpp"
 
 namespace personsync::store {
 namespace {
@@ -32,13 +32,6 @@ void put_big_endian(std::string& data, Unsigned value) {
 void put_int16(std::string& data, std::int16_t v) { put_big_endian(data, static_cast<std::uint16_t>(v)); }
 void put_int32(std::string& data, std::int32_t v) { put_big_endian(data, static_cast<std::uint32_t>(v)); }
 void put_int64(std::string& data, std::int64_t v) { put_big_endian(data, static_cast<std::uint64_t>(v)); }
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::int32_t length_of(std::size_t n) {
   if (n > 0x7fffffff) throw std::length_error("a COPY field of more than 2 GiB");
@@ -97,19 +90,8 @@ void binary_copy_rows::jsonb(std::string_view json_text) {
 }
 
 void binary_copy_rows::put_uuid(std::string_view canonical) {
-  const bool shaped = canonical.size() == 36 && canonical[8] == '-' && canonical[13] == '-' &&
-                      canonical[18] == '-' && canonical[23] == '-';
-  char bytes[16];
-  std::size_t n = 0;
-  for (std::size_t i = 0; shaped && i + 1 < canonical.size() && n < 16; ++i) {
-    if (canonical[i] == '-') continue;
-    const int high = hex_digit(canonical[i]), low = hex_digit(canonical[i + 1]);
-    if (high < 0 || low < 0) break;
-    bytes[n++] = static_cast<char>(high << 4 | low);
-    ++i;
-  }
-  if (!shaped || n != 16) throw std::invalid_argument(fmt::format("not a uuid: '{}'", canonical));
-  data_.append(bytes, sizeof bytes);
+  const uuid_bytes bytes = parse_uuid(canonical);
+  data_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
 void binary_copy_rows::uuid(std::string_view canonical) {

@@ -1,6 +1,7 @@
 #include "daemon/store/copy_out.hpp"
 
 #include <bit>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -9,6 +10,7 @@
 
 #include <libpq-fe.h>
 
+#include "common/uuid.hpp"
 #include "daemon/store/database.hpp"
 
 namespace personsync::store {
@@ -192,16 +194,9 @@ std::int64_t timestamptz_unix_micros(std::string_view field) {
 
 std::string uuid_text(std::string_view field) {
   if (field.size() != 16) throw malformed(fmt::format("a uuid of {} bytes", field.size()));
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    const auto byte = static_cast<unsigned char>(field[i]);
-    out.push_back(digits[byte >> 4]);
-    out.push_back(digits[byte & 0xf]);
-  }
-  return out;
+  uuid_bytes bytes{};
+  std::memcpy(bytes.data(), field.data(), bytes.size());
+  return personsync::uuid_text(bytes);
 }
 
 std::string_view jsonb_text(std::string_view field) {

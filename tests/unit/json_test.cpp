@@ -57,5 +57,16 @@ TEST(Uuid5, MatchesReferenceValues) {
   EXPECT_EQ(uuid5("932979b4-65c3-4424-8467-0b66ec27bc22", "1:anon-distinct-42"), "dbdb9e34-6a71-563b-93e1-386d518badb0");
 }
 
+TEST(Uuid, CanonicalTextAndBytesRoundTripAndNothingElseParses) {
+  const uuid_bytes bytes = parse_uuid("0E5C8D4A-1b2c-4D3E-8f90-A1B2C3D4E5F6");
+  EXPECT_EQ(bytes.front(), 0x0e);
+  EXPECT_EQ(bytes.back(), 0xf6);
+  EXPECT_EQ(uuid_text(bytes), "0e5c8d4a-1b2c-4d3e-8f90-a1b2c3d4e5f6");
+  for (const char* bad : {"", "0e5c8d4a1b2c4d3e8f90a1b2c3d4e5f6", "{0e5c8d4a-1b2c-4d3e-8f90-a1b2c3d4e5f6}",
+                          "0e5c8d4a-1b2c-4d3e-8f90-a1b2c3d4e5fg", "0e5c8d4a-1b2c-4d3e-8f90a-1b2c3d4e5f6"}) {
+    EXPECT_THROW(parse_uuid(bad), std::invalid_argument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace personsync
