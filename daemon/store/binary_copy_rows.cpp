@@ -4,23 +4,16 @@
 #include <stdexcept>
 
 #include "common/uuid.hpp"
+#include "daemon/store/binary_format.hpp"
 
 namespace personsync::store {
 namespace {
 
-// PostgreSQL's timestamps count microseconds from 2000-01-01 00:00:00 UTC.
-constexpr std::int64_t postgres_epoch_unix_micros = 946'684'800'000'000;
+using binary_format::write_big_endian;
+
 // Element types of the arrays written here (pg_type.oid; fixed since the catalog began).
 constexpr std::int32_t text_oid = 25;
 constexpr std::int32_t uuid_oid = 2950;
-
-template <typename Unsigned>
-void write_big_endian(char* out, Unsigned value) {
-  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
-    out[sizeof(Unsigned) - 1 - i] = static_cast<char>(value & 0xff);
-    value = static_cast<Unsigned>(value >> 8);
-  }
-}
 
 template <typename Unsigned>
 void put_big_endian(std::string& data, Unsigned value) {
@@ -41,7 +34,7 @@ std::int32_t length_of(std::size_t n) {
 }  // namespace
 
 binary_copy_rows::binary_copy_rows() {
-  data_.append("PGCOPY\n\377\r\n\0", 11);
+  data_.append(binary_format::signature);
   put_int32(data_, 0);  // flags: no oids
   put_int32(data_, 0);  // no header extension
 }
@@ -52,11 +45,13 @@ void binary_copy_rows::start_row_once() {
   put_int16(data_, 0);  // the field count, written at the row's end
 }
 
-void binary_copy_rows::start_field(std::size_t length) {
+void binary_copy_rows::put_field_length(std::int32_t length) {
   start_row_once();
   ++fields_;
-  put_int32(data_, length_of(length));
+  put_int32(data_, length);
 }
+
+void binary_copy_rows::start_field(std::size_t length) { put_field_length(length_of(length)); }
 
 void binary_copy_rows::int4(std::int32_t value) {
   start_field(4);
@@ -101,7 +96,7 @@ void binary_copy_rows::uuid(std::string_view canonical) {
 
 void binary_copy_rows::timestamptz(std::int64_t unix_micros) {
   start_field(8);
-  put_int64(data_, unix_micros - postgres_epoch_unix_micros);
+  put_int64(data_, unix_micros - binary_format::postgres_epoch_unix_micros);
 }
 
 // An array: its dimensions (none when empty), no NULL elements, the element type, then each element as a field.
@@ -135,11 +130,7 @@ void binary_copy_rows::text_array(const std::vector<std::string>& values) {
   }
 }
 
-void binary_copy_rows::null_field() {
-  start_row_once();
-  ++fields_;
-  put_int32(data_, -1);  // a NULL is a length of -1 and no bytes
-}
+void binary_copy_rows::null_field() { put_field_length(-1); }  // a NULL is a length of -1 and no bytes
 
 void binary_copy_rows::nullable_text(const std::optional<std::string>& value) {
   if (value) {

@@ -14,11 +14,13 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/store/binary_format.hpp"
+
 namespace personsync::store {
 
 class binary_copy_rows {
  public:
-  static constexpr const char* copy_option = " (FORMAT binary)";
+  static constexpr std::string_view copy_option = binary_format::copy_option;
 
   binary_copy_rows();  // the payload starts with the format's header
 
@@ -48,7 +50,8 @@ class binary_copy_rows {
 
  private:
   void start_row_once();
-  // Each field is its length in bytes, then the bytes.
+  // Each field is its length in bytes (-1: NULL), then the bytes.
+  void put_field_length(std::int32_t length);
   void start_field(std::size_t length);
   void start_array(std::int32_t element_oid, std::size_t elements, std::size_t element_bytes);
   void put_uuid(std::string_view canonical);

@@ -17,7 +17,7 @@ namespace personsync::store {
 // One COPY payload, built row by row.
 class copy_rows {
  public:
-  static constexpr const char* copy_option = "";  // the text format is COPY's default
+  static constexpr std::string_view copy_option{};  // the text format is COPY's default
 
   void field(std::string_view value);  // escaped for the text format
   void field(std::int64_t value);
@@ -53,7 +53,7 @@ template <typename Rows>
 class basic_chunked_copy {
  public:
   basic_chunked_copy(soci::session& session, const std::string& copy_statement)
-      : session_(session), statement_(copy_statement + Rows::copy_option) {}
+      : session_(session), statement_(copy_statement + std::string(Rows::copy_option)) {}
   basic_chunked_copy(const basic_chunked_copy&) = delete;
   basic_chunked_copy& operator=(const basic_chunked_copy&) = delete;
   ~basic_chunked_copy();

@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "common/uuid.hpp"
+#include "daemon/store/binary_format.hpp"
 #include "daemon/store/database.hpp"
 
 namespace personsync::store {
@@ -55,38 +56,28 @@ void split_line(std::string& line, std::vector<std::optional<std::string_view>>&
   finish();
 }
 
-// PostgreSQL's timestamps count microseconds from 2000-01-01 00:00:00 UTC.
-constexpr std::int64_t postgres_epoch_unix_micros = 946'684'800'000'000;
+using binary_format::read_big_endian;
 
 std::runtime_error malformed(std::string_view what) {
   return std::runtime_error(fmt::format("malformed binary COPY data from the server: {}", what));
 }
 
 template <typename Unsigned>
-Unsigned big_endian(const char* bytes) {
-  Unsigned value = 0;
-  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
-    value = static_cast<Unsigned>(value << 8 | static_cast<unsigned char>(bytes[i]));
-  }
-  return value;
-}
-
-template <typename Unsigned>
 Unsigned fixed_size(std::string_view field, const char* type) {
   if (field.size() != sizeof(Unsigned)) throw malformed(fmt::format("a {} of {} bytes", type, field.size()));
-  return big_endian<Unsigned>(field.data());
+  return read_big_endian<Unsigned>(field.data());
 }
 
 // Splits one binary tuple into fields (views into `data`); returns false at the trailer.
 bool split_tuple(std::string_view& data, std::vector<std::optional<std::string_view>>& fields) {
   fields.clear();
   if (data.size() < 2) throw malformed("a cut tuple");
-  const auto count = static_cast<std::int16_t>(big_endian<std::uint16_t>(data.data()));
+  const auto count = static_cast<std::int16_t>(read_big_endian<std::uint16_t>(data.data()));
   data.remove_prefix(2);
   if (count == -1) return false;
   for (std::int16_t i = 0; i < count; ++i) {
     if (data.size() < 4) throw malformed("a cut field");
-    const auto length = static_cast<std::int32_t>(big_endian<std::uint32_t>(data.data()));
+    const auto length = static_cast<std::int32_t>(read_big_endian<std::uint32_t>(data.data()));
     data.remove_prefix(4);
     if (length == -1) {
       fields.emplace_back(std::nullopt);
@@ -101,11 +92,11 @@ bool split_tuple(std::string_view& data, std::vector<std::optional<std::string_v
 
 // The file header: signature, flags, and the length of an extension to skip.
 void skip_header(std::string_view& data) {
-  constexpr std::string_view signature("PGCOPY\n\377\r\n\0", 11);
-  if (!data.starts_with(signature) || data.size() < 19) throw malformed("no header");
-  const std::uint32_t extension = big_endian<std::uint32_t>(data.data() + 15);
-  if (data.size() < 19 + static_cast<std::size_t>(extension)) throw malformed("a cut header");
-  data.remove_prefix(19 + extension);
+  using binary_format::header_size;
+  if (!data.starts_with(binary_format::signature) || data.size() < header_size) throw malformed("no header");
+  const std::uint32_t extension = read_big_endian<std::uint32_t>(data.data() + header_size - 4);
+  if (data.size() < header_size + static_cast<std::size_t>(extension)) throw malformed("a cut header");
+  data.remove_prefix(header_size + extension);
 }
 
 // Runs COPY (query) TO STDOUT with `options` and hands each CopyData message to `on_message`.
@@ -158,19 +149,13 @@ void copy_out(soci::session& session, std::string_view query, const std::functio
 // The server sends each tuple as one message, the header before the first one and the trailer alone.
 void copy_out_binary(soci::session& session, std::string_view query, const std::function<void(copy_row)>& on_row) {
   std::vector<std::optional<std::string_view>> fields;
-  bool header_read = false, ended = false;
-  each_copy_message(session, query, " (FORMAT binary)", [&](std::string_view data) {
+  bool header_read = false;
+  each_copy_message(session, query, binary_format::copy_option, [&](std::string_view data) {
     if (!header_read) {
       skip_header(data);
       header_read = true;
     }
-    while (!data.empty() && !ended) {
-      if (split_tuple(data, fields)) {
-        on_row(fields);
-      } else {
-        ended = true;
-      }
-    }
+    while (!data.empty() && split_tuple(data, fields)) on_row(fields);
   });
 }
 
@@ -189,7 +174,7 @@ std::int64_t timestamptz_unix_micros(std::string_view field) {
   if (micros == std::numeric_limits<std::int64_t>::max() || micros == std::numeric_limits<std::int64_t>::min()) {
     throw malformed("a timestamp at infinity");
   }
-  return micros + postgres_epoch_unix_micros;
+  return micros + binary_format::postgres_epoch_unix_micros;
 }
 
 std::string uuid_text(std::string_view field) {
