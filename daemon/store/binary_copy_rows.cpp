@@ -132,22 +132,6 @@ void binary_copy_rows::text_array(const std::vector<std::string>& values) {
 
 void binary_copy_rows::null_field() { put_field_length(-1); }  // a NULL is a length of -1 and no bytes
 
-void binary_copy_rows::nullable_text(const std::optional<std::string>& value) {
-  if (value) {
-    text(*value);
-  } else {
-    null_field();
-  }
-}
-
-void binary_copy_rows::nullable_jsonb(const std::optional<std::string>& json_text) {
-  if (json_text) {
-    jsonb(*json_text);
-  } else {
-    null_field();
-  }
-}
-
 void binary_copy_rows::end_row() {
   start_row_once();
   write_big_endian(data_.data() + *row_start_, static_cast<std::uint16_t>(fields_));

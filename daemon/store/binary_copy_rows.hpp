@@ -36,8 +36,15 @@ class binary_copy_rows {
   void uuid_array(const std::vector<std::string>& canonical);
   void text_array(const std::vector<std::string>& values);
   void null_field();
-  void nullable_text(const std::optional<std::string>& value);
-  void nullable_jsonb(const std::optional<std::string>& json_text);
+  // The value through `write` (one of the methods above), or a NULL.
+  template <typename T, typename Arg>
+  void nullable(const std::optional<T>& value, void (binary_copy_rows::*write)(Arg)) {
+    if (value) {
+      (this->*write)(*value);
+    } else {
+      null_field();
+    }
+  }
   void end_row();
 
   // Empties the payload for the next chunk of the same COPY (the header is sent once).

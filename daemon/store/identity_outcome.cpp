@@ -28,26 +28,19 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
   const auto copy_all = [](binary_chunked_copy& copy, const std::vector<golden_row>& persons) {
     for (const auto& [id, g] : persons) {
       binary_copy_rows& rows = copy.rows();
-      // The value written by `write`, or NULL.
-      const auto optional_field = [&](const auto& value, const auto& write) {
-        if (value) {
-          write(*value);
-        } else {
-          rows.null_field();
-        }
-      };
+      using r = binary_copy_rows;
       rows.uuid(id);
-      rows.nullable_text(g.name);
-      rows.nullable_text(g.email);
-      rows.nullable_text(g.phone);
-      optional_field(g.first_seen, [&](std::int64_t t) { rows.timestamptz(t); });
-      optional_field(g.last_seen, [&](std::int64_t t) { rows.timestamptz(t); });
-      optional_field(g.ltv, [&](double x) { rows.float8(x); });
-      optional_field(g.purchase_count, [&](std::int64_t n) { rows.int8(n); });
-      optional_field(g.aov, [&](double x) { rows.float8(x); });
-      optional_field(g.has_failed_payment, [&](bool b) { rows.boolean(b); });
-      rows.nullable_jsonb(g.properties);
-      rows.nullable_jsonb(g.attribution);
+      rows.nullable(g.name, &r::text);
+      rows.nullable(g.email, &r::text);
+      rows.nullable(g.phone, &r::text);
+      rows.nullable(g.first_seen, &r::timestamptz);
+      rows.nullable(g.last_seen, &r::timestamptz);
+      rows.nullable(g.ltv, &r::float8);
+      rows.nullable(g.purchase_count, &r::int8);
+      rows.nullable(g.aov, &r::float8);
+      rows.nullable(g.has_failed_payment, &r::boolean);
+      rows.nullable(g.properties, &r::jsonb);
+      rows.nullable(g.attribution, &r::jsonb);
       rows.int4(static_cast<std::int32_t>(g.record_count));
       copy.end_row();
     }

@@ -97,8 +97,9 @@ TEST(BinaryChunkedCopy, EachTypeLandsAsTheServerReadsItsText) {
     r.int4(-i);
     r.float8(i / 3.0);
     r.boolean(i % 2 == 0);
-    r.nullable_text(i % 7 == 0 ? std::nullopt : std::optional(text_of(i)));
-    r.nullable_jsonb(i % 3 == 0 ? std::nullopt : std::optional(fmt::format(R"({{"i": {}, "s": "é\"x"}})", i)));
+    r.nullable(i % 7 == 0 ? std::nullopt : std::optional(text_of(i)), &binary_copy_rows::text);
+    r.nullable(i % 3 == 0 ? std::nullopt : std::optional(fmt::format(R"({{"i": {}, "s": "é\"x"}})", i)),
+               &binary_copy_rows::jsonb);
     r.uuid(i % 2 == 0 ? upper_uuid : fmt::format("00000000-0000-4000-8000-{:012x}", i));
     // Microseconds from the Unix epoch, some before PostgreSQL's own (2000-01-01).
     r.timestamptz(std::int64_t{i} * 86'400'000'123 - 400'000'000'000'000);
