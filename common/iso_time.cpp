@@ -51,4 +51,12 @@ std::optional<std::chrono::system_clock::time_point> parse_iso_seconds(const std
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
+  std::tm tm{};
+  const std::string copy(text);
+  const char* end = strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
 }  // namespace personsync

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace personsync {
 
@@ -17,5 +18,8 @@ std::int64_t unix_seconds(std::chrono::system_clock::time_point t);
 inline std::int64_t unix_now() { return unix_seconds(std::chrono::system_clock::now()); }
 // Reads the "YYYY-MM-DDTHH:MM:SS" start of a UTC timestamp.
 std::optional<std::chrono::system_clock::time_point> parse_iso_seconds(const std::string& text);
+
+// An IMF-fixdate, as in HTTP's Date and Retry-After: "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 §5.6.7).
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
 
 }  // namespace personsync

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/iso_time.hpp"
+
 namespace personsync::connectors {
 
 std::string_view json_kind_name(const boost::json::value& v) {
@@ -49,6 +51,15 @@ std::int64_t fields::required_integer(std::string_view key) const {
 std::optional<std::int64_t> fields::optional_integer(std::string_view key) const {
   const auto* v = object_.if_contains(key);
   if (!v || v->is_null()) return std::nullopt;
+  return required_integer(key);
+}
+
+std::int64_t fields::required_timestamp(std::string_view key) const {
+  const auto* v = object_.if_contains(key);
+  if (v && v->is_string()) {
+    if (const auto t = parse_iso_seconds(std::string(v->get_string()))) return unix_seconds(*t);
+    wrong(key, "an ISO 8601 time or unix seconds", *v);
+  }
   return required_integer(key);
 }
 

@@ -32,6 +32,8 @@ class fields {
   [[nodiscard]] std::optional<std::string> nullable_string(std::string_view key) const;
   [[nodiscard]] std::int64_t required_integer(std::string_view key) const;
   [[nodiscard]] std::optional<std::int64_t> optional_integer(std::string_view key) const;
+  // Unix seconds, sent either as an integer (Whop's seed) or an ISO 8601 UTC string (its current API).
+  [[nodiscard]] std::int64_t required_timestamp(std::string_view key) const;
   [[nodiscard]] std::optional<bool> optional_boolean(std::string_view key) const;
   [[nodiscard]] std::optional<double> optional_number(std::string_view key) const;
   // Absent or null: nullptr.

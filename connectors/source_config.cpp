@@ -42,6 +42,11 @@ constexpr std::array shared_keys{
              .help = "personsync run: time between incremental runs of this source (default: [schedule] interval)."},
     key_spec{.name = "full_interval", .kind = value_kind::duration, .min = 60, .max = 90 * 86400,
              .help = "personsync run: time between full sweeps of this source (default: [schedule] full_interval)."},
+    key_spec{.name = "drift_tolerance", .kind = value_kind::number, .default_value = "0.01", .min = 0, .max = 1,
+             .help = "Share by which a sweep may differ from the total the provider announced; beyond it the "
+                     "sweep deletes nothing."},
+    key_spec{.name = "max_rejected_share", .kind = value_kind::number, .default_value = "0.01", .min = 0, .max = 1,
+             .help = "Share of a sweep's items that may break the provider's contract; beyond it the run fails."},
     key_spec{.name = "body_limit_mib", .kind = value_kind::integer, .default_value = "64", .min = 1, .max = 4096,
              .help = "Largest response body accepted, in MiB."},
 };
@@ -71,6 +76,8 @@ source_config read_source_config(const config::section& s) {
   out.concurrency = static_cast<std::size_t>(s.integer("concurrency"));
   out.max_retries = static_cast<unsigned>(s.integer("max_retries"));
   out.backoff = {s.duration("retry_base_delay"), s.duration("retry_max_delay")};
+  out.drift_tolerance = s.number("drift_tolerance");
+  out.max_rejected_share = s.number("max_rejected_share");
   if (s.has("interval")) out.interval = s.duration("interval");
   if (s.has("full_interval")) out.full_interval = s.duration("full_interval");
 

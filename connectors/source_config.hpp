@@ -27,6 +27,8 @@ struct source_config {
   unsigned max_retries = 8;
   paging::backoff_policy backoff;
   std::vector<paging::rate_window> rate_limit;  // empty: no limit of our own
+  double drift_tolerance = 0.01;     // collected vs announced, beyond which a sweep deletes nothing
+  double max_rejected_share = 0.01;  // rejected items beyond which a run fails
   // `personsync run`'s schedule for this source; unset: [schedule]'s.
   std::optional<std::chrono::milliseconds> interval;
   std::optional<std::chrono::milliseconds> full_interval;

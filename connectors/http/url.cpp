@@ -35,4 +35,8 @@ std::string encode_query(const std::vector<std::pair<std::string, std::string>>&
   return out;
 }
 
+std::string encode_path_segment(std::string_view segment) {
+  return boost::urls::encode(segment, boost::urls::unreserved_chars);
+}
+
 }  // namespace personsync::net

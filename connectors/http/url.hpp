@@ -34,4 +34,7 @@ bool is_loopback_host(std::string_view host);
 // "a=1&b=x%20y" from the pairs, each part percent-encoded.
 std::string encode_query(const std::vector<std::pair<std::string, std::string>>& params);
 
+// One path segment percent-encoded (an id, email or phone a lookup puts in the path).
+std::string encode_path_segment(std::string_view segment);
+
 }  // namespace personsync::net

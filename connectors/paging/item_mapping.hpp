@@ -20,4 +20,14 @@ using item_mapper = std::variant<connectors::source_record, std::string> (*)(
 void map_items(const boost::json::array& items, std::string_view source, const std::string& scope, item_mapper map,
                page_result& into);
 
+// A lookup's answer (one item as the whole body) as a record. A body that is not
+// JSON or an item that breaks the contract fails the source: a lookup decides a
+// delete, and a doubtful answer must not.
+boost::json::value parse_lookup_body(const net::http_response& response);
+connectors::source_record map_lookup_item(const boost::json::value& item, const std::string& scope, item_mapper map);
+inline connectors::source_record map_lookup_body(const net::http_response& response, const std::string& scope,
+                                                 item_mapper map) {
+  return map_lookup_item(parse_lookup_body(response), scope, map);
+}
+
 }  // namespace personsync::paging

@@ -1,6 +1,7 @@
 #include "connectors/paging/page_driver.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <unordered_set>
 
@@ -14,6 +15,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include "common/iso_time.hpp"
 
 namespace personsync::paging {
 namespace {
@@ -37,6 +40,18 @@ asio::awaitable<void> page_driver::sleep(std::chrono::milliseconds duration) {
   timer.expires_after(duration);
   auto [ec] = co_await timer.async_wait(use_tuple);
   if (ec || scope_.cancelled()) throw cancelled_error();
+}
+
+void page_driver::note_clock_skew(const net::http_response& response) {
+  const auto header = response.header("date");
+  if (!header) return;
+  const auto provider_now = parse_http_date(*header);
+  if (!provider_now) return;
+  // The header has whole seconds: our clock is compared at the same resolution.
+  const auto ours = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const double skew = std::chrono::duration<double>(*provider_now - ours).count();
+  auto& kept = counts_.provider_clock_skew_seconds;
+  if (!kept || std::abs(skew) > std::abs(*kept)) kept = skew;
 }
 
 asio::awaitable<net::http_response> page_driver::fetch(const page_request& request, const source_stream& stream,
@@ -76,6 +91,7 @@ asio::awaitable<net::http_response> page_driver::fetch(const page_request& reque
     }
 
     ++counts_.responses_by_status[response.status];
+    note_clock_skew(response);
     if (is_success(response.status) || std::find(accepted.begin(), accepted.end(), response.status) != accepted.end()) {
       co_return response;
     }

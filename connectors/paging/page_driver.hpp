@@ -68,6 +68,8 @@ class page_driver {
  private:
   boost::asio::awaitable<page_result> fetch_page(const page_request& request, source_stream& stream);
   boost::asio::awaitable<void> sleep(std::chrono::milliseconds duration);
+  // Keeps the provider's clock skew from the response's Date header in counts_.
+  void note_clock_skew(const net::http_response& response);
   // Counts one failed try of a request against its budget, then waits before the next; throws once spent.
   boost::asio::awaitable<void> back_off_or_give_up(unsigned& failures, const std::string& what);
 

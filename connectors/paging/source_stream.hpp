@@ -50,4 +50,17 @@ class source_stream {
   virtual void finish(sweep_counts& counts) { (void)counts; }
 };
 
+// A stream that only describes errors, for single requests (lookups) that fail as a sweep's pages do.
+class error_describer final : public source_stream {
+ public:
+  using describe_fn = std::string (*)(const net::http_response&);
+  explicit error_describer(describe_fn describe) : describe_(describe) {}
+  std::vector<page_request> first_requests() override { return {}; }
+  page_result parse_page(const page_request&, const net::http_response&) override { return {}; }
+  [[nodiscard]] std::string describe_error(const net::http_response& r) const override { return describe_(r); }
+
+ private:
+  describe_fn describe_;
+};
+
 }  // namespace personsync::paging

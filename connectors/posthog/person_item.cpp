@@ -1,5 +1,7 @@
 #include "connectors/posthog/person_item.hpp"
 
+#include <cstdint>
+
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
@@ -19,6 +21,17 @@ std::optional<std::string> property_text(const boost::json::object* properties, 
     if (const auto* v = properties->if_contains(key); v && v->is_string()) return std::string(v->get_string());
   }
   return std::nullopt;
+}
+
+// `id` as the integer the retrieve sends, or null: absent, the list's uuid string, or anything else
+// (the landing keys on `uuid`, so a person is never rejected for its `id`).
+boost::json::value integer_id(const boost::json::object& item) {
+  const auto* id = item.if_contains("id");
+  if (id && id->is_int64()) return id->get_int64();
+  if (id && id->is_uint64() && id->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return static_cast<std::int64_t>(id->get_uint64());
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -49,8 +62,9 @@ std::variant<connectors::source_record, std::string> map_person(const boost::jso
     if (phone) r.identifiers.push_back({"phone", *phone});
 
     boost::json::object& a = r.attributes;
-    const auto id = f.optional_integer("id");
-    a["id"] = id ? boost::json::value(*id) : boost::json::value(nullptr);
+    // The retrieve sends PostHog's integer id; the list serializes persons as actors whose `id`
+    // is the uuid string. Kept when it is the integer; lookups go by uuid either way.
+    a["id"] = integer_id(item.get_object());
     const auto name = f.nullable_string("name");
     a["name"] = name ? boost::json::value(*name) : boost::json::value(nullptr);
     const auto created_at = f.nullable_string("created_at");

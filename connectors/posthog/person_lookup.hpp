@@ -12,32 +12,27 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "connectors/absence_verdict.hpp"
 #include "connectors/paging/page_driver.hpp"
 #include "connectors/posthog/posthog_config.hpp"
 
 namespace personsync::posthog {
 
 struct missing_person {
-  std::string uuid;
-  std::int64_t id = 0;                    // PostHog's integer id (the retrieve path)
+  std::string uuid;                       // the retrieve path: PostHog accepts the uuid as well as the integer
   std::vector<std::string> distinct_ids;  // as last landed
-};
-
-struct absence_verdict {
-  enum class kind { still_there, merged, gone } what = kind::gone;
-  std::optional<connectors::source_record> record;  // still_there: the person; merged: the one holding its ids
 };
 
 class person_lookup {
  public:
   person_lookup(const posthog_source_config& cfg, paging::page_driver& driver) : cfg_(cfg), driver_(driver) {}
 
-  // GET /persons/:id/ — nullopt when PostHog answers 404.
-  boost::asio::awaitable<std::optional<connectors::source_record>> retrieve(std::int64_t id);
+  // GET /persons/:id/ with the integer id or the uuid — nullopt when PostHog answers 404.
+  boost::asio::awaitable<std::optional<connectors::source_record>> retrieve(std::string id_or_uuid);
   // GET /persons/?distinct_id=… — the person holding the id now, if any.
   boost::asio::awaitable<std::optional<connectors::source_record>> by_distinct_id(const std::string& distinct_id);
 
-  boost::asio::awaitable<absence_verdict> confirm_absence(const missing_person& person);
+  boost::asio::awaitable<connectors::absence_verdict> confirm_absence(const missing_person& person);
 
  private:
   const posthog_source_config& cfg_;

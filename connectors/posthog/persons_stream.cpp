@@ -1,7 +1,5 @@
 #include "connectors/posthog/persons_stream.hpp"
 
-#include <cmath>
-
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <fmt/format.h>
@@ -10,6 +8,7 @@
 #include "common/json/precise_parse.hpp"
 #include "common/json/storable_text.hpp"
 #include "connectors/http/url.hpp"
+#include "connectors/paging/completeness.hpp"
 #include "connectors/paging/item_mapping.hpp"
 #include "connectors/paging/page_driver.hpp"
 #include "connectors/posthog/person_item.hpp"
@@ -49,7 +48,9 @@ std::string describe_posthog_error(const net::http_response& response) {
 }
 
 persons_stream::persons_stream(const posthog_source_config& cfg, std::optional<std::string> updated_after)
-    : cfg_(cfg), updated_after_(std::move(updated_after)) {
+    : cfg_(cfg),
+      updated_after_(std::move(updated_after)),
+      plan_(cfg.page_size, static_cast<std::int64_t>(cfg.source.concurrency)) {
   if (const auto base = net::parse_endpoint(cfg_.source.base_url)) origin_ = base->origin();
 }
 
@@ -108,20 +109,26 @@ paging::page_result persons_stream::parse_page(const paging::page_request& reque
   paging::map_items(results->get_array(), "posthog", cfg_.scope(), &map_person, result);
 
   const bool has_next = next && next->is_string();
-  if (request.position == 0 && total_ < 0) {
-    if (const auto* count = page.if_contains("count"); count && count->is_int64()) total_ = count->get_int64();
-    if (total_ >= 0 && cfg_.source.concurrency > 1 && has_next) {
-      // The total is known: plan every page now and fetch them side by side.
-      for (std::int64_t offset = cfg_.page_size; offset < total_; offset += cfg_.page_size) {
-        result.follow_ups.push_back(request_at(offset, false));
-        last_planned_ = offset;
-      }
-      return result;
+  // `next` leads only to the configured origin, whether followed or only read as "more follow".
+  std::optional<paging::page_request> following;
+  if (has_next) following = follow(std::string(next->get_string()), request.position + cfg_.page_size);
+  if (request.position == 0 && !total_read_) {
+    total_read_ = true;
+    total_ = paging::read_announced_total(page.if_contains("count"));
+    // Some servers send the page's length as `count` even when asked for the total: on a full
+    // first page with more to come, such a count says nothing about the total.
+    if (total_.value >= 0 && has_next && static_cast<std::size_t>(total_.value) == results->get_array().size()) {
+      total_ = {};
     }
   }
-  // Following `next`: always, when walking page by page; past the planned range, from its last page.
-  const bool walking = last_planned_ < 0 || request.position >= last_planned_;
-  if (has_next && walking) result.follow_ups.push_back(follow(std::string(next->get_string()), request.position + cfg_.page_size));
+  if (cfg_.source.concurrency > 1) {
+    // Side by side by offset, a few pages ahead; `next` null ends the sweep.
+    for (const std::int64_t offset : plan_.answered(request.position, has_next)) {
+      result.follow_ups.push_back(request_at(offset, false));
+    }
+  } else if (following) {
+    result.follow_ups.push_back(std::move(*following));
+  }
   return result;
 }
 
@@ -130,15 +137,8 @@ std::string persons_stream::describe_error(const net::http_response& response) c
 }
 
 void persons_stream::finish(paging::sweep_counts& counts) {
-  counts.expected_total = total_;
-  if (total_ < 0) return;
-  const double difference = std::abs(static_cast<double>(counts.records) - static_cast<double>(total_));
-  if (counts.records < static_cast<std::uint64_t>(total_)) counts.shortfall = static_cast<std::uint64_t>(total_) - counts.records;
-  if (difference > cfg_.drift_tolerance * static_cast<double>(std::max<std::int64_t>(total_, 1))) {
-    counts.drifted = true;
-    spdlog::warn("{}: the sweep collected {} persons; the first page announced {} (drift beyond {:.1f}%)",
-                 cfg_.source.name, counts.records, total_, cfg_.drift_tolerance * 100);
-  }
+  counts.expected_total = total_.value;
+  counts.total_problem = total_.problem;
 }
 
 }  // namespace personsync::posthog

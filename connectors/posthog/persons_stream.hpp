@@ -1,15 +1,18 @@
 #pragma once
 // The persons list, walked so that nothing is missed on the real server:
 // `next` is followed until null, never stopping at a short page (rows can drop
-// out when hydrated), and only to the configured origin; with the total known
-// from the first page (include_total), the pages are fetched concurrently by
-// offset and the last one's `next` is followed for persons added meanwhile.
+// out when hydrated), and only to the configured origin; with concurrency, the
+// pages are fetched side by side by offset, a few ahead, until one says no
+// `next`. The announced total (include_total) only checks the sweep's
+// completeness.
 // Deduplication by uuid (offset drift) is the driver's.
 
 #include <chrono>
 #include <optional>
 #include <string>
 
+#include "connectors/paging/completeness.hpp"
+#include "connectors/paging/offset_plan.hpp"
 #include "connectors/paging/source_stream.hpp"
 #include "connectors/posthog/posthog_config.hpp"
 
@@ -37,8 +40,9 @@ class persons_stream final : public paging::source_stream {
   const posthog_source_config& cfg_;
   std::optional<std::string> updated_after_;
   std::string origin_;                  // scheme://host:port of base_url: the only place `next` may lead
-  std::int64_t total_ = -1;             // announced by the first page
-  std::int64_t last_planned_ = -1;      // offset of the last page planned from the total; -1: following `next`
+  paging::offset_plan plan_;            // with concurrency: the offsets fetched side by side
+  bool total_read_ = false;
+  paging::announced_total total_;       // by the first page (include_total), for the completeness check
 };
 
 // "The provider's error type and message" for PostHog's error bodies:

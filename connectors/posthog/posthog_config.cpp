@@ -22,8 +22,6 @@ constexpr std::array own_keys{
              .help = "Persons per page (the API's `limit`); large pages matter under 1200 requests an hour."},
     key_spec{.name = "incremental_overlap", .kind = value_kind::duration, .default_value = "10m", .min = 0,
              .max = 7 * 86400.0, .help = "An incremental run asks for updated_after the last run's start minus this."},
-    key_spec{.name = "drift_tolerance", .kind = value_kind::number, .default_value = "0.01", .min = 0, .max = 1,
-             .help = "Share by which a sweep may differ from the announced total before it is reported."},
     key_spec{.name = "filter_properties", .kind = value_kind::string,
              .help = "Only persons matching this JSON `properties` filter (a partial sync)."},
     key_spec{.name = "filter_search", .kind = value_kind::string,
@@ -45,7 +43,6 @@ posthog_source_config posthog_source_config::from_config(const config::section& 
   out.project_id = s.integer("project_id");
   out.page_size = static_cast<int>(s.integer("page_size"));
   out.incremental_overlap = s.duration("incremental_overlap");
-  out.drift_tolerance = s.number("drift_tolerance");
   out.filter.properties = s.optional_string("filter_properties");
   out.filter.search = s.optional_string("filter_search");
   out.filter.distinct_id = s.optional_string("filter_distinct_id");

@@ -29,9 +29,6 @@ struct posthog_source_config {
   int page_size = 500;  // the API's `limit`
   persons_filter filter;
   std::chrono::milliseconds incremental_overlap{std::chrono::minutes(10)};
-  // How far the announced total may be from what a sweep collected before it
-  // is reported as drift.
-  double drift_tolerance = 0.01;
 
   static std::span<const config::key_spec> config_keys();
   static posthog_source_config from_config(const config::section& s);

@@ -12,6 +12,7 @@ using config::key_spec;
 using config::value_kind;
 
 constexpr std::array<std::string_view, 2> directions{"asc", "desc"};
+constexpr std::array<std::string_view, 3> apis{"auto", "offset", "cursor"};
 
 constexpr std::array own_keys{
     key_spec{.name = "base_url", .kind = value_kind::string, .default_value = "https://api.whop.com/api/v1",
@@ -22,12 +23,17 @@ constexpr std::array own_keys{
              .help = "Account id (biz_...). Required when credential_spans_accounts is true."},
     key_spec{.name = "credential_spans_accounts", .kind = value_kind::boolean, .default_value = "false",
              .help = "The token reaches several accounts (an app key or OAuth token), so account_id is needed."},
+    key_spec{.name = "api", .kind = value_kind::string, .default_value = "auto", .one_of = apis,
+             .help = "People API shape: offset (total_count pages), cursor (page_info pages, Whop's current API), "
+                     "or auto: decided from the first page, and logged."},
+    key_spec{.name = "api_version_date", .kind = value_kind::string, .default_value = "2026-09-15",
+             .help = "Sent as the Api-Version-Date header: the API version whose response shape personsync reads."},
     key_spec{.name = "page_size", .kind = value_kind::integer, .default_value = "100", .min = 1, .max = 101,
              .help = "People per page (the API's `first`)."},
     key_spec{.name = "sort", .kind = value_kind::string, .default_value = "last_seen_at",
-             .help = "Column the API sorts by."},
+             .help = "Column incremental offset runs sort by (full sweeps always read by first_seen_at, ascending)."},
     key_spec{.name = "direction", .kind = value_kind::string, .default_value = "desc", .one_of = directions,
-             .help = "Sort direction: asc or desc."},
+             .help = "Sort direction of incremental offset runs: asc or desc."},
     key_spec{.name = "full_sweep_window", .kind = value_kind::duration, .default_value = "366d", .min = 1,
              .max = 3650 * 86400.0, .help = "How far back a full sweep reaches (the API's default range)."},
     key_spec{.name = "incremental_overlap", .kind = value_kind::duration, .default_value = "1h", .min = 0,
@@ -56,6 +62,13 @@ whop_source_config whop_source_config::from_config(const config::section& s) {
   out.source = connectors::read_source_config(s);
   out.account_id = s.optional_string("account_id");
   out.page_size = static_cast<int>(s.integer("page_size"));
+  const std::string api = s.string("api");
+  out.api = api == "offset" ? people_api::offset : api == "cursor" ? people_api::cursor : people_api::detect;
+  out.api_version_date = s.string("api_version_date");
+  static const std::regex date_pattern("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+  if (!std::regex_match(out.api_version_date, date_pattern)) {
+    s.error("api_version_date", fmt::format("'{}' is not a date (YYYY-MM-DD)", out.api_version_date));
+  }
   out.sort = s.string("sort");
   out.direction = s.string("direction");
   out.full_sweep_window = s.duration("full_sweep_window");

@@ -18,12 +18,20 @@ struct people_filter {
   std::string value;
 };
 
+// Which People API the server speaks: the seed's offset pages with total_count,
+// or Whop's current cursor pages; `detect` decides from the first page's shape.
+enum class people_api { detect, offset, cursor };
+
 struct whop_source_config {
   connectors::source_config source;
   // Required when the credential can reach several accounts; an account API key
   // implies its account.
   std::optional<std::string> account_id;
-  int page_size = 100;  // the API's `first`, 1 to 101
+  people_api api = people_api::detect;
+  std::string api_version_date = "2026-09-15";  // the Api-Version-Date header: the response shape we were written for
+  int page_size = 100;  // the API's `first`: 1 to 101 for offset pages, capped at 100 for cursor pages
+  // The order of incremental offset runs. Full sweeps always read by first_seen_at
+  // ascending, which updates do not move (DESIGN.md: a last_seen_at order skips people).
   std::string sort = "last_seen_at";
   std::string direction = "desc";
   std::vector<people_filter> filters;

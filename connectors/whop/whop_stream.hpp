@@ -1,46 +1,41 @@
 #pragma once
-// The People API walked with offset pagination (the seed's contract): the
-// first page's total_count plans every other page, which the driver then
-// fetches concurrently. Whop's SDKs show a cursor variant (`after`,
-// page_info.end_cursor); it would be a sibling stream over the same request
-// parameters and item mapping, leaving this one as it is.
+// The People API in whichever shape the server speaks: the seed's offset pages
+// or Whop's current cursor pages (whop_source_config::api). With `detect`, the
+// first request is the cursor API's (or the offset API's when the configured
+// filters have only the seed's form) and the first page's shape decides; a page
+// of the other shape is set aside and its sweep started in the right one.
 
 #include <chrono>
-#include <cstdint>
+#include <optional>
 
 #include "connectors/paging/source_stream.hpp"
+#include "connectors/whop/cursor_people_stream.hpp"
+#include "connectors/whop/offset_people_stream.hpp"
 #include "connectors/whop/whop_config.hpp"
+#include "connectors/whop/whop_sweep.hpp"
 
 namespace personsync::whop {
 
-// The `from`/`to` range, in unix seconds.
-struct time_window {
-  std::int64_t from = 0;
-  std::int64_t to = 0;
-};
-
-// A full sweep's window ends now and reaches back full_sweep_window; an
-// incremental one starts at the last successful run's `to` minus the overlap.
-time_window full_sweep_window(const whop_source_config& cfg, std::chrono::system_clock::time_point now);
-time_window incremental_window(const whop_source_config& cfg, std::int64_t last_to,
-                               std::chrono::system_clock::time_point now);
-
-class whop_offset_stream final : public paging::source_stream {
+class people_stream final : public paging::source_stream {
  public:
-  whop_offset_stream(const whop_source_config& cfg, time_window window);
+  people_stream(const whop_source_config& cfg, whop_sweep sweep, std::chrono::system_clock::time_point now);
 
   std::vector<paging::page_request> first_requests() override;
   paging::page_result parse_page(const paging::page_request& request, const net::http_response& response) override;
   [[nodiscard]] std::string describe_error(const net::http_response& response) const override;
   void finish(paging::sweep_counts& counts) override;
 
-  [[nodiscard]] paging::page_request request_at(std::int64_t offset) const;
-  [[nodiscard]] const time_window& window() const noexcept { return window_; }
+  // The API the server speaks: as configured, or detected once the first page is read.
+  [[nodiscard]] people_api api() const noexcept { return api_; }
 
  private:
+  paging::page_result detect(const paging::page_request& request, const net::http_response& response);
+
   const whop_source_config& cfg_;
-  time_window window_;
-  std::int64_t total_count_ = -1;  // from the first page
+  people_api api_;
+  people_api probe_ = people_api::detect;  // which API's request the detecting probe was
+  offset_people_stream offset_;
+  cursor_people_stream cursor_;
 };
 
 }  // namespace personsync::whop

@@ -47,7 +47,8 @@ run_result sweep(testing::sim_fixture& sim, std::size_t concurrency, int page_si
   boost::asio::io_context io;
   connectors::source_client client(io.get_executor(), cfg.source);
   paging::page_driver& driver = client.driver();
-  whop::whop_offset_stream stream(cfg, whop::full_sweep_window(cfg, std::chrono::system_clock::now()));
+  const auto now = std::chrono::system_clock::now();
+  whop::people_stream stream(cfg, {whop::sweep_kind::full, whop::full_sweep_window(cfg, now)}, now);
   run_result out;
   const auto start = std::chrono::steady_clock::now();
   boost::asio::co_spawn(io, driver.run(stream, [](paging::page_result&&) -> boost::asio::awaitable<void> { co_return; }),

@@ -22,6 +22,8 @@
 namespace personsync::posthog {
 namespace {
 
+using connectors::absence_verdict;
+
 using namespace std::chrono_literals;
 using paging::source_failed;
 using testing::sim_fixture;
@@ -131,7 +133,7 @@ TEST(PosthogSweep, UnderChurnNothingIsMissedAndNothingFalselyGoneOnceAbsencesAre
   std::size_t skipped_but_there = 0;
   for (const auto& [uuid, person] : before) {
     if (landed.contains(uuid)) continue;
-    missing_person missing{uuid, person.at("id").as_int64(), {}};
+    missing_person missing{uuid, {}};
     for (const auto& d : person.at("distinct_ids").as_array()) missing.distinct_ids.emplace_back(d.as_string());
     const absence_verdict verdict = testing::run_with_driver<absence_verdict>(
         cfg.source, [&](paging::page_driver& driver) -> boost::asio::awaitable<absence_verdict> {
@@ -283,7 +285,7 @@ TEST(PosthogLookup, RetrieveAndConfirmations) {
 
   const posthog_source_config cfg = config_for(sim);
   const auto confirm = [&](const boost::json::value& p) {
-    missing_person m{std::string(p.at("uuid").as_string()), p.at("id").as_int64(), {}};
+    missing_person m{std::string(p.at("uuid").as_string()), {}};
     for (const auto& d : p.at("distinct_ids").as_array()) m.distinct_ids.emplace_back(d.as_string());
     return testing::run_with_driver<absence_verdict>(cfg.source, [&](paging::page_driver& d) -> boost::asio::awaitable<absence_verdict> {
       person_lookup lookup(cfg, d);
@@ -354,7 +356,7 @@ TEST(PosthogErrors, BadKeyWrongProjectUnknownPerson) {
   const auto missing = testing::run_with_driver<std::optional<connectors::source_record>>(
       cfg.source, [&](paging::page_driver& d) -> boost::asio::awaitable<std::optional<connectors::source_record>> {
         person_lookup lookup(cfg, d);
-        co_return co_await lookup.retrieve(999999);
+        co_return co_await lookup.retrieve("999999");
       });
   EXPECT_FALSE(missing.has_value());
 }

@@ -43,7 +43,9 @@ whop_source_config config_for(const sim_fixture& sim) {
 
 sweep_outcome sweep(const whop_source_config& cfg, std::optional<time_window> window = std::nullopt,
                     std::optional<std::chrono::milliseconds> cancel_after = std::nullopt) {
-  whop_offset_stream stream(cfg, window.value_or(full_sweep_window(cfg, std::chrono::system_clock::now())));
+  const auto now = std::chrono::system_clock::now();
+  people_stream stream(cfg, window ? whop_sweep{sweep_kind::incremental, *window} : whop_sweep{sweep_kind::full, full_sweep_window(cfg, now)},
+                       now);
   return testing::run_sweep(stream, cfg.source, {.limiter = nullptr, .cancel_after = cancel_after});
 }
 

@@ -34,7 +34,7 @@ std::string person(const std::string& uuid, const std::string& extra = "") {
   return R"({"id":1,"uuid":")" + uuid + R"(","distinct_ids":["d-)" + uuid + R"("],"properties":{},"created_at":"2026-01-01T00:00:00Z")" + extra + "}";
 }
 
-net::http_response page(const std::string& results, const std::string& next, int count) {
+net::http_response page(const std::string& results, const std::string& next, std::int64_t count) {
   return {200, {}, R"({"results":[)" + results + R"(],"next":)" + next + R"(,"count":)" + std::to_string(count) + "}"};
 }
 
@@ -71,21 +71,38 @@ TEST(PosthogPage, FollowsNextThroughShortPagesUntilNull) {
   EXPECT_TRUE(p2.follow_ups.empty());
 }
 
-TEST(PosthogPage, WithAKnownTotalPlansThePagesAndFollowsOnlyTheLastOnesNext) {
+TEST(PosthogPage, SideBySidePagesArePlannedAheadUntilNextIsNullWhateverTheCount) {
   const posthog_source_config cfg = config(4);
   persons_stream stream(cfg);
   const std::string next = R"("https://eu.posthog.com/api/projects/42/persons/?limit=2&offset=2")";
-  const auto p1 = stream.parse_page(stream.first_requests()[0], page(person("a") + "," + person("b"), next, 7));
-  ASSERT_EQ(p1.follow_ups.size(), 3u);  // offsets 2, 4, 6
-  EXPECT_EQ(p1.follow_ups[2].position, 6);
+  // A count of 10^12 plans nothing beyond `concurrency` pages: memory never depends on it.
+  const auto p1 = stream.parse_page(stream.first_requests()[0], page(person("a") + "," + person("b"), next, 1'000'000'000'000));
+  ASSERT_EQ(p1.follow_ups.size(), 4u);  // offsets 2, 4, 6, 8
+  EXPECT_EQ(p1.follow_ups[3].position, 8);
   EXPECT_FALSE(query_of(p1.follow_ups[0].http.url).contains("include_total"));
-  const auto middle = stream.parse_page(p1.follow_ups[0], page(person("c") + "," + person("d"), next, 2));
-  EXPECT_TRUE(middle.follow_ups.empty()) << "planned pages do not follow their own next";
-  // Persons created meanwhile: the last planned page is full and its next is followed.
-  const auto last = stream.parse_page(p1.follow_ups[2], page(person("g") + "," + person("h"),
-      R"("https://eu.posthog.com/api/projects/42/persons/?limit=2&offset=8")", 2));
-  ASSERT_EQ(last.follow_ups.size(), 1u);
-  EXPECT_EQ(last.follow_ups[0].position, 8);
+  const auto second = stream.parse_page(p1.follow_ups[0], page(person("c") + "," + person("d"), next, 2));
+  ASSERT_EQ(second.follow_ups.size(), 1u) << "one more page planned for each answered with more to come";
+  EXPECT_EQ(second.follow_ups[0].position, 10);
+  const auto last = stream.parse_page(p1.follow_ups[3], page(person("i"), "null", 1));
+  EXPECT_TRUE(last.follow_ups.empty()) << "`next` null ends the sweep";
+  const auto third = stream.parse_page(p1.follow_ups[1], page(person("e") + "," + person("f"), next, 2));
+  EXPECT_TRUE(third.follow_ups.empty()) << "nothing is planned beyond the last page";
+
+  paging::sweep_counts counts;
+  stream.finish(counts);
+  EXPECT_EQ(counts.expected_total, -1);
+  EXPECT_EQ(counts.total_problem, paging::announced_total_problem::beyond_bound);
+}
+
+TEST(PosthogPage, ACountThatIsThePagesLengthIsNoTotal) {
+  const posthog_source_config cfg = config();
+  persons_stream stream(cfg);
+  const std::string next = R"("https://eu.posthog.com/api/projects/42/persons/?limit=2&offset=2")";
+  (void)stream.parse_page(stream.first_requests()[0], page(person("a") + "," + person("b"), next, 2));
+  paging::sweep_counts counts;
+  stream.finish(counts);
+  EXPECT_EQ(counts.expected_total, -1) << "the real server sends the page's length unless include_total is honoured";
+  EXPECT_EQ(counts.total_problem, paging::announced_total_problem::none);
 }
 
 TEST(PosthogPage, NextToAnotherOriginIsRefused) {
