@@ -1,11 +1,14 @@
 // personsync refresh: fetch one PostHog person now and land it.
 
+#include <algorithm>
 #include <array>
-#include <charconv>
+#include <cctype>
 #include <ostream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "common/uuid.hpp"
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/config_loading.hpp"
 #include "daemon/cli/exit_codes.hpp"
@@ -19,18 +22,26 @@ constexpr std::array options{
     option_spec{.name = "source", .value_name = "NAME", .help = "the [[posthog]] source the person belongs to"},
 };
 
+// A uuid, or a positive integer.
+bool is_person_id(const std::string& text) {
+  try {
+    parse_uuid(text);
+    return true;
+  } catch (const std::invalid_argument&) {
+  }
+  return !text.empty() && text.size() < 19 && text.front() != '0' &&
+         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
 int run(const arguments& args, command_io io) {
   const auto cfg = load_config_for(args, io);
   if (!cfg) return exit_config;
   const auto source_name = args.value("source");
   if (!source_name) throw usage_error("--source is required");
   if (args.positionals().size() != 1) throw usage_error("give exactly one PostHog person id");
-  const std::string& text = args.positionals().front();
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0) {
-    throw usage_error(fmt::format("'{}' is not a PostHog person id (a positive integer)", text));
-  }
+  // PostHog's retrieve takes its integer id or the uuid (the only id the persons list and our views show).
+  const std::string& id = args.positionals().front();
+  if (!is_person_id(id)) throw usage_error(fmt::format("'{}' is neither a PostHog person uuid nor its integer id", id));
   const auto source = std::find_if(cfg->posthog_sources.begin(), cfg->posthog_sources.end(),
                                    [&](const auto& s) { return s.source.name == *source_name; });
   if (source == cfg->posthog_sources.end()) {
@@ -52,8 +63,8 @@ int run(const arguments& args, command_io io) {
 const command refresh_command{
     .name = "refresh",
     .summary = "fetch one PostHog person now and land it",
-    .usage = "--source NAME [--config FILE] PERSON_ID",
-    .description = "Retrieves the person by PostHog's integer id and lands it like a sync would (written only if it "
+    .usage = "--source NAME [--config FILE] PERSON_ID_OR_UUID",
+    .description = "Retrieves the person by PostHog's uuid (as person_sources.source_key shows it) or integer id and lands it like a sync would (written only if it "
                    "changed), recorded as a 'refresh' run. Nothing is deleted: a person PostHog does not have is "
                    "reported, and the next full sweep decides.\n"
                    "Exit codes: 0 landed, 1 not found or failed, 64 usage, 69 database unavailable, 75 the source "

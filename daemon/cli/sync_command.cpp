@@ -42,6 +42,16 @@ boost::json::object to_json(const sync::source_summary& s) {
                         {"seconds", s.seconds}};
   o["run_id"] = s.run_id ? boost::json::value(*s.run_id) : boost::json::value(nullptr);
   o["error"] = s.error ? boost::json::value(*s.error) : boost::json::value(nullptr);
+  o["marked_absent"] = s.marked_absent;
+  if (s.deletes_withheld.doubt == paging::sweep_doubt::none) {
+    o["deletes_withheld"] = nullptr;
+  } else {
+    o["deletes_withheld"] = {{"reason", paging::doubt_name(s.deletes_withheld.doubt)},
+                             {"detail", s.deletes_withheld.detail}};
+  }
+  o["provider_clock_skew_seconds"] = s.sweep.provider_clock_skew_seconds
+                                         ? boost::json::value(*s.sweep.provider_clock_skew_seconds)
+                                         : boost::json::value(nullptr);
   return o;
 }
 

@@ -37,6 +37,8 @@ struct daemon_metrics::families {
   prometheus::Family<prometheus::Gauge>& persons;
   prometheus::Family<prometheus::Gauge>& quarantined;
   prometheus::Family<prometheus::Gauge>& frozen;
+  prometheus::Family<prometheus::Counter>& deletes_withheld;
+  prometheus::Family<prometheus::Gauge>& clock_skew;
 
   explicit families(prometheus::Registry& r)
       : build_info(BuildGauge().Name("personsync_build_info").Help("personsync's version, always 1").Register(r)),
@@ -74,7 +76,13 @@ struct daemon_metrics::families {
         quarantined(BuildGauge().Name("personsync_quarantined_values")
                         .Help("Identifier values on too many records to link").Register(r)),
         frozen(BuildGauge().Name("personsync_frozen_components")
-                   .Help("Components above identity.max_component_size, not published").Register(r)) {}
+                   .Help("Components above identity.max_component_size, not published").Register(r)),
+        deletes_withheld(BuildCounter().Name("personsync_deletes_withheld_total")
+                             .Help("Full sweeps that could not prove deletions and deleted nothing, by source and reason")
+                             .Register(r)),
+        clock_skew(BuildGauge().Name("personsync_provider_clock_skew_seconds")
+                       .Help("A provider's clock (its Date header) minus personsync's, in the source's last run")
+                       .Register(r)) {}
 };
 
 namespace {
@@ -131,6 +139,13 @@ void daemon_metrics::record_run(const sync::source_summary& run) {
       {"rejected", static_cast<double>(run.counts.rejected)},   {"deleted", static_cast<double>(run.deleted)}};
   for (const auto& [outcome, n] : outcomes) f_->records.Add({{"source", run.name}, {"outcome", outcome}}).Increment(n);
   f_->queue_depth.Add({{"source", run.name}}).Set(0);  // the run is over, whatever it last reported
+  if (run.deletes_withheld.doubt != paging::sweep_doubt::none) {
+    f_->deletes_withheld.Add({{"source", run.name}, {"reason", text(paging::doubt_name(run.deletes_withheld.doubt))}})
+        .Increment();
+  }
+  if (run.sweep.provider_clock_skew_seconds) {
+    f_->clock_skew.Add({{"source", run.name}}).Set(*run.sweep.provider_clock_skew_seconds);
+  }
   if (run.status == "succeeded") {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     f_->last_success.Add({{"source", run.name}}).Set(std::chrono::duration<double>(now).count());

@@ -204,7 +204,18 @@ batch_counts landing_store::land(std::int64_t run_id, const run_identity& run,
       rows.field(iso_microseconds(r.observed_at));
       rows.end_row();
     }
-    copy_in(session_, "COPY rejected_items (run_id, source, scope, payload, reason, observed_at) FROM STDIN", rows);
+    execute_script(session_,
+                   "CREATE TEMP TABLE IF NOT EXISTS rejected_stage (run_id bigint, source text, scope text, payload text,"
+                   " reason text, observed_at timestamptz) ON COMMIT DELETE ROWS");
+    copy_in(session_, "COPY rejected_stage (run_id, source, scope, payload, reason, observed_at) FROM STDIN", rows);
+    // Met again: the row it already has says so, rather than a copy per sweep.
+    execute_script(session_,
+                   "INSERT INTO rejected_items (run_id, source, scope, payload, reason, observed_at, last_run_id,"
+                   "  last_observed_at) "
+                   "SELECT DISTINCT ON (source, scope, md5(payload), reason) run_id, source, scope, payload, reason,"
+                   "  observed_at, run_id, observed_at FROM rejected_stage "
+                   "ON CONFLICT (source, scope, md5(payload), reason) DO UPDATE SET last_run_id = EXCLUDED.run_id,"
+                   "  last_observed_at = EXCLUDED.observed_at, times_seen = rejected_items.times_seen + 1");
   }
 
   const long long id = run_id, fetched = static_cast<long long>(counts.fetched),
@@ -280,16 +291,18 @@ std::pair<std::uint64_t, std::uint64_t> landing_store::upsert_changed(
   return {static_cast<std::uint64_t>(inserted), static_cast<std::uint64_t>(updated)};
 }
 
-void landing_store::finish_run(std::int64_t run_id, const std::string& status, std::uint64_t deleted,
-                               const std::optional<std::string>& error) {
-
-  const long long run = run_id, gone = static_cast<long long>(deleted);
-  soci::indicator error_ind = error ? soci::i_ok : soci::i_null;
-  std::string error_text = error.value_or("");
+void landing_store::finish_run(std::int64_t run_id, const run_outcome& outcome) {
+  const long long run = run_id, gone = static_cast<long long>(outcome.deleted);
+  soci::indicator error_ind = outcome.error ? soci::i_ok : soci::i_null;
+  soci::indicator withheld_ind = outcome.deletes_withheld ? soci::i_ok : soci::i_null;
+  soci::indicator skew_ind = outcome.provider_clock_skew_seconds ? soci::i_ok : soci::i_null;
+  std::string error_text = outcome.error.value_or(""), withheld = outcome.deletes_withheld.value_or("");
+  double skew = outcome.provider_clock_skew_seconds.value_or(0);
   long long inserted = 0;
-  session_ << "UPDATE sync_runs SET status = :s, finished_at = now(), deleted = :d, error = :e WHERE run_id = :id"
-              " RETURNING inserted",
-      soci::use(status), soci::use(gone), soci::use(error_text, error_ind), soci::use(run), soci::into(inserted);
+  session_ << "UPDATE sync_runs SET status = :s, finished_at = now(), deleted = :d, error = :e,"
+              " deletes_withheld = :w, provider_clock_skew_seconds = :k WHERE run_id = :id RETURNING inserted",
+      soci::use(outcome.status), soci::use(gone), soci::use(error_text, error_ind), soci::use(withheld, withheld_ind),
+      soci::use(skew, skew_ind), soci::use(run), soci::into(inserted);
   // After a bulk load the planner's idea of the table is stale; the resolver and consumers plan against it.
   if (inserted >= 10'000) execute_script(session_, "ANALYZE source_records");
 }
@@ -331,12 +344,16 @@ std::vector<unseen_record> landing_store::unseen(const std::string& source, cons
     rows.end_row();
   }
   copy_in(session_, "COPY seen_keys (source_key) FROM STDIN", rows);
+  session_ << "UPDATE source_records r SET absent_since_run = NULL "
+              "WHERE r.source = :s AND r.scope = :c AND r.absent_since_run IS NOT NULL "
+              "  AND EXISTS (SELECT 1 FROM seen_keys k WHERE k.source_key = r.source_key)",
+      soci::use(source), soci::use(scope);
   std::vector<unseen_record> out;
   soci::rowset<soci::row> result = (session_.prepare <<
       "SELECT r.source_key, r.provider_id, "
       "  COALESCE((SELECT string_agg(i->>'value', E'\\x1f') FROM jsonb_array_elements(r.identifiers) i"
       "            WHERE i->>'kind' = 'posthog_distinct_id'), ''),"
-      "  extract(epoch FROM r.provider_last_seen_at)::bigint "
+      "  extract(epoch FROM r.provider_last_seen_at)::bigint, r.absent_since_run "
       "FROM source_records r "
       "WHERE r.source = :s AND r.scope = :c AND r.deleted_at IS NULL "
       "  AND NOT EXISTS (SELECT 1 FROM seen_keys k WHERE k.source_key = r.source_key)",
@@ -353,10 +370,23 @@ std::vector<unseen_record> landing_store::unseen(const std::string& source, cons
       start = sep + 1;
     }
     if (row.get_indicator(3) == soci::i_ok) u.last_seen_at = row.get<long long>(3);
+    if (row.get_indicator(4) == soci::i_ok) u.absent_since_run = row.get<long long>(4);
     out.push_back(std::move(u));
   }
   tx.commit();
   return out;
+}
+
+void landing_store::record_absences(std::int64_t run_id, const std::string& source, const std::string& scope,
+                                     const std::vector<std::string>& keys) {
+  if (keys.empty()) return;
+  const std::string keys_json = boost::json::serialize(boost::json::value_from(keys));
+  const long long run = run_id;
+  session_ << "UPDATE source_records t SET absent_since_run = :r "
+              "FROM jsonb_array_elements_text(CAST(:k AS jsonb)) AS k(key) "
+              "WHERE t.source = :s AND t.scope = :c AND t.source_key = k.key AND t.deleted_at IS NULL "
+              "  AND t.absent_since_run IS NULL",
+      soci::use(run), soci::use(keys_json), soci::use(source), soci::use(scope);
 }
 
 std::uint64_t landing_store::mark_gone(std::int64_t run_id, const std::string& source, const std::string& scope,
@@ -373,7 +403,7 @@ std::uint64_t landing_store::mark_gone(std::int64_t run_id, const std::string& s
   session_ <<
       "WITH gone AS ("
       "  UPDATE source_records t SET deleted_at = now(), merged_into = g.merged_into, changed_by_run = :r,"
-      "    last_synced_at = now() "
+      "    last_synced_at = now(), absent_since_run = NULL "
       "  FROM jsonb_to_recordset(CAST(:g AS jsonb)) AS g(key text, merged_into text) "
       "  WHERE t.source = :s AND t.scope = :c AND t.deleted_at IS NULL AND t.source_key = g.key "
       "  RETURNING t.record_id), "

@@ -52,6 +52,19 @@ struct unseen_record {
   std::optional<std::int64_t> provider_id;
   std::vector<std::string> distinct_ids;
   std::optional<std::int64_t> last_seen_at;  // Whop's last_seen_at, unix seconds
+  std::optional<std::int64_t> absent_since_run;  // the earlier complete sweep that missed it too
+};
+
+// How a run ended, as sync_runs keeps it.
+struct run_outcome {
+  explicit run_outcome(std::string status_, std::uint64_t deleted_ = 0, std::optional<std::string> error_ = {})
+      : status(std::move(status_)), deleted(deleted_), error(std::move(error_)) {}
+
+  std::string status;  // succeeded, failed, cancelled
+  std::uint64_t deleted = 0;
+  std::optional<std::string> error;
+  std::optional<std::string> deletes_withheld;        // why a full sweep deleted nothing
+  std::optional<double> provider_clock_skew_seconds;  // the provider's clock minus ours
 };
 
 class landing_store {
@@ -65,15 +78,18 @@ class landing_store {
   batch_counts land(std::int64_t run_id, const run_identity& run, const std::vector<connectors::source_record>& records,
                     const std::vector<connectors::rejected_item>& rejected, const std::optional<std::string>& cursor);
 
-  void finish_run(std::int64_t run_id, const std::string& status, std::uint64_t deleted,
-                  const std::optional<std::string>& error);
+  void finish_run(std::int64_t run_id, const run_outcome& outcome);
 
   [[nodiscard]] source_state state(const std::string& source_name);
   void save_state(const run_identity& run, const std::optional<std::string>& cursor, bool completed_full_sweep);
 
-  // Live records of (source, scope) whose keys are not in `seen`.
+  // Live records of (source, scope) whose keys are not in `seen`; the records in
+  // `seen` lose any mark of an earlier absence (record_absences).
   std::vector<unseen_record> unseen(const std::string& source, const std::string& scope,
                                     const std::unordered_set<std::string>& seen);
+  // Marks records a complete sweep missed, keeping an earlier run's mark.
+  void record_absences(std::int64_t run_id, const std::string& source, const std::string& scope,
+                       const std::vector<std::string>& keys);
   // Soft deletes, all in one statement: deleted_at, and merged_into for a merge. Returns rows changed.
   std::uint64_t mark_gone(std::int64_t run_id, const std::string& source, const std::string& scope,
                           const std::vector<gone_record>& gone);

@@ -25,7 +25,12 @@ void landing_writer::join() {
 
 void landing_writer::run() {
   constexpr int attempts = 3;  // a deadlock or serialization failure rolls back whole: try the batch again
+  constexpr std::size_t reasons_kept = 3;
   while (std::optional<paging::page_result> batch = queue_.pop()) {
+    for (const auto& r : batch->rejected) {
+      if (first_rejections_.size() >= reasons_kept) break;
+      first_rejections_.push_back(r.reason);
+    }
     for (int attempt = 1; attempt <= attempts; ++attempt) {
       try {
         const store::batch_counts c = store_.land(run_id_, run_, batch->records, batch->rejected, checkpoint_);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "daemon/store/landing_store.hpp"
 #include "daemon/sync/batch_queue.hpp"
@@ -25,6 +26,8 @@ class landing_writer {
 
   [[nodiscard]] const store::batch_counts& totals() const noexcept { return totals_; }
   [[nodiscard]] const std::optional<std::string>& error() const noexcept { return error_; }
+  // The reasons of the first few items the sweep rejected: what a failed run names.
+  [[nodiscard]] const std::vector<std::string>& first_rejections() const noexcept { return first_rejections_; }
 
  private:
   void run();
@@ -36,6 +39,7 @@ class landing_writer {
   std::string checkpoint_;
   store::batch_counts totals_;
   std::optional<std::string> error_;
+  std::vector<std::string> first_rejections_;
   std::thread thread_;
 };
 

@@ -49,25 +49,8 @@ boost::asio::awaitable<absence_report> posthog_sync::judge_unseen(const planned_
   absence_report report;
   posthog::person_lookup lookup(cfg_, driver);
   for (auto& u : unseen) {
-    if (!u.provider_id) {
-      spdlog::warn("{}: person {} was not in the sweep and has no id to confirm with; kept", cfg_.source.name,
-                   u.source_key);
-      continue;
-    }
-    const posthog::missing_person missing{u.source_key, *u.provider_id, u.distinct_ids};
-    posthog::absence_verdict verdict = co_await lookup.confirm_absence(missing);
-    switch (verdict.what) {
-      case posthog::absence_verdict::kind::still_there:
-        report.still_there.push_back(std::move(*verdict.record));
-        break;
-      case posthog::absence_verdict::kind::merged:
-        report.merged.emplace_back(u.source_key, verdict.record->source_key);
-        report.still_there.push_back(std::move(*verdict.record));  // the absorbing person, as it is now
-        break;
-      case posthog::absence_verdict::kind::gone:
-        report.gone.push_back(std::move(u.source_key));
-        break;
-    }
+    const posthog::missing_person missing{u.source_key, u.distinct_ids};
+    file_verdict(report, std::move(u.source_key), co_await lookup.confirm_absence(missing));
   }
   co_return report;
 }

@@ -11,7 +11,7 @@
 namespace personsync::sync {
 
 refresh_result refresh_person(const settings::daemon_config& cfg, const posthog::posthog_source_config& source,
-                              std::int64_t person_id) {
+                              const std::string& id_or_uuid) {
   boost::asio::io_context io;  // first: destroyed after everything registered with it
   const auto session = store::connect(cfg.database);
   if (!try_lock_source(*session, cfg.database.schema, source.source.name)) {
@@ -26,7 +26,7 @@ refresh_result refresh_person(const settings::daemon_config& cfg, const posthog:
   posthog::person_lookup lookup(source, client.driver());
   std::optional<connectors::source_record> person;
   std::exception_ptr error;
-  boost::asio::co_spawn(io, lookup.retrieve(person_id), [&](std::exception_ptr e, std::optional<connectors::source_record> r) {
+  boost::asio::co_spawn(io, lookup.retrieve(id_or_uuid), [&](std::exception_ptr e, std::optional<connectors::source_record> r) {
     error = e;
     person = std::move(r);
   });
@@ -37,9 +37,9 @@ refresh_result refresh_person(const settings::daemon_config& cfg, const posthog:
       result.uuid = person->source_key;
       result.counts = store.land(result.run_id, run, {*person}, {}, std::nullopt);
     }
-    store.finish_run(result.run_id, "succeeded", 0, std::nullopt);
+    store.finish_run(result.run_id, store::run_outcome{"succeeded"});
   } catch (const std::exception& e) {
-    store.finish_run(result.run_id, "failed", 0, store::describe(e));
+    store.finish_run(result.run_id, store::run_outcome{"failed", 0, store::describe(e)});
     throw;
   }
   return result;

@@ -1,5 +1,5 @@
 #pragma once
-// Refreshing one PostHog person by id, outside the schedule: retrieved, landed
+// Refreshing one PostHog person by its integer id or uuid, outside the schedule: retrieved, landed
 // like any record (only if it changed), recorded as a 'refresh' run.
 
 #include <cstdint>
@@ -20,12 +20,12 @@ class source_busy : public std::runtime_error {
 };
 
 struct refresh_result {
-  std::optional<std::string> uuid;  // nullopt: PostHog has no person with that id
+  std::optional<std::string> uuid;  // nullopt: PostHog has no person with that id or uuid
   store::batch_counts counts;
   std::int64_t run_id = 0;
 };
 
 refresh_result refresh_person(const settings::daemon_config& cfg, const posthog::posthog_source_config& source,
-                              std::int64_t person_id);
+                              const std::string& id_or_uuid);
 
 }  // namespace personsync::sync

@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include "connectors/absence_verdict.hpp"
 #include "connectors/paging/page_driver.hpp"
 #include "connectors/source_config.hpp"
 #include "daemon/store/landing_store.hpp"
@@ -27,9 +28,13 @@ struct planned_sweep {
 
 struct absence_report {
   std::vector<std::string> gone;
+  std::vector<std::string> absent;  // missed for the first time where no lookup can decide: marked, kept
   std::vector<std::pair<std::string, std::string>> merged;  // (key, the key that absorbed it)
   std::vector<connectors::source_record> still_there;       // skipped by the sweep: land them
 };
+
+// Files a lookup's verdict on the unseen record `source_key` into the report.
+void file_verdict(absence_report& report, std::string source_key, connectors::absence_verdict verdict);
 
 // The source's saved cursor as a JSON object (empty when there is none or it is unreadable).
 boost::json::object cursor_of(const store::source_state& state);

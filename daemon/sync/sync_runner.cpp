@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "connectors/source_client.hpp"
@@ -54,12 +55,12 @@ bool selected(const std::string& name, const sync_options& options) {
          std::find(options.only_sources.begin(), options.only_sources.end(), name) != options.only_sources.end();
 }
 
-// Absences after a complete sweep: judged (PostHog asks the server), then applied.
-std::uint64_t apply_absences(job& j) {
+// Absences after a complete sweep: judged (a lookup where the provider has one), then applied.
+void apply_absences(job& j) {
   boost::asio::io_context& io = j.io;
   std::vector<store::unseen_record> unseen =
       j.store->unseen(j.provider->provider(), j.provider->scope(), j.client->driver().seen_keys());
-  if (unseen.empty()) return 0;
+  if (unseen.empty()) return;
   spdlog::info("{}: {} landed records were not in the sweep; judging them", j.summary.name, unseen.size());
   absence_report report;
   std::exception_ptr error;
@@ -73,10 +74,35 @@ std::uint64_t apply_absences(job& j) {
   if (error) std::rethrow_exception(error);
 
   if (!report.still_there.empty()) j.store->land(j.run_id, j.sweep.run, report.still_there, {}, std::nullopt);
+  j.store->record_absences(j.run_id, j.provider->provider(), j.provider->scope(), report.absent);
+  j.summary.marked_absent = report.absent.size();
+  if (!report.absent.empty()) {
+    spdlog::info("{}: {} records missed for the first time are kept until a second complete sweep misses them",
+                 j.summary.name, report.absent.size());
+  }
   std::vector<store::gone_record> gone;
   for (auto& key : report.gone) gone.push_back({std::move(key), std::nullopt});
   for (auto& [key, into] : report.merged) gone.push_back({std::move(key), std::move(into)});
-  return j.store->mark_gone(j.run_id, j.provider->provider(), j.provider->scope(), gone);
+  j.summary.deleted = j.store->mark_gone(j.run_id, j.provider->provider(), j.provider->scope(), gone);
+}
+
+// A sweep that rejected more than the source tolerates did not land the source:
+// its run fails, naming the first reasons, rather than succeeding on a fraction.
+std::optional<std::string> rejected_beyond_share(const job& j, double max_share) {
+  const store::batch_counts& c = j.summary.counts;
+  const std::uint64_t met = c.fetched + c.rejected;
+  if (met == 0 || static_cast<double>(c.rejected) <= max_share * static_cast<double>(met)) return std::nullopt;
+  std::string reasons;
+  for (const std::string& r : j.writer->first_rejections()) reasons += (reasons.empty() ? "" : "; ") + r;
+  return fmt::format("{} of {} items were rejected (more than max_rejected_share = {:g}); first reasons: {}",
+                     c.rejected, met, max_share, reasons);
+}
+
+// Whether the sweep may judge absences, or why not: the rule is the same for every provider.
+void judge_sweep(job& j) {
+  j.summary.deletes_withheld = paging::judge_completeness(j.summary.sweep, j.provider->source().drift_tolerance);
+  if (j.summary.deletes_withheld.doubt == paging::sweep_doubt::none) return;
+  spdlog::warn("{}: the full sweep deletes nothing: {}", j.summary.name, j.summary.deletes_withheld.detail);
 }
 
 }  // namespace
@@ -169,12 +195,21 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
         s.error = *j->writer->error();
       } else if (j->sweep_error) {
         s.error = message_of(j->sweep_error);
+      } else if (auto too_many = rejected_beyond_share(*j, j->provider->source().max_rejected_share)) {
+        s.error = std::move(too_many);
       } else if (j->sweep.may_delete) {
-        s.deleted = apply_absences(*j);
+        judge_sweep(*j);
+        if (s.deletes_withheld.doubt == paging::sweep_doubt::none) apply_absences(*j);
       }
       s.status = !s.error ? "succeeded" : cancelled ? "cancelled" : "failed";
       if (!s.error) j->store->save_state(j->sweep.run, j->sweep.cursor_when_done, j->sweep.may_delete);
-      j->store->finish_run(j->run_id, s.status, s.deleted, s.error);
+      store::run_outcome outcome{s.status, s.deleted, s.error};
+      outcome.provider_clock_skew_seconds = s.sweep.provider_clock_skew_seconds;
+      if (s.deletes_withheld.doubt != paging::sweep_doubt::none) {
+        outcome.deletes_withheld = fmt::format("{}: {}", paging::doubt_name(s.deletes_withheld.doubt),
+                                               s.deletes_withheld.detail);
+      }
+      j->store->finish_run(j->run_id, outcome);
     } catch (const std::exception& e) {
       s.status = "failed";
       s.error = s.error.value_or(store::describe(e));

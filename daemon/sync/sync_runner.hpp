@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/paging/completeness.hpp"
 #include "connectors/paging/rate_limiter.hpp"
 #include "connectors/paging/sweep_counts.hpp"
 #include "daemon/settings/daemon_config.hpp"
@@ -35,6 +36,8 @@ struct source_summary {
   std::optional<std::int64_t> run_id;
   store::batch_counts counts;
   std::uint64_t deleted = 0;
+  std::uint64_t marked_absent = 0;  // missed once where only a second sweep can prove a delete
+  paging::completeness deletes_withheld;  // a full sweep that could not prove deletions says why
   paging::sweep_counts sweep;
   std::optional<std::string> error;
   double seconds = 0;

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "connectors/whop/people_lookup.hpp"
 #include "connectors/whop/whop_stream.hpp"
 
 namespace personsync::sync {
@@ -29,7 +30,8 @@ planned_sweep whop_sync::plan(const store::source_state& state, bool force_full,
   }
 
   sweep.run = {cfg_.source.name, "whop", cfg_.scope(), mode, window.from, window.to};
-  sweep.stream = std::make_unique<whop::whop_offset_stream>(cfg_, window);
+  const whop::sweep_kind kind = mode == "full" ? whop::sweep_kind::full : whop::sweep_kind::incremental;
+  sweep.stream = std::make_unique<whop::people_stream>(cfg_, whop::whop_sweep{kind, window}, now);
   sweep.may_delete = mode == "full" && cfg_.filters.empty();
   boost::json::object checkpoint{{"in_progress", {{"mode", mode}, {"from", window.from}, {"to", window.to}}}};
   if (last_to) checkpoint["last_to"] = *last_to;
@@ -40,12 +42,26 @@ planned_sweep whop_sync::plan(const store::source_state& state, bool force_full,
 
 boost::asio::awaitable<absence_report> whop_sync::judge_unseen(const planned_sweep& sweep,
                                                                std::vector<store::unseen_record> unseen,
-                                                               paging::page_driver&) {
+                                                               paging::page_driver& driver) {
   absence_report report;
+  const auto* stream = dynamic_cast<const whop::people_stream*>(sweep.stream.get());
+  if (stream && stream->api() == whop::people_api::cursor) {
+    // The current API answers for one person: 404 gone, another profile merged, the same one skipped.
+    whop::people_lookup lookup(cfg_, driver);
+    for (auto& u : unseen) {
+      const std::string key = u.source_key;
+      file_verdict(report, std::move(u.source_key), co_await lookup.confirm_absence(key));
+    }
+    co_return report;
+  }
+  // The seed's API has no retrieve. Its full sweep is ordered by first_seen_at, which
+  // updates do not move; deletions during the sweep still shift offsets and can skip
+  // a person once, so only a second complete sweep missing it too proves it gone.
   for (auto& u : unseen) {
     const bool inside_window = u.last_seen_at && *u.last_seen_at >= *sweep.run.window_from &&
                                *u.last_seen_at <= *sweep.run.window_to;
-    if (inside_window) report.gone.push_back(std::move(u.source_key));
+    if (!inside_window) continue;  // falling out of the window is not leaving Whop
+    (u.absent_since_run ? report.gone : report.absent).push_back(std::move(u.source_key));
   }
   co_return report;
 }

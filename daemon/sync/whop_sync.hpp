@@ -1,9 +1,11 @@
 #pragma once
 // Whop's part of a sync: full sweeps over full_sweep_window, incremental runs
-// from the last successful run's `to` minus the overlap. A person is deleted
-// only when a complete unfiltered sweep did not return it although its own
-// last_seen_at lies inside that sweep's window: falling out of the window is
-// not leaving Whop.
+// from the last successful run's `to` minus the overlap. A person a complete
+// unfiltered sweep did not return is deleted only with proof: in the current
+// API the retrieve answers 404 (gone) or another profile (merged); in the
+// seed's, which has no retrieve, the previous complete sweep missed it too,
+// while its own last_seen_at lies inside the window (falling out of the window
+// is not leaving Whop).
 
 #include "connectors/whop/whop_config.hpp"
 #include "daemon/sync/source_sync.hpp"
