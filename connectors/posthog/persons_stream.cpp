@@ -120,6 +120,7 @@ paging::page_result persons_stream::parse_page(const paging::page_request& reque
     if (total_.value >= 0 && has_next && static_cast<std::size_t>(total_.value) == results->get_array().size()) {
       total_ = {};
     }
+    if (total_.value >= 0) plan_.expect_total(total_.value);
   }
   if (cfg_.source.concurrency > 1) {
     // Side by side by offset, a few pages ahead; `next` null ends the sweep.

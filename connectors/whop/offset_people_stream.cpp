@@ -49,6 +49,7 @@ paging::page_result offset_people_stream::parse_page(const paging::page_request&
   if (request.position == 0 && !total_read_) {
     total_read_ = true;
     total_ = paging::read_announced_total(body.if_contains("total_count"));
+    if (total_.value >= 0) plan_.expect_total(total_.value);
   }
   const bool full_page = data.size() >= static_cast<std::size_t>(cfg_.page_size);
   for (const std::int64_t offset : plan_.answered(request.position, full_page)) {
