@@ -377,6 +377,22 @@ std::vector<unseen_record> landing_store::unseen(const std::string& source, cons
   return out;
 }
 
+std::vector<std::string> landing_store::holders_of_distinct_ids(const std::string& source, const std::string& scope,
+                                                               const std::vector<std::string>& distinct_ids,
+                                                               const std::vector<std::string>& except) {
+  const std::string ids_json = boost::json::serialize(boost::json::value_from(distinct_ids));
+  const std::string except_json = boost::json::serialize(boost::json::value_from(except));
+  std::vector<std::string> out;
+  soci::rowset<std::string> rows = (session_.prepare <<
+      "SELECT DISTINCT r.source_key FROM source_records r, jsonb_array_elements(r.identifiers) i "
+      "WHERE r.source = :s AND r.scope = :c AND r.deleted_at IS NULL AND i->>'kind' = 'posthog_distinct_id' "
+      "  AND i->>'value' IN (SELECT jsonb_array_elements_text(CAST(:d AS jsonb))) "
+      "  AND r.source_key NOT IN (SELECT jsonb_array_elements_text(CAST(:e AS jsonb)))",
+      soci::use(source), soci::use(scope), soci::use(ids_json), soci::use(except_json));
+  for (const std::string& key : rows) out.push_back(key);
+  return out;
+}
+
 void landing_store::record_absences(std::int64_t run_id, const std::string& source, const std::string& scope,
                                      const std::vector<std::string>& keys) {
   if (keys.empty()) return;

@@ -87,6 +87,11 @@ class landing_store {
   // `seen` lose any mark of an earlier absence (record_absences).
   std::vector<unseen_record> unseen(const std::string& source, const std::string& scope,
                                     const std::unordered_set<std::string>& seen);
+  // Live records of (source, scope) holding any of the distinct ids, other than the records `except`.
+  // Reads the scope's identifiers whole: it runs only when a sweep met persons split off upstream.
+  std::vector<std::string> holders_of_distinct_ids(const std::string& source, const std::string& scope,
+                                                   const std::vector<std::string>& distinct_ids,
+                                                   const std::vector<std::string>& except);
   // Marks records a complete sweep missed, keeping an earlier run's mark.
   void record_absences(std::int64_t run_id, const std::string& source, const std::string& scope,
                        const std::vector<std::string>& keys);

@@ -8,6 +8,7 @@
 #include "common/iso_time.hpp"
 #include "connectors/posthog/person_lookup.hpp"
 #include "connectors/posthog/persons_stream.hpp"
+#include "daemon/identity/upstream_split.hpp"
 
 namespace personsync::sync {
 planned_sweep posthog_sync::plan(const store::source_state& state, bool force_full,
@@ -53,6 +54,43 @@ boost::asio::awaitable<absence_report> posthog_sync::judge_unseen(const planned_
     file_verdict(report, std::move(u.source_key), co_await lookup.confirm_absence(missing));
   }
   co_return report;
+}
+
+void posthog_sync::note_page(const paging::page_result& page) {
+  for (const connectors::source_record& r : page.records) {
+    for (const connectors::identifier& id : r.identifiers) {
+      if (id.kind == "posthog_distinct_id" && identity::posthog_split_uuid(r.scope, id.value) == r.source_key) {
+        split_offs_.emplace_back(id.value, r.source_key);
+      }
+    }
+  }
+}
+
+std::vector<std::string> posthog_sync::stale_keys(store::landing_store& store) {
+  if (split_offs_.empty()) return {};
+  std::vector<std::string> ids, offs;
+  for (const auto& [distinct_id, uuid] : split_offs_) {
+    ids.push_back(distinct_id);
+    offs.push_back(uuid);
+  }
+  std::vector<std::string> keys = store.holders_of_distinct_ids("posthog", cfg_.scope(), ids, offs);
+  if (!keys.empty()) {
+    spdlog::info("{}: {} persons split off upstream; reading again the {} they left", cfg_.source.name,
+                 split_offs_.size(), keys.size());
+  }
+  split_offs_.clear();
+  return keys;
+}
+
+boost::asio::awaitable<std::vector<connectors::source_record>> posthog_sync::reread(std::vector<std::string> keys,
+                                                                                    paging::page_driver& driver) {
+  std::vector<connectors::source_record> out;
+  posthog::person_lookup lookup(cfg_, driver);
+  for (std::string& key : keys) {
+    // One that is gone (404) is left for the next full sweep to prove.
+    if (auto record = co_await lookup.retrieve(std::move(key))) out.push_back(std::move(*record));
+  }
+  co_return out;
 }
 
 }  // namespace personsync::sync

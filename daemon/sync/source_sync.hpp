@@ -53,6 +53,21 @@ class source_sync {
   virtual boost::asio::awaitable<absence_report> judge_unseen(const planned_sweep& sweep,
                                                               std::vector<store::unseen_record> unseen,
                                                               paging::page_driver& driver) = 0;
+
+  // Every page of the sweep passes here before it is landed (on the sweep's loop).
+  virtual void note_page(const paging::page_result& page) { (void)page; }
+  // Once the sweep has landed: landed records the sweep showed to be stale, read again
+  // now rather than at the next full sweep. The store is read before the loop runs.
+  [[nodiscard]] virtual std::vector<std::string> stale_keys(store::landing_store& store) {
+    (void)store;
+    return {};
+  }
+  virtual boost::asio::awaitable<std::vector<connectors::source_record>> reread(std::vector<std::string> keys,
+                                                                                paging::page_driver& driver) {
+    (void)keys;
+    (void)driver;
+    co_return std::vector<connectors::source_record>{};
+  }
 };
 
 }  // namespace personsync::sync

@@ -86,6 +86,23 @@ void apply_absences(job& j) {
   j.summary.deleted = j.store->mark_gone(j.run_id, j.provider->provider(), j.provider->scope(), gone);
 }
 
+// Records the sweep showed to be stale (PostHog: persons that lost distinct ids to a split), read and landed again.
+void reread_stale(job& j) {
+  std::vector<std::string> keys = j.provider->stale_keys(*j.store);
+  if (keys.empty()) return;
+  std::vector<connectors::source_record> records;
+  std::exception_ptr error;
+  j.io.restart();
+  boost::asio::co_spawn(j.io, j.provider->reread(std::move(keys), j.client->driver()),
+                        [&](std::exception_ptr e, std::vector<connectors::source_record> r) {
+                          error = e;
+                          records = std::move(r);
+                        });
+  j.io.run();
+  if (error) std::rethrow_exception(error);
+  if (!records.empty()) j.store->land(j.run_id, j.sweep.run, records, {}, std::nullopt);
+}
+
 // A sweep that rejected more than the source tolerates did not land the source:
 // its run fails, naming the first reasons, rather than succeeding on a fraction.
 std::optional<std::string> rejected_beyond_share(const job& j, double max_share) {
@@ -161,6 +178,7 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
     j->writer->start();
     job* self = j.get();
     paging::page_sink sink = [self](paging::page_result&& page) -> boost::asio::awaitable<void> {
+      self->provider->note_page(page);
       co_await self->queue->push(std::move(page));
     };
     boost::asio::co_spawn(j->io, j->client->driver().run(*j->sweep.stream, std::move(sink)), [self](std::exception_ptr e) {
@@ -197,9 +215,12 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
         s.error = message_of(j->sweep_error);
       } else if (auto too_many = rejected_beyond_share(*j, j->provider->source().max_rejected_share)) {
         s.error = std::move(too_many);
-      } else if (j->sweep.may_delete) {
-        judge_sweep(*j);
-        if (s.deletes_withheld.doubt == paging::sweep_doubt::none) apply_absences(*j);
+      } else {
+        reread_stale(*j);
+        if (j->sweep.may_delete) {
+          judge_sweep(*j);
+          if (s.deletes_withheld.doubt == paging::sweep_doubt::none) apply_absences(*j);
+        }
       }
       s.status = !s.error ? "succeeded" : cancelled ? "cancelled" : "failed";
       if (!s.error) j->store->save_state(j->sweep.run, j->sweep.cursor_when_done, j->sweep.may_delete);
