@@ -40,7 +40,7 @@ std::map<std::string, std::string> published(const scratch_database& db) {
 std::map<std::string, std::string> truth(sim_fixture& sim) {
   std::map<std::string, std::string> out;
   sim.with_sim([&](fakes::simulator& s) {
-    for (const auto& p : s.whop().people()) out["whop/biz_sim/" + p.id] = p.human_id;
+    for (const auto& p : s.whop().people()) out["whop/biz_sim/" + p.person_id] = p.human_id;
     for (const auto* p : s.posthog().live()) out["posthog/1/" + p->uuid] = p->human_id;
   });
   return out;
@@ -222,7 +222,7 @@ TEST(Identity, UpstreamMergeAndSplitAreFollowedWithTheirEvents) {
   const auto before = published(db);
 
   // Two product-only persons (one PostHog record each); PostHog merges them.
-  std::string older, newer, split_uuid, split_main, whop_id;
+  std::string older, newer, split_uuid, split_main, whop_id, whop_key;  // whop_key: the Whop person's record key
   long long leaving = 0;
   sim.with_sim([&](fakes::simulator& s) {
     std::vector<const fakes::posthog_person*> lonely;
@@ -237,6 +237,9 @@ TEST(Identity, UpstreamMergeAndSplitAreFollowedWithTheirEvents) {
         split_uuid = p->uuid;
         split_main = p->distinct_ids[1];
         whop_id = p->distinct_ids[0];
+        for (const auto& w : s.whop().people()) {
+          if (w.id == whop_id) whop_key = w.person_id;
+        }
         leaving = static_cast<long long>(p->distinct_ids.size()) - 1;
       }
     }
@@ -261,7 +264,7 @@ TEST(Identity, UpstreamMergeAndSplitAreFollowedWithTheirEvents) {
 
   // PostHog splits the customer's Whop id off their person: the Whop record goes with it, pinned apart.
   const std::string person = after_merge.at("posthog/1/" + split_uuid);
-  ASSERT_EQ(after_merge.at("whop/biz_sim/" + whop_id), person);
+  ASSERT_EQ(after_merge.at("whop/biz_sim/" + whop_key), person);
   sim.with_sim([&](fakes::simulator& s) {
     ASSERT_EQ(s.posthog().control({{"op", "split"}, {"uuid", split_uuid}, {"main_distinct_id", split_main}}), "");
   });
@@ -270,7 +273,7 @@ TEST(Identity, UpstreamMergeAndSplitAreFollowedWithTheirEvents) {
   d.sync();
   d.sync({"--full"});
   const auto after_split = published(db);
-  EXPECT_NE(after_split.at("whop/biz_sim/" + whop_id), after_split.at("posthog/1/" + split_uuid));
+  EXPECT_NE(after_split.at("whop/biz_sim/" + whop_key), after_split.at("posthog/1/" + split_uuid));
   const auto splits = events(db, "split");
   ASSERT_EQ(splits.size(), 1u);
   EXPECT_EQ(splits[0].at("cause").as_string(), "upstream_split");
@@ -288,7 +291,7 @@ TEST(Identity, AnEmailChangeMovesTheRecordAndEmitsAMove) {
   const auto before = published(db);
 
   // A human with two Whop records joined only by their email, and another customer's email.
-  std::string moving, staying, target_key, target_email;
+  std::string moving, moving_key, staying, target_key, target_email;  // Whop user ids (what control takes), record keys
   sim.with_sim([&](fakes::simulator& s) {
     std::map<std::string, std::vector<const fakes::whop_person*>> by_human;
     for (const auto& p : s.whop().people()) by_human[p.human_id].push_back(&p);
@@ -296,12 +299,18 @@ TEST(Identity, AnEmailChangeMovesTheRecordAndEmitsAMove) {
       const bool no_phone = std::all_of(records.begin(), records.end(), [](auto* p) { return !p->phone || p->phone->empty(); });
       if (records.size() == 2 && no_phone && moving.empty() && records[0]->email && records[1]->email &&
           records[0]->email->find("shared-inbox") == std::string::npos) {
-        staying = records[0]->id;
-        moving = records[1]->id;
-      } else if (records.size() == 1 && target_email.empty() && records[0]->email &&
+        // Ties between claims on an id go to the cluster with the smallest key: the one that stays has it.
+        const bool first_smaller = records[0]->person_id < records[1]->person_id;
+        staying = records[first_smaller ? 0 : 1]->person_id;
+        moving = records[first_smaller ? 1 : 0]->id;
+        moving_key = records[first_smaller ? 1 : 0]->person_id;
+      }
+    }
+    for (const auto& [h, records] : by_human) {  // a target keyed after `staying`: see the tie rule above
+      if (records.size() == 1 && target_email.empty() && records[0]->email && records[0]->person_id > staying &&
                  records[0]->email->find('@') != std::string::npos &&
                  records[0]->email->find("shared-inbox") == std::string::npos) {
-        target_key = records[0]->id;
+        target_key = records[0]->person_id;
         target_email = *records[0]->email;
       }
     }
@@ -309,18 +318,18 @@ TEST(Identity, AnEmailChangeMovesTheRecordAndEmitsAMove) {
     ASSERT_FALSE(target_email.empty());
     ASSERT_EQ(s.whop().control({{"op", "change_email"}, {"id", moving}, {"email", target_email}}), "");
   });
-  ASSERT_EQ(before.at("whop/biz_sim/" + moving), before.at("whop/biz_sim/" + staying));
+  ASSERT_EQ(before.at("whop/biz_sim/" + moving_key), before.at("whop/biz_sim/" + staying));
   d.sync({"--full"});
 
   const auto after = published(db);
   const std::string from = before.at("whop/biz_sim/" + staying), to = before.at("whop/biz_sim/" + target_key);
-  EXPECT_EQ(after.at("whop/biz_sim/" + moving), to);
+  EXPECT_EQ(after.at("whop/biz_sim/" + moving_key), to);
   EXPECT_EQ(after.at("whop/biz_sim/" + staying), from);
   const auto moves = events(db, "move");
   ASSERT_EQ(moves.size(), 1u);
   EXPECT_EQ(moves[0].at("before").as_array(), (boost::json::array{boost::json::value(from)}));
   EXPECT_EQ(moves[0].at("after").as_array(), (boost::json::array{boost::json::value(to)}));
-  EXPECT_EQ(moves[0].at("records").as_array(), (boost::json::array{boost::json::value("whop/biz_sim/" + moving)}));
+  EXPECT_EQ(moves[0].at("records").as_array(), (boost::json::array{boost::json::value("whop/biz_sim/" + moving_key)}));
   EXPECT_EQ(moves[0].at("cause").as_string(), "rule");
   // Only the touched components were resolved again.
   EXPECT_LE(count(db, "SELECT area_records FROM personsync.identity_runs ORDER BY resolution_id DESC LIMIT 1"), 10);

@@ -48,7 +48,7 @@ std::map<std::string, boost::json::value> landed(const scratch_database& db, con
 std::map<std::string, boost::json::value> whop_truth(sim_fixture& sim) {
   std::map<std::string, boost::json::value> out;
   sim.with_sim([&](fakes::simulator& s) {
-    for (const auto& p : s.whop().people()) out[p.id] = fakes::to_json(p);
+    for (const auto& p : s.whop().people()) out[p.person_id] = fakes::to_json(p);
   });
   return out;
 }
@@ -280,8 +280,9 @@ TEST(Sync, HostileTextLandsByteForByte) {
   const auto session = db.session();
   for (std::size_t i = 0; i < hostile.size(); ++i) {
     std::string name, email;
+    const std::string key = "prsn_user_hostile_" + std::to_string(i);  // named: soci binds it by reference
     *session << "SELECT name, email FROM personsync.source_records WHERE source_key = :k",
-        soci::use("user_hostile_" + std::to_string(i)), soci::into(name), soci::into(email);
+        soci::use(key), soci::into(name), soci::into(email);
     EXPECT_EQ(name, hostile[i]);
     EXPECT_EQ(email, hostile[i]);
   }

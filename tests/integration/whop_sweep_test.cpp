@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "common/iso_time.hpp"
 #include "common/json/precise_parse.hpp"
 #include "connectors/paging/page_driver.hpp"
 #include "connectors/whop/whop_stream.hpp"
@@ -52,7 +53,7 @@ sweep_outcome sweep(const whop_source_config& cfg, std::optional<time_window> wi
 std::map<std::string, boost::json::value> truth_of(sim_fixture& sim) {
   std::map<std::string, boost::json::value> truth;
   sim.with_sim([&](fakes::simulator& s) {
-    for (const auto& p : s.whop().people()) truth.emplace(p.id, boost::json::value(fakes::to_json(p)));
+    for (const auto& p : s.whop().people()) truth.emplace(p.person_id, boost::json::value(fakes::to_json(p)));
   });
   return truth;
 }
@@ -78,9 +79,11 @@ fakes::simulator_options sim_options(std::size_t people = 1000) {
 TEST(WhopSweep, FullWalkEqualsTheGroundTruth) {
   sim_fixture sim(sim_options(1000));
   const auto truth = truth_of(sim);
-  const sweep_outcome out = sweep(config_for(sim));
+  whop_source_config cfg = config_for(sim);
+  cfg.api = people_api::offset;  // no probe: see WhopSweep.AutoDetects… for what detection costs
+  const sweep_outcome out = sweep(cfg);
   expect_equals_truth(out, truth);
-  EXPECT_EQ(out.counts.requests, 10u) << "1000 people at 100 a page, no retry";
+  EXPECT_EQ(out.counts.requests, 11u) << "1000 people at 100 a page, no retry, and the empty page that ends it";
   EXPECT_EQ(out.counts.expected_total, 1000);
   EXPECT_EQ(out.counts.shortfall, 0u);
   EXPECT_LE(out.connections, 4u) << "kept-alive connections are reused";
@@ -164,8 +167,9 @@ TEST(WhopSweep, UnauthorizedFailsAtOnceWithTheProvidersMessageAndNoToken) {
 TEST(WhopSweep, BadParameterFailsAtOnce) {
   sim_fixture sim(sim_options(100));
   whop_source_config cfg = config_for(sim);
-  cfg.sort = "shoe_size";
-  const source_failed failure = sweep(cfg).failure();
+  cfg.sort = "shoe_size";  // sent by incremental runs: full sweeps read by first_seen_at
+  const auto now = std::chrono::system_clock::now();
+  const source_failed failure = sweep(cfg, incremental_window(cfg, unix_seconds(now) - 3600, now)).failure();
   EXPECT_EQ(failure.status(), 400);
   EXPECT_NE(std::string(failure.what()).find("invalid_request_error: sort must be one of"), std::string::npos);
 }
@@ -204,7 +208,9 @@ TEST(WhopSweep, CancellationAlsoEndsABackoffSleep) {
 
 TEST(WhopSweep, DataChangedBetweenSyncsThroughTheControlEndpointIsSeen) {
   sim_fixture sim(sim_options(200));
-  const std::string id = sim.with_sim([](fakes::simulator& s) { return s.whop().people()[7].id; });
+  const fakes::whop_person person = sim.with_sim([](fakes::simulator& s) { return s.whop().people()[7]; });
+  const std::string& id = person.id;  // what the control endpoint takes
+  const std::string& key = person.person_id;  // what the record is keyed by
   // Over HTTP, as the demo and benchmarks drive it.
   boost::asio::io_context io;
   net::http_client client(io.get_executor(), {});
@@ -219,10 +225,10 @@ TEST(WhopSweep, DataChangedBetweenSyncsThroughTheControlEndpointIsSeen) {
 
   const sweep_outcome out = sweep(config_for(sim));
   ASSERT_FALSE(out.error);
-  EXPECT_EQ(out.records.at(id).attributes.at("email").as_string(), "new@example.com");
-  EXPECT_NE(std::find(out.records.at(id).identifiers.begin(), out.records.at(id).identifiers.end(),
+  EXPECT_EQ(out.records.at(key).attributes.at("email").as_string(), "new@example.com");
+  EXPECT_NE(std::find(out.records.at(key).identifiers.begin(), out.records.at(key).identifiers.end(),
                       connectors::identifier{"email", "new@example.com"}),
-            out.records.at(id).identifiers.end());
+            out.records.at(key).identifiers.end());
 }
 
 TEST(WhopSweep, IncrementalWindowAsksForRecentActivityOnly) {
