@@ -269,8 +269,12 @@ TEST(Identity, UpstreamMergeAndSplitAreFollowedWithTheirEvents) {
     ASSERT_EQ(s.posthog().control({{"op", "split"}, {"uuid", split_uuid}, {"main_distinct_id", split_main}}), "");
   });
   // An incremental run sees the split-off persons (they are new) but not the ids leaving the old one
-  // (updated_after is blind to distinct-id changes); the full sweep after it does.
+  // (updated_after is blind to distinct-id changes): recognizing the split-off uuids, it reads the old
+  // person again, and the split is followed at once rather than merged back until the next full sweep.
   d.sync();
+  const auto after_incremental = published(db);
+  EXPECT_NE(after_incremental.at("whop/biz_sim/" + whop_key), after_incremental.at("posthog/1/" + split_uuid))
+      << "followed by the incremental run";
   d.sync({"--full"});
   const auto after_split = published(db);
   EXPECT_NE(after_split.at("whop/biz_sim/" + whop_key), after_split.at("posthog/1/" + split_uuid));
