@@ -313,9 +313,16 @@ sim_reply posthog_api::list(const sim_request& request, const std::string& host)
   boost::json::array results;
   const auto begin = static_cast<std::size_t>(std::min<std::int64_t>(offset, static_cast<std::int64_t>(view_size)));
   const auto end = std::min(view_size, begin + static_cast<std::size_t>(limit));
+  std::vector<const posthog_person*> rows;
   for (std::size_t i = begin; i < end; ++i) {
-    if (view_at(i)->person >= 0) results.push_back(to_json(persons_[static_cast<std::size_t>(view_at(i)->person)]));
+    if (view_at(i)->person >= 0) rows.push_back(&persons_[static_cast<std::size_t>(view_at(i)->person)]);
   }
+  if (options_.reorder_page_rows) {
+    std::sort(rows.begin(), rows.end(), [](const posthog_person* a, const posthog_person* b) {
+      return a->created_at != b->created_at ? a->created_at > b->created_at : a->uuid < b->uuid;
+    });
+  }
+  for (const posthog_person* row : rows) results.push_back(options_.list_integer_ids ? to_json(*row) : list_item_json(*row));
   const bool full_page = end - begin == static_cast<std::size_t>(limit);  // before hydration dropped any row
 
   const std::string origin = options_.next_origin_override.empty() ? "http://" + host : options_.next_origin_override;
@@ -329,9 +336,15 @@ sim_reply posthog_api::list(const sim_request& request, const std::string& host)
   };
   boost::json::object page;
   page["next"] = full_page ? boost::json::value(link(offset + limit)) : boost::json::value(nullptr);
-  page["previous"] = offset > 0 ? boost::json::value(link(std::max<std::int64_t>(0, offset - limit))) : nullptr;
-  page["count"] = param("include_total") == "true" ? static_cast<std::int64_t>(view_size)
-                                                    : static_cast<std::int64_t>(results.size());
+  // Real: `previous` lags a page behind where it should point.
+  const std::int64_t previous = std::max<std::int64_t>(0, offset - (options_.stale_previous ? 2 : 1) * limit);
+  page["previous"] = offset > 0 ? boost::json::value(link(previous)) : nullptr;
+  const bool total_asked = param("include_total") == "true";
+  if (options_.count_mode == "total" || total_asked) {
+    page["count"] = static_cast<std::int64_t>(view_size);
+  } else if (options_.count_mode == "page_length") {
+    page["count"] = static_cast<std::int64_t>(results.size());
+  }
   page["results"] = std::move(results);
   sim_reply reply;
   reply.body = boost::json::serialize(page);
@@ -379,8 +392,9 @@ sim_reply posthog_api::write(const sim_request& request, const std::string& id, 
     return not_found();
   }
   pending_.push_back({options_.write_delay_requests, action, person, std::move(args)});
-  reply.status = 202;
-  reply.body = "{}";
+  const bool created = action == "delete_property" && options_.delete_property_201;
+  reply.status = created ? 201 : 202;
+  reply.body = created ? R"({"success":true})" : "{}";
   return reply;
 }
 
@@ -433,6 +447,28 @@ std::string posthog_api::control(const boost::json::object& command) {
   return "";
 }
 
+posthog_api_options seed_shape(posthog_api_options options) {
+  options.list_integer_ids = true;
+  options.reorder_page_rows = false;
+  options.count_mode = "total";
+  options.stale_previous = false;
+  options.delete_property_201 = false;
+  return options;
+}
+
+boost::json::object list_item_json(const posthog_person& p) {
+  boost::json::object o = to_json(p);
+  o["id"] = p.uuid;
+  o["type"] = "person";
+  // PostHog marks a person identified once an identify call named it; here: it holds a non-anonymous id.
+  const bool identified = std::any_of(p.distinct_ids.begin(), p.distinct_ids.end(),
+                                      [](const std::string& d) { return !d.starts_with("anon"); });
+  o["is_identified"] = identified;
+  o["matched_recordings"] = boost::json::array{};
+  o["value_at_data_point"] = nullptr;
+  return o;
+}
+
 std::string posthog_api::settings(const boost::json::object& changes) {
   for (const auto& [k, v] : changes) {
     if (k == "churn_every" && v.is_int64()) options_.churn_every = static_cast<int>(v.get_int64());
@@ -440,6 +476,15 @@ std::string posthog_api::settings(const boost::json::object& changes) {
     else if (k == "churn_delete" && v.is_int64()) options_.churn_delete = static_cast<int>(v.get_int64());
     else if (k == "split_delay_requests" && v.is_int64()) options_.split_delay_requests = static_cast<int>(v.get_int64());
     else if (k == "next_origin_override" && v.is_string()) options_.next_origin_override = v.get_string();
+    else if (k == "list_integer_ids" && v.is_bool()) options_.list_integer_ids = v.get_bool();
+    else if (k == "reorder_page_rows" && v.is_bool()) options_.reorder_page_rows = v.get_bool();
+    else if (k == "stale_previous" && v.is_bool()) options_.stale_previous = v.get_bool();
+    else if (k == "delete_property_201" && v.is_bool()) options_.delete_property_201 = v.get_bool();
+    else if (k == "count_mode" && v.is_string() &&
+             (v.get_string() == "absent" || v.get_string() == "page_length" || v.get_string() == "total")) {
+      options_.count_mode = v.get_string();
+    }
+    else if (k == "seed_shape" && v.is_bool() && v.get_bool()) options_ = seed_shape(options_);
     else return fmt::format("unknown or mistyped setting '{}'", std::string_view(k));
   }
   return "";

@@ -34,8 +34,20 @@ struct posthog_api_options {
   int churn_create = 0;              // … this many new persons appear
   int churn_delete = 0;              // … and this many vanish
   std::string next_origin_override;  // serve `next` links on this origin (a hostile server)
+  // The real server's list quirks (DESIGN.md), each switchable to the seed's shape (seed_shape()).
+  bool list_integer_ids = false;     // the seed: list items carry the integer `id`; real: the uuid, as actors
+  bool reorder_page_rows = true;     // real: a page's rows re-ordered created_at DESC, uuid ASC after hydration
+  std::string count_mode = "absent";  // absent (real: only with include_total), page_length, total (the seed)
+  bool stale_previous = true;        // real: `previous` can point at a stale offset
+  bool delete_property_201 = true;   // real: delete_property answers 201 {"success":true}; the seed: 202
   std::uint64_t seed = 11;
 };
+
+// The seed's reading of the list: integer ids, rows in index order, `count` the total.
+posthog_api_options seed_shape(posthog_api_options options);
+
+// The person as the real list serializes it: an actor whose `id` is the uuid.
+boost::json::object list_item_json(const posthog_person& p);
 
 class posthog_api {
  public:
@@ -49,6 +61,10 @@ class posthog_api {
   std::string settings(const boost::json::object& changes);
 
   [[nodiscard]] boost::json::object truth() const;
+  // The person as this server's list serves it (list_integer_ids decides the shape).
+  [[nodiscard]] boost::json::object served(const posthog_person& p) const {
+    return options_.list_integer_ids ? to_json(p) : list_item_json(p);
+  }
   [[nodiscard]] std::vector<const posthog_person*> live() const;
   [[nodiscard]] const posthog_api_options& options() const noexcept { return options_; }
 

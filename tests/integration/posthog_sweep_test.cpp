@@ -58,7 +58,7 @@ sweep_outcome sweep(const posthog_source_config& cfg, std::optional<std::string>
 std::map<std::string, boost::json::value> truth_of(sim_fixture& sim) {
   std::map<std::string, boost::json::value> truth;
   sim.with_sim([&](fakes::simulator& s) {
-    for (const auto* p : s.posthog().live()) truth.emplace(p->uuid, boost::json::value(fakes::to_json(*p)));
+    for (const auto* p : s.posthog().live()) truth.emplace(p->uuid, boost::json::value(s.posthog().served(*p)));
   });
   return truth;
 }
@@ -99,6 +99,27 @@ TEST(PosthogSweep, FullSweepEqualsTheTruthWalkingOrConcurrently) {
   expect_equals_truth(concurrent, truth);
   EXPECT_EQ(concurrent.counts.expected_total, 1000);
   EXPECT_FALSE(concurrent.counts.drifted);
+}
+
+TEST(PosthogSweep, TheRealListAndTheSeedsShapeLandTheSamePersons) {
+  // Real by default: actors with the uuid as `id`, rows re-ordered within a page, no `count`
+  // unless include_total, a stale `previous`. The seed: integer ids, index order, `count` the total.
+  std::map<std::string, std::string> landed_real, landed_seed;
+  for (const bool seed : {false, true}) {
+    fakes::simulator_options o = sim_options(500);
+    if (seed) o.posthog = fakes::seed_shape(o.posthog);
+    sim_fixture sim(o);
+    const auto truth = truth_of(sim);
+    const sweep_outcome out = sweep(config_for(sim, 100, 2));
+    expect_equals_truth(out, truth);
+    EXPECT_TRUE(out.rejected.empty());
+    for (const auto& [uuid, r] : out.records) {
+      std::string ids;
+      for (const connectors::identifier& i : r.identifiers) ids += i.kind + "=" + i.value + ";";
+      (seed ? landed_seed : landed_real)[uuid] = ids;
+    }
+  }
+  EXPECT_EQ(landed_real, landed_seed) << "the same keys with the same identifiers";
 }
 
 TEST(PosthogSweep, ShortPagesWithNextSetDoNotEndTheSweep) {
@@ -304,11 +325,9 @@ TEST(PosthogLookup, RetrieveAndConfirmations) {
 TEST(PosthogSimulator, SplitAnswers201AndAppliesLaterWithUuid5Ids) {
   sim_fixture sim(sim_options(30));
   std::string uuid;
-  std::int64_t id = 0;
   for (const auto& [u, p] : truth_of(sim)) {
     if (p.at("distinct_ids").as_array().size() >= 2) {
       uuid = u;
-      id = p.at("id").as_int64();
       break;
     }
   }
@@ -317,7 +336,7 @@ TEST(PosthogSimulator, SplitAnswers201AndAppliesLaterWithUuid5Ids) {
   boost::asio::io_context io;
   net::http_client client(io.get_executor(), {});
   const secret token("sim-posthog-token");
-  net::http_request split{"POST", sim.base_url() + "/api/projects/1/persons/" + std::to_string(id) + "/split/", {}, "{}"};
+  net::http_request split{"POST", sim.base_url() + "/api/projects/1/persons/" + uuid + "/split/", {}, "{}"};
   split.bearer = &token;
   net::http_request list{"GET", sim.base_url() + "/api/projects/1/persons/?limit=1"};
   list.bearer = &token;

@@ -56,7 +56,7 @@ std::map<std::string, boost::json::value> whop_truth(sim_fixture& sim) {
 std::map<std::string, boost::json::value> posthog_truth(sim_fixture& sim) {
   std::map<std::string, boost::json::value> out;
   sim.with_sim([&](fakes::simulator& s) {
-    for (const auto* p : s.posthog().live()) out[p->uuid] = fakes::to_json(*p);
+    for (const auto* p : s.posthog().live()) out[p->uuid] = s.posthog().served(*p);
   });
   return out;
 }
