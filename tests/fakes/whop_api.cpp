@@ -112,7 +112,7 @@ void whop_api::changed() {
 }
 
 const std::string& whop_api::serialized(std::size_t index) {
-  if (json_cache_[index].empty()) json_cache_[index] = boost::json::serialize(to_json(people_[index]));
+  if (json_cache_[index].empty()) json_cache_[index] = boost::json::serialize(served(people_[index]));
   return json_cache_[index];
 }
 
@@ -207,7 +207,10 @@ std::string whop_api::control(const boost::json::object& command) {
   const auto find = [&](const boost::json::object& c) -> whop_person* {
     const auto* id = c.if_contains("id");
     if (!id || !id->is_string()) return nullptr;
-    const auto it = std::find_if(people_.begin(), people_.end(), [&](const whop_person& p) { return p.id == id->get_string(); });
+    // Either id names the person, whichever field the server serves it in.
+    const auto it = std::find_if(people_.begin(), people_.end(), [&](const whop_person& p) {
+      return p.id == id->get_string() || p.person_id == id->get_string();
+    });
     if (it == people_.end()) return nullptr;
     json_cache_[static_cast<std::size_t>(it - people_.begin())].clear();
     return &*it;
@@ -260,12 +263,22 @@ std::string whop_api::control(const boost::json::object& command) {
   return "";
 }
 
+boost::json::object whop_api::served(const whop_person& p) const {
+  boost::json::object o = to_json(p);
+  if (options_.id_is_person) {
+    o["id"] = p.person_id;
+    o["person_id"] = p.id;
+  }
+  return o;
+}
+
 boost::json::object whop_api::truth() const {
   boost::json::array people;
   boost::json::object humans;
   for (const whop_person& p : people_) {
-    people.push_back(to_json(p));
+    people.push_back(served(p));
     humans[p.id] = p.human_id;
+    humans[p.person_id] = p.human_id;
   }
   return {{"account_id", options_.account_id}, {"people", std::move(people)}, {"humans", std::move(humans)}};
 }

@@ -19,6 +19,9 @@ struct whop_api_options {
   std::string token = "sim-whop-token";
   std::string account_id = "biz_sim";
   bool require_account_id = false;  // the token spans several accounts
+  // Which of the seed's `id` and `person_id` holds the person id (`prsn_…`): the docs do
+  // not say. Real (Whop's current API confirms it): `id`. The other reading: `person_id`.
+  bool id_is_person = true;
 };
 
 class whop_api {
@@ -34,6 +37,8 @@ class whop_api {
 
   // Every person as served, with its human: {"account_id", "people":[…], "humans":{id: human}}.
   [[nodiscard]] boost::json::object truth() const;
+  // The item as this server serves it (id_is_person decides which field holds which id).
+  [[nodiscard]] boost::json::object served(const whop_person& p) const;
   [[nodiscard]] const std::vector<whop_person>& people() const noexcept { return people_; }
   [[nodiscard]] const whop_api_options& options() const noexcept { return options_; }
 

@@ -106,6 +106,34 @@ boost::json::object run_json(const sync_deployment& d, std::vector<std::string> 
   return v.as_object();
 }
 
+// The seed does not say which of `id` and `person_id` holds the Whop user id: under
+// either reading the same persons, with the same ids and golden records, are published.
+TEST(Identity, BothReadingsOfWhopsIdsPublishTheSamePersons) {
+  std::map<bool, std::map<std::string, std::string>> persons_by_reading, golden_by_reading;
+  std::map<bool, pair_scores> scores;
+  for (const bool id_is_person : {true, false}) {
+    scratch_database db;
+    fakes::simulator_options o = sim_options(600, 500);
+    o.whop.id_is_person = id_is_person;
+    sim_fixture sim(o);
+    sync_deployment d(db, sim);
+    d.sync();
+    persons_by_reading[id_is_person] = published(db);
+    scores[id_is_person] = score(persons_by_reading[id_is_person], truth(sim));
+    const auto session = db.session();
+    soci::rowset<soci::row> rows = (session->prepare <<
+        "SELECT person_id::text, coalesce(email, '') || '|' || coalesce(phone, '') || '|' || coalesce(ltv::text, '') "
+        "FROM personsync.unified_persons");
+    for (const auto& r : rows) golden_by_reading[id_is_person][r.get<std::string>(0)] = r.get<std::string>(1);
+  }
+  EXPECT_EQ(persons_by_reading[true], persons_by_reading[false]) << "the same records in the same persons, same ids";
+  EXPECT_EQ(golden_by_reading[true], golden_by_reading[false]);
+  for (const bool reading : {true, false}) {
+    EXPECT_EQ(scores[reading].precision, 1.0) << "id_is_person " << reading;
+    EXPECT_EQ(scores[reading].recall, 1.0) << "id_is_person " << reading;
+  }
+}
+
 TEST(Identity, PublishedPersonsMatchTheSimulatorsHumans) {
   scratch_database db;
   sim_fixture sim(sim_options(1500, 1200));

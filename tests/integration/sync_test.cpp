@@ -48,7 +48,7 @@ std::map<std::string, boost::json::value> landed(const scratch_database& db, con
 std::map<std::string, boost::json::value> whop_truth(sim_fixture& sim) {
   std::map<std::string, boost::json::value> out;
   sim.with_sim([&](fakes::simulator& s) {
-    for (const auto& p : s.whop().people()) out[p.person_id] = fakes::to_json(p);
+    for (const auto& p : s.whop().people()) out[p.person_id] = s.whop().served(p);
   });
   return out;
 }

@@ -53,7 +53,7 @@ sweep_outcome sweep(const whop_source_config& cfg, std::optional<time_window> wi
 std::map<std::string, boost::json::value> truth_of(sim_fixture& sim) {
   std::map<std::string, boost::json::value> truth;
   sim.with_sim([&](fakes::simulator& s) {
-    for (const auto& p : s.whop().people()) truth.emplace(p.person_id, boost::json::value(fakes::to_json(p)));
+    for (const auto& p : s.whop().people()) truth.emplace(p.person_id, boost::json::value(s.whop().served(p)));
   });
   return truth;
 }
