@@ -47,6 +47,17 @@ std::string text_of(const boost::json::object& properties, std::initializer_list
   return {};
 }
 
+// Anonymous distinct ids are the SDKs' generated device ids: uuids, or "anon…".
+bool looks_anonymous(const std::string& d) {
+  if (d.starts_with("anon")) return true;
+  if (d.size() != 36) return false;
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? d[i] != '-' : !std::isxdigit(static_cast<unsigned char>(d[i]))) return false;
+  }
+  return true;
+}
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
@@ -54,35 +65,49 @@ std::string lower(std::string s) {
 
 }  // namespace
 
+bool posthog_api::index_before(const index_row& a, const index_row& b) {
+  return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
+}
+
 posthog_api::posthog_api(std::vector<posthog_person> persons, posthog_api_options options)
     : options_(std::move(options)), rng_(options_.seed) {
   for (const auto& w : paging::parse_rate_limit(options_.rate_limit).value_or(std::vector<paging::rate_window>{})) {
     limits_.emplace_back(w.requests, w.period);
   }
+  // Rows are collected, then sorted once: inserting each in place is quadratic at 100k persons.
+  persons_.reserve(persons.size());
+  index_.reserve(persons.size());
   for (auto& p : persons) {
     next_id_ = std::max(next_id_, p.id + 1);
-    add(std::move(p));
+    const std::int64_t n = add_unindexed(std::move(p));
+    index_.push_back({persons_.back().created_at, persons_.back().id, n});
   }
   // Ghost rows: persons the index still lists that no longer hydrate.
   const auto ghosts = static_cast<std::size_t>(options_.ghost_share * static_cast<double>(persons_.size()));
   for (std::size_t i = 0; i < ghosts; ++i) {
     const auto& anchor = persons_[std::uniform_int_distribution<std::size_t>(0, persons_.size() - 1)(rng_)];
-    insert_row({anchor.created_at, next_id_++, -1});
+    index_.push_back({anchor.created_at, next_id_++, -1});
   }
+  std::sort(index_.begin(), index_.end(), &posthog_api::index_before);
 }
 
 void posthog_api::insert_row(const index_row& row) {
-  const auto at = std::lower_bound(index_.begin(), index_.end(), row, [](const index_row& a, const index_row& b) {
-    return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
-  });
+  const auto at = std::lower_bound(index_.begin(), index_.end(), row, &posthog_api::index_before);
   index_.insert(at, row);
 }
 
 std::int64_t posthog_api::add(posthog_person p) {
+  const std::int64_t n = add_unindexed(std::move(p));
+  insert_row({persons_.back().created_at, persons_.back().id, n});
+  return n;
+}
+
+std::int64_t posthog_api::add_unindexed(posthog_person p) {
   if (p.id == 0) p.id = next_id_++;
   const auto n = static_cast<std::int64_t>(persons_.size());
   for (const auto& d : p.distinct_ids) by_distinct_id_[d] = n;
-  insert_row({p.created_at, p.id, n});
+  by_uuid_[p.uuid] = n;
+  by_id_[p.id] = n;
   persons_.push_back(std::move(p));
   alive_.push_back(true);
   return n;
@@ -93,13 +118,20 @@ void posthog_api::remove(std::int64_t person) {
   for (const auto& d : persons_[static_cast<std::size_t>(person)].distinct_ids) {
     if (by_distinct_id_[d] == person) by_distinct_id_.erase(d);
   }
-  std::erase_if(index_, [&](const index_row& r) { return r.person == person; });
+  const posthog_person& p = persons_[static_cast<std::size_t>(person)];
+  by_uuid_.erase(p.uuid);
+  by_id_.erase(p.id);
+  // The row sits where its (created_at, id) sorts: found by bisection, not by a scan.
+  const index_row probe{p.created_at, p.id, person};
+  const auto at = std::lower_bound(index_.begin(), index_.end(), probe, &posthog_api::index_before);
+  if (at != index_.end() && at->person == person) index_.erase(at);
 }
 
 std::int64_t posthog_api::find(const std::string& id_or_uuid) const {
-  const auto id = to_int(id_or_uuid);
-  for (std::size_t i = 0; i < persons_.size(); ++i) {
-    if (alive_[i] && (id ? persons_[i].id == *id : persons_[i].uuid == id_or_uuid)) return static_cast<std::int64_t>(i);
+  // The real retrieve takes the uuid or the integer id.
+  if (const auto it = by_uuid_.find(id_or_uuid); it != by_uuid_.end()) return it->second;
+  if (const auto id = to_int(id_or_uuid)) {
+    if (const auto it = by_id_.find(*id); it != by_id_.end()) return it->second;
   }
   return -1;
 }
@@ -174,14 +206,17 @@ void posthog_api::churn() {
     p.human_id = "churn-" + p.uuid;
     add(std::move(p));
   }
-  for (int i = 0; i < options_.churn_delete; ++i) {
-    std::vector<std::int64_t> candidates;
-    for (const auto& row : index_) {
-      if (row.person >= 0) candidates.push_back(row.person);
-    }
-    if (candidates.empty()) break;
-    remove(candidates[std::uniform_int_distribution<std::size_t>(0, candidates.size() - 1)(rng_)]);
+  for (int i = 0; i < options_.churn_delete && !by_uuid_.empty(); ++i) remove(random_live_person());
+}
+
+std::int64_t posthog_api::random_live_person() {
+  // A random row, then the next one that is not a ghost: O(1) expected, no list of candidates.
+  const std::size_t start = std::uniform_int_distribution<std::size_t>(0, index_.size() - 1)(rng_);
+  for (std::size_t k = 0; k < index_.size(); ++k) {
+    const index_row& row = index_[(start + k) % index_.size()];
+    if (row.person >= 0) return row.person;
   }
+  return -1;
 }
 
 std::optional<sim_reply> posthog_api::throttle(std::size_t key, double now_ms) {
@@ -460,9 +495,11 @@ boost::json::object list_item_json(const posthog_person& p) {
   boost::json::object o = to_json(p);
   o["id"] = p.uuid;
   o["type"] = "person";
-  // PostHog marks a person identified once an identify call named it; here: it holds a non-anonymous id.
-  const bool identified = std::any_of(p.distinct_ids.begin(), p.distinct_ids.end(),
-                                      [](const std::string& d) { return !d.starts_with("anon"); });
+  // PostHog marks a person identified once an identify call named it: here, once it holds
+  // more than one distinct id or one that is not an anonymous (uuid-shaped) device id.
+  const bool identified = p.distinct_ids.size() > 1 ||
+                          std::any_of(p.distinct_ids.begin(), p.distinct_ids.end(),
+                                      [](const std::string& d) { return !looks_anonymous(d); });
   o["is_identified"] = identified;
   o["matched_recordings"] = boost::json::array{};
   o["value_at_data_point"] = nullptr;

@@ -74,6 +74,8 @@ class posthog_api {
     std::int64_t id;
     std::int64_t person;  // into persons_; -1 for a ghost row
   };
+  // The list's order, created_at DESC, id DESC: a total order, so offsets are well defined.
+  static bool index_before(const index_row& a, const index_row& b);
   struct pending_write {
     int requests_left;
     std::string kind;  // split, patch, update_property, delete_property
@@ -86,19 +88,23 @@ class posthog_api {
   sim_reply write(const sim_request& request, const std::string& id, const std::string& action);
   std::optional<sim_reply> throttle(std::size_t key, double now_ms);
 
-  std::int64_t find(const std::string& id_or_uuid) const;  // -1 when absent
+  std::int64_t find(const std::string& id_or_uuid) const;  // -1 when absent; O(1)
   std::int64_t add(posthog_person p);
+  std::int64_t add_unindexed(posthog_person p);  // add() without its index row
   void remove(std::int64_t person);
   void merge(std::int64_t keep, std::int64_t vanish);
   void split(std::int64_t person, const std::optional<std::string>& main_distinct_id);
   void apply_due_writes();
   void churn();
+  std::int64_t random_live_person();  // -1 when none
   void insert_row(const index_row& row);
 
   std::vector<posthog_person> persons_;
   std::vector<bool> alive_;
   std::vector<index_row> index_;  // created_at DESC, id DESC
   std::unordered_map<std::string, std::int64_t> by_distinct_id_;
+  std::unordered_map<std::string, std::int64_t> by_uuid_;   // live persons only
+  std::unordered_map<std::int64_t, std::int64_t> by_id_;    // live persons only
   std::deque<pending_write> pending_;
   posthog_api_options options_;
   std::vector<std::pair<std::size_t, std::chrono::milliseconds>> limits_;  // (requests, window)

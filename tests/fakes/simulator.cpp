@@ -66,7 +66,11 @@ sim_reply simulator::handle(const sim_request& request) {
 }
 
 sim_reply simulator::serve(const sim_request& request) {
-  if (request.path == "/api/v1/people" && request.method == "GET") return whop_.list_people(request, unix_now());
+  static constexpr std::string_view people = "/api/v1/people";
+  if (request.path == people && request.method == "GET") return whop_.list_people(request, unix_now());
+  if (request.path.starts_with(people) && request.path[people.size()] == '/' && request.method == "GET") {
+    return whop_.retrieve_person(request, request.path.substr(people.size() + 1));
+  }
   if (is_posthog(request)) {
     const double now_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
     return posthog_.handle(request, now_ms);
@@ -85,6 +89,8 @@ sim_reply simulator::api(const sim_request& request) {
     if (fault && fault->kind == fault_kind::slow) reply.delay = std::chrono::milliseconds(fault->delay_ms);
   }
   reply.delay += latency_;
+  // Every reply carries the server's clock, which for Whop may run ahead (clock_offset_seconds).
+  reply.headers.emplace_back("Date", http_date(is_posthog(request) ? unix_now() : whop_.now()));
   return reply;
 }
 
@@ -134,6 +140,10 @@ sim_reply simulator::control(const sim_request& request) {
   }
   if (path == "/_control/posthog/settings" && request.method == "POST") {
     const std::string error = posthog_.settings(body);
+    return error.empty() ? json_reply(200, boost::json::object{{"ok", true}}) : control_error(error);
+  }
+  if (path == "/_control/whop/settings" && request.method == "POST") {
+    const std::string error = whop_.settings(body);
     return error.empty() ? json_reply(200, boost::json::object{{"ok", true}}) : control_error(error);
   }
   if (path == "/_control/whop/people" && request.method == "POST") {

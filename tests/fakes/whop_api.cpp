@@ -1,11 +1,17 @@
 #include "tests/fakes/whop_api.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <charconv>
 #include <functional>
+#include <map>
+#include <variant>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include "common/iso_time.hpp"
 
 namespace personsync::fakes {
 namespace {
@@ -94,6 +100,197 @@ std::variant<std::vector<filter>, std::string> parse_filters(const std::string& 
   return out;
 }
 
+// What both APIs read alike: how many (`first`), by what, which way.
+struct page_request {
+  std::int64_t first;
+  std::string order, direction;
+};
+struct page_rules {
+  std::int64_t default_first, max_first;
+  std::string_view order_parameter, default_order;
+};
+
+std::variant<page_request, std::string> read_page_request(const std::map<std::string, std::string>& query,
+                                                          const page_rules& rules) {
+  const auto param = [&](std::string_view name) -> std::optional<std::string> {
+    const auto it = query.find(std::string(name));
+    return it == query.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  page_request out{rules.default_first, std::string(rules.default_order), "desc"};
+  if (const auto v = param("first")) {
+    const auto n = parse_int(*v);
+    if (!n || *n < 1 || *n > rules.max_first) return fmt::format("first must be an integer between 1 and {}", rules.max_first);
+    out.first = *n;
+  }
+  out.order = param(rules.order_parameter).value_or(out.order);
+  if (std::find(sortable.begin(), sortable.end(), out.order) == sortable.end()) {
+    return fmt::format("{} must be one of last_seen_at, first_seen_at, purchase_count, ltv, aov", rules.order_parameter);
+  }
+  out.direction = param("direction").value_or(out.direction);
+  if (out.direction != "asc" && out.direction != "desc") return std::string("direction must be asc or desc");
+  return out;
+}
+
+// The cursor API's filters, from query parameters. Time bounds are strict: `*_after`
+// keeps times > the bound, `*_before` times < the bound.
+struct time_bound {
+  std::string_view name;
+  std::int64_t whop_person::*field;
+  bool after;
+};
+constexpr std::array<time_bound, 4> time_bounds{{
+    {"last_seen_after", &whop_person::last_seen_at, true},
+    {"last_seen_before", &whop_person::last_seen_at, false},
+    {"first_seen_after", &whop_person::first_seen_at, true},
+    {"first_seen_before", &whop_person::first_seen_at, false},
+}};
+constexpr std::array<std::string_view, 5> text_filters{"email", "phone", "user_id", "has_purchased", "query"};
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// Emails match whatever their case and padding, as Whop's lookups do.
+std::string email_key(const std::string& email) {
+  const auto first = email.find_first_not_of(" \t");
+  if (first == std::string::npos) return {};
+  return lower(email.substr(first, email.find_last_not_of(" \t") - first + 1));
+}
+
+// Phones match whatever their format: the digits, as +1 numbers (the generator's region).
+std::string phone_key(const std::string& phone) {
+  std::string digits;
+  for (char c : phone) {
+    if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
+  }
+  if (digits.starts_with("00")) digits.erase(0, 2);
+  if (digits.size() == 10) digits.insert(0, "1");
+  return digits;
+}
+
+std::string iso_at(std::int64_t unix) { return iso_seconds(std::chrono::system_clock::from_time_t(unix)); }
+
+struct people_query {
+  std::optional<std::string> email, phone, user_id, text;
+  std::optional<bool> has_purchased;
+  std::vector<std::pair<const time_bound*, std::int64_t>> times;
+  std::string canonical;  // the filters as one string: which cached view they select
+};
+
+std::variant<people_query, std::string> parse_people_query(const std::map<std::string, std::string>& query) {
+  people_query out;
+  const auto param = [&](std::string_view name) -> std::optional<std::string> {
+    const auto it = query.find(std::string(name));
+    if (it == query.end()) return std::nullopt;
+    out.canonical += fmt::format("{}={}&", name, it->second);
+    return it->second;
+  };
+  for (const time_bound& bound : time_bounds) {
+    const auto v = param(bound.name);
+    if (!v) continue;
+    const auto t = parse_iso_seconds(*v);
+    if (!t) return fmt::format("{} must be an ISO 8601 time", bound.name);
+    out.times.emplace_back(&bound, unix_seconds(*t));
+  }
+  if (const auto v = param("email")) out.email = email_key(*v);
+  if (const auto v = param("phone")) out.phone = phone_key(*v);
+  out.user_id = param("user_id");
+  if (const auto v = param("query")) out.text = lower(*v);
+  if (const auto v = param("has_purchased")) {
+    if (*v != "true" && *v != "false") return std::string("has_purchased must be true or false");
+    out.has_purchased = *v == "true";
+  }
+  return out;
+}
+
+bool contains_text(const std::optional<std::string>& field, const std::string& needle) {
+  return field && lower(*field).find(needle) != std::string::npos;
+}
+
+bool matches(const whop_person& p, const people_query& q) {
+  for (const auto& [bound, at] : q.times) {
+    const std::int64_t t = p.*(bound->field);
+    if (bound->after ? t <= at : t >= at) return false;
+  }
+  if (q.email && email_key(p.email.value_or("")) != *q.email) return false;
+  if (q.phone && phone_key(p.phone.value_or("")) != *q.phone) return false;
+  if (q.user_id && p.id != *q.user_id) return false;
+  if (q.has_purchased && (p.purchase_count > 0) != *q.has_purchased) return false;
+  if (q.text && !contains_text(p.name, *q.text) && !contains_text(p.email, *q.text)) return false;
+  return true;
+}
+
+// Keyset order of the cursor API: (order key, person id), reversed as a whole for desc,
+// so that a cursor names a place in the order however the people around it change.
+bool precedes(double va, const std::string& ida, double vb, const std::string& idb, bool descending) {
+  if (descending) return va != vb ? va > vb : ida > idb;
+  return va != vb ? va < vb : ida < idb;
+}
+
+struct cursor_position {
+  std::string order, direction;
+  double value = 0;
+  std::string person_id;
+};
+
+// Opaque to clients: hex of "order|direction|value|person id".
+std::string encode_cursor(const cursor_position& c) {
+  const std::string text = fmt::format("{}|{}|{}|{}", c.order, c.direction, c.value, c.person_id);
+  std::string out;
+  for (unsigned char ch : text) out += fmt::format("{:02x}", ch);
+  return out;
+}
+
+std::optional<cursor_position> decode_cursor(const std::string& hex) {
+  if (hex.empty() || hex.size() % 2 != 0) return std::nullopt;
+  std::string text;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    unsigned v = 0;
+    const auto [end, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
+    if (ec != std::errc{} || end != hex.data() + i + 2) return std::nullopt;
+    text.push_back(static_cast<char>(v));
+  }
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t bar = text.find('|', start);
+    parts.push_back(text.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+  if (parts.size() != 4 || parts[3].empty()) return std::nullopt;
+  cursor_position c{parts[0], parts[1], 0, parts[3]};
+  const auto [end, ec] = std::from_chars(parts[2].data(), parts[2].data() + parts[2].size(), c.value);
+  if (ec != std::errc{} || end != parts[2].data() + parts[2].size()) return std::nullopt;
+  return c;
+}
+
+// The item of Whop's current API: `id` is the person, the Whop user an object, times ISO 8601.
+boost::json::object cursor_item(const whop_person& p) {
+  boost::json::object o = to_json(p);
+  o["id"] = p.person_id;
+  o.erase("person_id");
+  std::string username = lower(p.id.starts_with("user_") ? p.id.substr(5) : p.id);
+  o["user"] = boost::json::object{{"id", p.id}, {"username", std::move(username)}, {"name", o["name"]}};
+  o["first_seen_at"] = iso_at(p.first_seen_at);
+  o["last_seen_at"] = iso_at(p.last_seen_at);
+  return o;
+}
+
+// The seed's item; `id_is_person` decides which of `id` and `person_id` holds the prsn_ id.
+boost::json::object offset_item(const whop_person& p, bool id_is_person) {
+  boost::json::object o = to_json(p);
+  if (id_is_person) {
+    o["id"] = p.person_id;
+    o["person_id"] = p.id;
+  }
+  return o;
+}
+
+std::optional<std::string> text_of(const boost::json::value& v) {
+  return v.is_string() ? std::optional<std::string>(std::string(v.get_string())) : std::nullopt;
+}
+
 }  // namespace
 
 sim_reply whop_error(int status, std::string_view type, std::string_view message) {
@@ -104,11 +301,13 @@ sim_reply whop_error(int status, std::string_view type, std::string_view message
 }
 
 whop_api::whop_api(std::vector<whop_person> people, whop_api_options options)
-    : people_(std::move(people)), json_cache_(people_.size()), options_(std::move(options)) {}
+    : people_(std::move(people)), json_cache_(people_.size()), options_(std::move(options)), rng_(options_.seed) {}
+
+std::int64_t whop_api::now() const { return unix_now() + options_.clock_offset_seconds; }
 
 void whop_api::changed() {
   ++version_;
-  view_key_.reset();
+  lookup_.reset();
 }
 
 const std::string& whop_api::serialized(std::size_t index) {
@@ -116,23 +315,106 @@ const std::string& whop_api::serialized(std::size_t index) {
   return json_cache_[index];
 }
 
-sim_reply whop_api::list_people(const sim_request& request, std::int64_t now) {
+template <typename Build>
+const std::vector<std::uint32_t>& whop_api::view(const std::string& key, Build build) {
+  // Several selections stay cached at once: concurrent chains (one per first_seen range)
+  // interleave their pages, and a single cached view would be rebuilt on every request.
+  if (views_version_ != version_ || views_.size() >= 64) {
+    views_.clear();
+    views_version_ = version_;
+  }
+  auto it = views_.find(key);
+  if (it == views_.end()) it = views_.emplace(key, build()).first;
+  return it->second;
+}
+
+namespace {
+
+// The keys a person is found by besides its ids: its normalized email and phone.
+std::vector<std::string> contact_keys(const whop_person& p) {
+  std::vector<std::string> keys;
+  if (p.email && !email_key(*p.email).empty()) keys.push_back(email_key(*p.email));
+  if (p.phone && !phone_key(*p.phone).empty()) keys.push_back(phone_key(*p.phone));
+  return keys;
+}
+
+}  // namespace
+
+const whop_api::lookup& whop_api::index() {
+  if (lookup_) return *lookup_;
+  lookup& l = lookup_.emplace();
+  for (std::uint32_t i = 0; i < people_.size(); ++i) {
+    const whop_person& p = people_[i];
+    l.by_id.emplace(p.id, i);
+    l.by_id.emplace(p.person_id, i);
+    // A shared email or phone names the first person holding it, as any lookup must pick one.
+    for (auto& key : contact_keys(p)) l.by_contact.emplace(std::move(key), i);
+    l.by_human[p.human_id].push_back(i);
+  }
+  return l;
+}
+
+void whop_api::contacts_changed(std::uint32_t index, const whop_person& before) {
+  // Edits in place keep every index valid: the lookup follows them instead of being rebuilt,
+  // which would make a benchmark's 10,000 edits on 1M people quadratic.
+  ++version_;
+  if (!lookup_) return;
+  for (const auto& key : contact_keys(before)) {
+    if (const auto it = lookup_->by_contact.find(key); it != lookup_->by_contact.end() && it->second == index) {
+      lookup_->by_contact.erase(it);
+    }
+  }
+  for (auto& key : contact_keys(people_[index])) lookup_->by_contact.emplace(std::move(key), index);
+}
+
+std::optional<std::uint32_t> whop_api::find(const std::string& id) {
+  const lookup& l = index();
+  if (const auto it = l.by_id.find(id); it != l.by_id.end()) return it->second;
+  const std::string contact = id.find('@') != std::string::npos ? email_key(id) : phone_key(id);
+  if (const auto it = l.by_contact.find(contact); !contact.empty() && it != l.by_contact.end()) return it->second;
+  return std::nullopt;
+}
+
+std::string whop_api::resolve_merged(std::string person_id) const {
+  // Survivors can merge again: follow the chain (bounded, in case of a cycle).
+  for (std::size_t hops = 0; hops < merged_into_.size(); ++hops) {
+    const auto it = merged_into_.find(person_id);
+    if (it == merged_into_.end()) break;
+    person_id = it->second;
+  }
+  return person_id;
+}
+
+std::optional<sim_reply> whop_api::refuse(const sim_request& request) const {
   if (request.authorization != "Bearer " + options_.token) {
     return whop_error(401, "unauthorized", "The API key is missing or invalid.");
   }
+  if (const auto account = request.query.find("account_id"); account != request.query.end()) {
+    if (account->second != options_.account_id) return whop_error(403, "forbidden", "You do not have access to this account.");
+  } else if (options_.require_account_id) {
+    return whop_error(400, "invalid_request_error", "account_id is required for credentials that can access multiple accounts");
+  }
+  const auto version = request.headers.find("api-version-date");
+  if (options_.api == "cursor" && (version == request.headers.end() || version->second.empty())) {
+    return whop_error(400, "invalid_request_error", "the Api-Version-Date header is required");
+  }
+  return std::nullopt;
+}
+
+sim_reply whop_api::list_people(const sim_request& request, std::int64_t real_now) {
+  if (auto refused = refuse(request)) return *std::move(refused);
+  churn(real_now + options_.clock_offset_seconds);
+  return options_.api == "offset" ? list_offset(request, real_now + options_.clock_offset_seconds) : list_cursor(request);
+}
+
+sim_reply whop_api::list_offset(const sim_request& request, std::int64_t now) {
   const auto param = [&](const char* name) -> std::optional<std::string> {
     const auto it = request.query.find(name);
     return it == request.query.end() ? std::nullopt : std::optional<std::string>(it->second);
   };
   const auto bad = [](std::string message) { return whop_error(400, "invalid_request_error", message); };
 
-  if (const auto account = param("account_id")) {
-    if (*account != options_.account_id) return whop_error(403, "forbidden", "You do not have access to this account.");
-  } else if (options_.require_account_id) {
-    return bad("account_id is required for credentials that can access multiple accounts");
-  }
-
-  std::int64_t to = now, first = 100, offset = 0;
+  std::int64_t to = now, offset = 0;
   if (const auto v = param("to")) {
     const auto n = parse_int(*v);
     if (!n) return bad("to must be a Unix timestamp");
@@ -145,22 +427,14 @@ sim_reply whop_api::list_people(const sim_request& request, std::int64_t now) {
     from = *n;
   }
   if (from > to) return bad("from must not be after to");
-  if (const auto v = param("first")) {
-    const auto n = parse_int(*v);
-    if (!n || *n < 1 || *n > 101) return bad("first must be an integer between 1 and 101");
-    first = *n;
-  }
   if (const auto v = param("offset")) {
     const auto n = parse_int(*v);
     if (!n || *n < 0) return bad("offset must be a non-negative integer");
     offset = *n;
   }
-  const std::string sort = param("sort").value_or("last_seen_at");
-  if (std::find(sortable.begin(), sortable.end(), sort) == sortable.end()) {
-    return bad("sort must be one of last_seen_at, first_seen_at, purchase_count, ltv, aov");
-  }
-  const std::string direction = param("direction").value_or("desc");
-  if (direction != "asc" && direction != "desc") return bad("direction must be asc or desc");
+  auto page = read_page_request(request.query, {100, 101, "sort", "last_seen_at"});
+  if (auto* error = std::get_if<std::string>(&page)) return bad(*error);
+  const auto [first, sort, direction] = std::get<page_request>(std::move(page));
   const std::string filters_text = param("filters").value_or("");
   std::vector<filter> filters;
   if (!filters_text.empty()) {
@@ -169,67 +443,189 @@ sim_reply whop_api::list_people(const sim_request& request, std::int64_t now) {
     filters = std::get<std::vector<filter>>(std::move(parsed));
   }
 
-  // The selection is computed once per distinct listing and reused by its pages.
-  const view_key key{sort, direction, filters_text, from, to, version_};
-  if (!view_key_ || !(*view_key_ == key)) {
-    view_.clear();
+  const auto& selected = view(fmt::format("offset|{}|{}|{}|{}|{}", sort, direction, from, to, filters_text), [&] {
+    std::vector<std::uint32_t> out;
     for (std::uint32_t i = 0; i < people_.size(); ++i) {
       const whop_person& p = people_[i];
       if (p.last_seen_at < from || p.last_seen_at > to) continue;
-      if (std::all_of(filters.begin(), filters.end(), [&](const filter& f) { return matches(p, f); })) view_.push_back(i);
+      if (std::all_of(filters.begin(), filters.end(), [&](const filter& f) { return matches(p, f); })) out.push_back(i);
     }
     const bool descending = direction == "desc";
-    std::stable_sort(view_.begin(), view_.end(), [&](std::uint32_t a, std::uint32_t b) {
+    std::stable_sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
       const double va = *numeric_field(people_[a], sort), vb = *numeric_field(people_[b], sort);
       if (va != vb) return descending ? va > vb : va < vb;
       return people_[a].id < people_[b].id;  // a total order, so that pages never overlap
     });
-    view_key_ = key;
-  }
+    return out;
+  });
 
   sim_reply reply;
   std::string& body = reply.body;
   body.reserve(static_cast<std::size_t>(first) * 700);
   body += "{\"data\":[";
-  const auto begin = static_cast<std::size_t>(std::min<std::int64_t>(offset, static_cast<std::int64_t>(view_.size())));
-  const auto end = std::min(view_.size(), begin + static_cast<std::size_t>(first));
+  const auto begin = static_cast<std::size_t>(std::min<std::int64_t>(offset, static_cast<std::int64_t>(selected.size())));
+  const auto end = std::min(selected.size(), begin + static_cast<std::size_t>(first));
   for (std::size_t i = begin; i < end; ++i) {
     if (i != begin) body += ',';
-    body += serialized(view_[i]);
+    body += serialized(selected[i]);
   }
-  body += fmt::format("],\"total_count\":{}}}", view_.size());
+  const std::string total = options_.total_count_override.is_null() ? std::to_string(selected.size())
+                                                                    : boost::json::serialize(options_.total_count_override);
+  body += fmt::format("],\"total_count\":{}}}", total);
   return reply;
+}
+
+sim_reply whop_api::list_cursor(const sim_request& request) {
+  const auto param = [&](const char* name) -> std::optional<std::string> {
+    const auto it = request.query.find(name);
+    return it == request.query.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  const auto bad = [](std::string message) { return whop_error(400, "invalid_request_error", message); };
+
+  auto page = read_page_request(request.query, {10, 100, "order", "first_seen_at"});
+  if (auto* error = std::get_if<std::string>(&page)) return bad(*error);
+  const auto [first, order, direction] = std::get<page_request>(std::move(page));
+  const bool descending = direction == "desc";
+  auto parsed = parse_people_query(request.query);
+  if (auto* error = std::get_if<std::string>(&parsed)) return bad(*error);
+  const people_query query = std::get<people_query>(std::move(parsed));
+  std::optional<cursor_position> after;
+  if (const auto v = param("after")) {
+    after = decode_cursor(*v);
+    if (!after) return bad("after is not a valid cursor");
+    if (after->order != order || after->direction != direction) return bad("after is a cursor of another order");
+  }
+
+  const auto key_of = [&](std::uint32_t i) { return *numeric_field(people_[i], order); };
+  const auto& selected = view(fmt::format("cursor|{}|{}|{}", order, direction, query.canonical), [&] {
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t i = 0; i < people_.size(); ++i) {
+      if (matches(people_[i], query)) out.push_back(i);
+    }
+    std::sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return precedes(key_of(a), people_[a].person_id, key_of(b), people_[b].person_id, descending);
+    });
+    return out;
+  });
+  // Keyset: the page starts at the first row past the cursor's (key, id), wherever it now is.
+  auto begin = selected.begin();
+  if (after) {
+    begin = std::partition_point(selected.begin(), selected.end(), [&](std::uint32_t i) {
+      return !precedes(after->value, after->person_id, key_of(i), people_[i].person_id, descending);
+    });
+  }
+  const auto end = begin + std::min<std::ptrdiff_t>(first, selected.end() - begin);
+
+  sim_reply reply;
+  std::string& body = reply.body;
+  body.reserve(static_cast<std::size_t>(first) * 800);
+  body += "{\"data\":[";
+  for (auto it = begin; it != end; ++it) {
+    if (it != begin) body += ',';
+    body += serialized(*it);
+  }
+  const boost::json::value end_cursor =
+      begin == end ? boost::json::value(nullptr)
+                   : boost::json::value(encode_cursor({order, direction, key_of(*(end - 1)), people_[*(end - 1)].person_id}));
+  body += fmt::format("],\"page_info\":{{\"end_cursor\":{},\"has_next_page\":{}}}}}", boost::json::serialize(end_cursor),
+                      end != selected.end());
+  return reply;
+}
+
+sim_reply whop_api::retrieve_person(const sim_request& request, const std::string& id) {
+  if (auto refused = refuse(request)) return *std::move(refused);
+  auto found = find(id);
+  // A merged-away person answers with the profile it merged into: a different id.
+  if (!found) {
+    const auto vanished = merged_into_.find(id);
+    if (vanished != merged_into_.end()) found = find(resolve_merged(vanished->second));
+  }
+  if (!found) return whop_error(404, "not_found", fmt::format("No person found for '{}'.", id));
+  sim_reply reply;
+  reply.body = serialized(*found);
+  return reply;
+}
+
+void whop_api::erase(std::uint32_t index) {
+  people_.erase(people_.begin() + index);
+  json_cache_.erase(json_cache_.begin() + index);
+  changed();
+}
+
+void whop_api::merge(std::uint32_t keep, std::uint32_t vanish) {
+  whop_person& survivor = people_[keep];
+  const whop_person& gone = people_[vanish];
+  survivor.last_seen_at = std::max(survivor.last_seen_at, gone.last_seen_at);
+  survivor.first_seen_at = std::min(survivor.first_seen_at, gone.first_seen_at);
+  survivor.purchase_count += gone.purchase_count;
+  forget_cache(keep);
+  // Either of the vanished person's ids keeps answering, with the survivor.
+  merged_into_[gone.id] = survivor.person_id;
+  merged_into_[gone.person_id] = survivor.person_id;
+  erase(vanish);
+}
+
+void whop_api::churn(std::int64_t now) {
+  if (options_.churn_every <= 0 || ++list_requests_ % static_cast<std::uint64_t>(options_.churn_every) != 0) return;
+  const auto random_person = [&] {
+    return static_cast<std::uint32_t>(std::uniform_int_distribution<std::size_t>(0, people_.size() - 1)(rng_));
+  };
+  for (int i = 0; i < options_.churn_update && !people_.empty(); ++i) {
+    const std::uint32_t p = random_person();
+    people_[p].last_seen_at = now;  // active: in a last_seen_at desc listing it jumps to the front
+    forget_cache(p);
+  }
+  for (int i = 0; i < options_.churn_add; ++i) {
+    whop_person p;
+    p.id = fmt::format("user_churn{:08}", ++churn_serial_);
+    p.person_id = fmt::format("prsn_churn{:08}", churn_serial_);
+    p.first_seen_at = p.last_seen_at = now;
+    p.human_id = "churn-" + p.id;
+    people_.push_back(std::move(p));
+    json_cache_.emplace_back();
+  }
+  changed();  // the lookup must know the newcomers before merges consult it
+  for (int i = 0; i < options_.churn_delete && !people_.empty(); ++i) erase(random_person());
+  for (int i = 0; i < options_.churn_merge && people_.size() > 1; ++i) churn_one_merge(random_person());
+  changed();
+}
+
+void whop_api::churn_one_merge(std::uint32_t start) {
+  // Whop merges records of one human: look, from a random place, for a human with two.
+  const lookup& l = index();
+  for (std::size_t k = 0; k < people_.size(); ++k) {
+    const auto& records = l.by_human.at(people_[(start + k) % people_.size()].human_id);
+    if (records.size() < 2) continue;
+    const bool first_older = people_[records[0]].first_seen_at <= people_[records[1]].first_seen_at;
+    merge(first_older ? records[0] : records[1], first_older ? records[1] : records[0]);
+    return;
+  }
+  // No human has two records left: nothing to merge, as Whop would not merge strangers.
 }
 
 std::string whop_api::control(const boost::json::object& command) {
   const auto* op = command.if_contains("op");
   if (!op || !op->is_string()) return "op is required";
-  const auto find = [&](const boost::json::object& c) -> whop_person* {
-    const auto* id = c.if_contains("id");
-    if (!id || !id->is_string()) return nullptr;
-    // Either id names the person, whichever field the server serves it in.
-    const auto it = std::find_if(people_.begin(), people_.end(), [&](const whop_person& p) {
-      return p.id == id->get_string() || p.person_id == id->get_string();
-    });
-    if (it == people_.end()) return nullptr;
-    json_cache_[static_cast<std::size_t>(it - people_.begin())].clear();
-    return &*it;
-  };
-  const auto text = [](const boost::json::value& v) -> std::optional<std::string> {
-    return v.is_string() ? std::optional<std::string>(std::string(v.get_string())) : std::nullopt;
+  // The person an id field names, by user id, person id, email or phone.
+  const auto person = [&](const char* field) -> std::optional<std::uint32_t> {
+    const auto* id = command.if_contains(field);
+    if (!id || !id->is_string()) return std::nullopt;
+    const auto found = find(std::string(id->get_string()));
+    if (found) forget_cache(*found);
+    return found;
   };
 
   if (op->get_string() == "add") {
-    const auto* person = command.if_contains("person");
-    if (!person || !person->is_object()) return "person is required";
-    const auto& o = person->get_object();
+    const auto* added = command.if_contains("person");
+    if (!added || !added->is_object()) return "person is required";
+    const auto& o = added->get_object();
     whop_person p;
     if (!o.contains("id") || !o.at("id").is_string()) return "person.id is required";
     p.id = o.at("id").get_string();
     p.person_id = o.contains("person_id") ? std::string(o.at("person_id").as_string()) : "prsn_" + p.id;
-    if (o.contains("name")) p.name = text(o.at("name"));
-    if (o.contains("email")) p.email = text(o.at("email"));
-    if (o.contains("phone")) p.phone = text(o.at("phone"));
+    if (o.contains("name")) p.name = text_of(o.at("name"));
+    if (o.contains("email")) p.email = text_of(o.at("email"));
+    if (o.contains("phone")) p.phone = text_of(o.at("phone"));
     p.first_seen_at = o.contains("first_seen_at") ? o.at("first_seen_at").to_number<std::int64_t>() : 0;
     p.last_seen_at = o.contains("last_seen_at") ? o.at("last_seen_at").to_number<std::int64_t>() : p.first_seen_at;
     p.purchase_count = o.contains("purchase_count") ? o.at("purchase_count").to_number<std::int64_t>() : 0;
@@ -237,50 +633,99 @@ std::string whop_api::control(const boost::json::object& command) {
     people_.push_back(std::move(p));
     json_cache_.emplace_back();
   } else if (op->get_string() == "update") {
-    whop_person* p = find(command);
+    const auto p = person("id");
     if (!p) return "no person with that id";
     const auto* fields = command.if_contains("fields");
     if (!fields || !fields->is_object()) return "fields is required";
+    whop_person& target = people_[*p];
+    const whop_person before = target;
     for (const auto& [k, v] : fields->get_object()) {
-      if (k == "name") p->name = text(v);
-      else if (k == "phone") p->phone = text(v);
-      else if (k == "email") p->email = text(v);
-      else if (k == "last_seen_at") p->last_seen_at = v.to_number<std::int64_t>();
-      else if (k == "purchase_count") p->purchase_count = v.to_number<std::int64_t>();
-      else if (k == "ltv") p->ltv = v.to_number<double>();
+      if (k == "name") target.name = text_of(v);
+      else if (k == "phone") target.phone = text_of(v);
+      else if (k == "email") target.email = text_of(v);
+      else if (k == "last_seen_at") target.last_seen_at = v.to_number<std::int64_t>();
+      else if (k == "purchase_count") target.purchase_count = v.to_number<std::int64_t>();
+      else if (k == "ltv") target.ltv = v.to_number<double>();
       else return fmt::format("field '{}' cannot be updated here", std::string_view(k));
     }
+    contacts_changed(*p, before);
+    return "";
   } else if (op->get_string() == "change_email") {
-    whop_person* p = find(command);
+    const auto p = person("id");
     if (!p) return "no person with that id";
     const auto* email = command.if_contains("email");
     if (!email) return "email is required";
-    p->email = text(*email);
+    const whop_person before = people_[*p];
+    people_[*p].email = text_of(*email);
+    contacts_changed(*p, before);
+    return "";
+  } else if (op->get_string() == "delete") {
+    const auto p = person("id");
+    if (!p) return "no person with that id";
+    erase(*p);
+  } else if (op->get_string() == "merge") {
+    const auto keep = person("keep");
+    const auto vanish = person("vanish");
+    if (!keep || !vanish || *keep == *vanish) return "keep and vanish must name two live people";
+    merge(*keep, *vanish);
   } else {
-    return "op must be add, update or change_email";
+    return "op must be add, update, change_email, delete or merge";
   }
   changed();
   return "";
 }
 
-boost::json::object whop_api::served(const whop_person& p) const {
-  boost::json::object o = to_json(p);
-  if (options_.id_is_person) {
-    o["id"] = p.person_id;
-    o["person_id"] = p.id;
+std::string whop_api::settings(const boost::json::object& changes) {
+  static constexpr std::array<std::pair<std::string_view, int whop_api_options::*>, 5> counts{{
+      {"churn_every", &whop_api_options::churn_every},
+      {"churn_update", &whop_api_options::churn_update},
+      {"churn_add", &whop_api_options::churn_add},
+      {"churn_delete", &whop_api_options::churn_delete},
+      {"churn_merge", &whop_api_options::churn_merge},
+  }};
+  for (const auto& [k, v] : changes) {
+    const auto count = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == k; });
+    if (count != counts.end() && v.is_int64() && v.get_int64() >= 0) {
+      options_.*(count->second) = static_cast<int>(v.get_int64());
+    } else if (k == "api" && v.is_string() && (v.get_string() == "cursor" || v.get_string() == "offset")) {
+      options_.api = v.get_string();
+    } else if (k == "id_reading" && v.is_string() && (v.get_string() == "id_is_person" || v.get_string() == "id_is_user")) {
+      options_.id_is_person = v.get_string() == "id_is_person";
+    } else if (k == "id_is_person" && v.is_bool()) {
+      options_.id_is_person = v.get_bool();
+    } else if (k == "total_count_override") {
+      options_.total_count_override = v;
+    } else if (k == "clock_offset_seconds" && v.is_int64()) {
+      options_.clock_offset_seconds = v.get_int64();
+    } else if (k == "require_account_id" && v.is_bool()) {
+      options_.require_account_id = v.get_bool();
+    } else {
+      return fmt::format("unknown or mistyped setting '{}'", std::string_view(k));
+    }
   }
-  return o;
+  // The item shape may have changed: serialize everyone afresh.
+  std::fill(json_cache_.begin(), json_cache_.end(), std::string());
+  return "";
+}
+
+boost::json::object whop_api::served(const whop_person& p) const {
+  return options_.api == "offset" ? offset_item(p, options_.id_is_person) : cursor_item(p);
 }
 
 boost::json::object whop_api::truth() const {
   boost::json::array people;
-  boost::json::object humans;
+  boost::json::object humans, humans_by_person, user_ids, merged;
   for (const whop_person& p : people_) {
     people.push_back(served(p));
     humans[p.id] = p.human_id;
     humans[p.person_id] = p.human_id;
+    humans_by_person[p.person_id] = p.human_id;
+    user_ids[p.person_id] = p.id;
   }
-  return {{"account_id", options_.account_id}, {"people", std::move(people)}, {"humans", std::move(humans)}};
+  for (const auto& [vanished, into] : merged_into_) merged[vanished] = resolve_merged(into);
+  return {{"account_id", options_.account_id}, {"people", std::move(people)},
+          {"humans", std::move(humans)},       {"humans_by_person", std::move(humans_by_person)},
+          {"user_ids", std::move(user_ids)},   {"merged", std::move(merged)}};
 }
 
 }  // namespace personsync::fakes

@@ -240,6 +240,78 @@ TEST(Sync, ConfirmedAbsencesBecomeSoftDeletesAndMerges) {
   EXPECT_EQ(gone, 1);
 }
 
+long long whop_count(const scratch_database& db, const std::string& where) {
+  long long n = 0;
+  *db.session() << "SELECT count(*) FROM personsync.source_records WHERE source = 'whop' AND " + where, soci::into(n);
+  return n;
+}
+
+// The seed's offset API has no retrieve: one sweep's absence only marks a person, the
+// next complete sweep that misses it too retires it.
+TEST(Sync, AWhopPersonMissingFromOneOffsetSweepIsRetiredOnlyByTheNext) {
+  sim_fixture sim(sim_options(200, 0));
+  scratch_database db;
+  sim.with_sim([](fakes::simulator& s) { ASSERT_EQ(s.whop().settings({{"api", "offset"}}), ""); });
+  sync_deployment d(db, sim);
+  (void)d.sync({"--full"});
+  std::string gone;
+  sim.with_sim([&](fakes::simulator& s) {
+    gone = s.whop().people()[17].person_id;
+    ASSERT_EQ(s.whop().control({{"op", "delete"}, {"id", gone}}), "");
+  });
+  const auto first = d.sync({"--full"});
+  EXPECT_EQ(first.at("store").at("deleted").as_int64(), 0) << "absence from one sweep is no proof";
+  EXPECT_EQ(first.at("store").at("marked_absent").as_int64(), 1);
+  EXPECT_EQ(whop_count(db, "absent_since_run IS NOT NULL AND deleted_at IS NULL AND source_key = '" + gone + "'"), 1);
+  const auto second = d.sync({"--full"});
+  EXPECT_EQ(second.at("store").at("deleted").as_int64(), 1);
+  EXPECT_EQ(whop_count(db, "deleted_at IS NOT NULL"), 1);
+  EXPECT_EQ(whop_count(db, "deleted_at IS NOT NULL AND source_key = '" + gone + "'"), 1);
+  EXPECT_EQ(whop_count(db, "absent_since_run IS NOT NULL"), 0);
+}
+
+// A total_count that is too small, negative or absurd neither ends the sweep early nor
+// sizes anything, and the sweep it announces deletes nothing, saying why.
+TEST(Sync, AWrongOrUnusableWhopTotalDeletesNothingAndSaysWhy) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"150", "drifted"}, {"-5", "total_negative"}, {"1000000000000", "total_beyond_bound"}, {"\"many\"", "total_not_an_integer"}};
+  for (const auto& [total, reason] : cases) {
+    SCOPED_TRACE(total);
+    sim_fixture sim(sim_options(1000, 0));
+    sim.with_sim([](fakes::simulator& s) { ASSERT_EQ(s.whop().settings({{"api", "offset"}}), ""); });
+    scratch_database db;
+    sync_deployment d(db, sim);
+    (void)d.sync({"--full"});
+    sim.with_sim([&](fakes::simulator& s) {
+      for (int i = 0; i < 2; ++i) {  // two full sweeps miss them: the offset rule alone would delete them
+        ASSERT_EQ(s.whop().control({{"op", "delete"}, {"id", s.whop().people()[i * 100].person_id}}), "");
+      }
+      ASSERT_EQ(s.whop().settings({{"total_count_override", boost::json::parse(total)}}), "");
+    });
+    for (int sweep = 0; sweep < 2; ++sweep) {
+      const auto result = d.sync({"--full"});
+      const auto& store = result.at("store");
+      EXPECT_EQ(store.at("status").as_string(), "succeeded");
+      EXPECT_EQ(store.at("fetched").as_int64(), 998) << "every page read, whatever the total said";
+      // 10 pages and the empty one that ends them, plus at most the pages planned ahead:
+      // a total of 10^12 plans nothing, so the sweep ends as soon as the data does.
+      EXPECT_LE(store.at("requests").as_int64(), 11 + 8) << "the total sized nothing";
+      EXPECT_EQ(store.at("deleted").as_int64(), 0);
+      ASSERT_TRUE(store.at("deletes_withheld").is_object());
+      EXPECT_EQ(store.at("deletes_withheld").at("reason").as_string(), reason);
+    }
+    // Memory never depends on the announced total: one more sweep, measured as a process.
+    const auto measured = d.run({"sync", "--full", "--source", "store"});
+    EXPECT_EQ(measured.exit_code, 0) << measured.err;
+    EXPECT_LT(measured.max_rss_kib, 256L * 1024) << "peak RSS, KiB";
+    std::string withheld;
+    *db.session() << "SELECT deletes_withheld FROM personsync.sync_runs WHERE source_name = 'store' "
+                     "ORDER BY run_id DESC LIMIT 1", soci::into(withheld);
+    EXPECT_TRUE(withheld.starts_with(reason)) << withheld;
+    EXPECT_EQ(whop_count(db, "deleted_at IS NOT NULL"), 0);
+  }
+}
+
 TEST(Sync, AProviderFailureMidSweepDeletesNothing) {
   sim_fixture sim(sim_options(100, 1000));
   scratch_database db;

@@ -4,6 +4,8 @@
 // keep-alive reuse and reopening; TLS verification.
 
 #include <map>
+#include <tuple>
+#include <utility>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -76,17 +78,52 @@ fakes::simulator_options sim_options(std::size_t people = 1000) {
   return o;
 }
 
-TEST(WhopSweep, FullWalkEqualsTheGroundTruth) {
-  sim_fixture sim(sim_options(1000));
-  const auto truth = truth_of(sim);
-  whop_source_config cfg = config_for(sim);
-  cfg.api = people_api::offset;  // no probe: see WhopSweep.AutoDetects… for what detection costs
-  const sweep_outcome out = sweep(cfg);
-  expect_equals_truth(out, truth);
-  EXPECT_EQ(out.counts.requests, 11u) << "1000 people at 100 a page, no retry, and the empty page that ends it";
-  EXPECT_EQ(out.counts.expected_total, 1000);
-  EXPECT_EQ(out.counts.shortfall, 0u);
-  EXPECT_LE(out.connections, 4u) << "kept-alive connections are reused";
+void serve_api(sim_fixture& sim, const char* api) {
+  sim.with_sim([&](fakes::simulator& s) { ASSERT_EQ(s.whop().settings({{"api", api}}), ""); });
+}
+
+TEST(WhopSweep, FullWalkEqualsTheGroundTruthInEitherApi) {
+  for (const auto& [shape, api] : {std::pair{"offset", people_api::offset}, std::pair{"cursor", people_api::cursor}}) {
+    SCOPED_TRACE(shape);
+    sim_fixture sim(sim_options(1000));
+    serve_api(sim, shape);
+    const auto truth = truth_of(sim);
+    for (const people_api configured : {api, people_api::detect}) {
+      whop_source_config cfg = config_for(sim);
+      cfg.api = configured;
+      const sweep_outcome out = sweep(cfg);
+      expect_equals_truth(out, truth);
+      EXPECT_EQ(out.counts.shortfall, 0u);
+      EXPECT_LE(out.connections, 4u) << "kept-alive connections are reused";
+      if (configured == people_api::offset) {
+        EXPECT_EQ(out.counts.requests, 11u) << "1000 people at 100 a page, no retry, and the empty page that ends it";
+        EXPECT_EQ(out.counts.expected_total, 1000);
+      } else {
+        // Four first-seen ranges of about 250 people, three pages each; detection costs one probe.
+        EXPECT_LE(out.counts.requests, configured == people_api::detect ? 17u : 16u);
+      }
+    }
+  }
+}
+
+// Offsets sent to a cursor server are ignored (each answer is its first page): a sweep in
+// the wrong API would never end. It fails at its first page, naming the setting.
+TEST(WhopSweep, AnApiThatIsNotTheServersFailsAtOnceNamingTheSetting) {
+  for (const auto& [shape, configured, advice] :
+       {std::tuple{"cursor", people_api::offset, "set `api = \"cursor\"`"},
+        std::tuple{"offset", people_api::cursor, "set `api = \"offset\"`"}}) {
+    SCOPED_TRACE(shape);
+    sim_fixture sim(sim_options(1000));
+    serve_api(sim, shape);
+    whop_source_config cfg = config_for(sim);
+    cfg.api = configured;
+    cfg.source.concurrency = 1;
+    const sweep_outcome out = sweep(cfg);
+    const source_failed failure = out.failure();
+    EXPECT_EQ(failure.why(), source_failed::reason::provider_error);
+    EXPECT_NE(std::string(failure.what()).find(advice), std::string::npos) << failure.what();
+    EXPECT_EQ(out.counts.requests, 1u) << "not retried";
+  }
 }
 
 TEST(WhopSweep, AdversarialValuesArriveIntact) {
@@ -166,6 +203,7 @@ TEST(WhopSweep, UnauthorizedFailsAtOnceWithTheProvidersMessageAndNoToken) {
 
 TEST(WhopSweep, BadParameterFailsAtOnce) {
   sim_fixture sim(sim_options(100));
+  serve_api(sim, "offset");  // `sort` is the offset API's: the cursor API's incremental order is fixed
   whop_source_config cfg = config_for(sim);
   cfg.sort = "shoe_size";  // sent by incremental runs: full sweeps read by first_seen_at
   const auto now = std::chrono::system_clock::now();
