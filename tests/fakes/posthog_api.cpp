@@ -207,6 +207,30 @@ void posthog_api::churn() {
     add(std::move(p));
   }
   for (int i = 0; i < options_.churn_delete && !by_uuid_.empty(); ++i) remove(random_live_person());
+  for (int i = 0; i < options_.churn_merge; ++i) churn_one_merge();
+  for (int i = 0; i < options_.churn_split; ++i) churn_one_split();
+}
+
+void posthog_api::churn_one_merge() {
+  // PostHog merges when an identify call names two persons as one: persons of one human.
+  if (persons_.empty()) return;
+  const std::size_t start = std::uniform_int_distribution<std::size_t>(0, persons_.size() - 1)(rng_);
+  std::unordered_map<std::string, std::int64_t> seen;  // human → the first live person met
+  for (std::size_t k = 0; k < persons_.size(); ++k) {
+    const std::size_t i = (start + k) % persons_.size();
+    if (!alive_[i]) continue;
+    const auto [first, inserted] = seen.emplace(persons_[i].human_id, static_cast<std::int64_t>(i));
+    if (!inserted) return merge(first->second, static_cast<std::int64_t>(i));
+  }
+}
+
+void posthog_api::churn_one_split() {
+  if (persons_.empty()) return;
+  const std::size_t start = std::uniform_int_distribution<std::size_t>(0, persons_.size() - 1)(rng_);
+  for (std::size_t k = 0; k < persons_.size(); ++k) {
+    const std::size_t i = (start + k) % persons_.size();
+    if (alive_[i] && persons_[i].distinct_ids.size() > 1) return split(static_cast<std::int64_t>(i), std::nullopt);
+  }
 }
 
 std::int64_t posthog_api::random_live_person() {
@@ -511,6 +535,8 @@ std::string posthog_api::settings(const boost::json::object& changes) {
     if (k == "churn_every" && v.is_int64()) options_.churn_every = static_cast<int>(v.get_int64());
     else if (k == "churn_create" && v.is_int64()) options_.churn_create = static_cast<int>(v.get_int64());
     else if (k == "churn_delete" && v.is_int64()) options_.churn_delete = static_cast<int>(v.get_int64());
+    else if (k == "churn_merge" && v.is_int64()) options_.churn_merge = static_cast<int>(v.get_int64());
+    else if (k == "churn_split" && v.is_int64()) options_.churn_split = static_cast<int>(v.get_int64());
     else if (k == "split_delay_requests" && v.is_int64()) options_.split_delay_requests = static_cast<int>(v.get_int64());
     else if (k == "next_origin_override" && v.is_string()) options_.next_origin_override = v.get_string();
     else if (k == "list_integer_ids" && v.is_bool()) options_.list_integer_ids = v.get_bool();

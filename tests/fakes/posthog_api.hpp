@@ -32,7 +32,9 @@ struct posthog_api_options {
   int write_delay_requests = 1;      // PATCH, update_property, delete_property likewise
   int churn_every = 0;               // every N list requests …
   int churn_create = 0;              // … this many new persons appear
-  int churn_delete = 0;              // … and this many vanish
+  int churn_delete = 0;              // … this many vanish
+  int churn_merge = 0;               // … this many pairs of one human's persons merge (an identify call)
+  int churn_split = 0;               // … this many persons with several distinct ids split (at once)
   std::string next_origin_override;  // serve `next` links on this origin (a hostile server)
   // The real server's list quirks (DESIGN.md), each switchable to the seed's shape (seed_shape()).
   bool list_integer_ids = false;     // the seed: list items carry the integer `id`; real: the uuid, as actors
@@ -97,6 +99,8 @@ class posthog_api {
   void apply_due_writes();
   void churn();
   std::int64_t random_live_person();  // -1 when none
+  void churn_one_merge();             // two live persons of one human, from a random place; O(persons)
+  void churn_one_split();             // a live person with several distinct ids, from a random place
   void insert_row(const index_row& row);
 
   std::vector<posthog_person> persons_;

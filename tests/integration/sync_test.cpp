@@ -9,6 +9,7 @@
 #include <csignal>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -309,6 +310,60 @@ TEST(Sync, AWrongOrUnusableWhopTotalDeletesNothingAndSaysWhy) {
                      "ORDER BY run_id DESC LIMIT 1", soci::into(withheld);
     EXPECT_TRUE(withheld.starts_with(reason)) << withheld;
     EXPECT_EQ(whop_count(db, "deleted_at IS NOT NULL"), 0);
+  }
+}
+
+std::set<std::string> deleted_keys(const scratch_database& db, const std::string& source) {
+  std::set<std::string> out;
+  const auto session = db.session();
+  soci::rowset<std::string> rows = (session->prepare <<
+      "SELECT source_key FROM personsync.source_records WHERE source = :s AND deleted_at IS NOT NULL", soci::use(source));
+  for (const auto& key : rows) out.insert(key);
+  return out;
+}
+
+// Churn during a full sweep: Whop people updated (their last_seen_at moves) and added,
+// PostHog persons added, merged, split and deleted while the pages are read. No record that
+// is still upstream is deleted, in either Whop API, and the next full sweep lands the truth.
+TEST(Sync, AFullSweepUnderChurnDeletesNoLiveRecordAndTheNextLandsTheTruth) {
+  for (const char* api : {"cursor", "offset"}) {
+    SCOPED_TRACE(api);
+    sim_fixture sim(sim_options(2000, 2000));
+    sim.with_sim([&](fakes::simulator& s) { ASSERT_EQ(s.whop().settings({{"api", api}}), ""); });
+    scratch_database db;
+    sync_deployment d(db, sim);
+    (void)d.sync({"--full"});
+    std::size_t posthog_before = 0;
+    sim.with_sim([&](fakes::simulator& s) {
+      posthog_before = s.posthog().live().size();
+      // 2,000 people at 100 a page is about 20 list requests for each provider: a churn every
+      // second request updates 4 and adds 2 Whop people (2% and 1% over the sweep) and adds 2,
+      // deletes 2, merges 1 and splits 1 PostHog persons.
+      ASSERT_EQ(s.whop().settings({{"churn_every", 2}, {"churn_update", 4}, {"churn_add", 2}}), "");
+      ASSERT_EQ(s.posthog().settings({{"churn_every", 2}, {"churn_create", 2}, {"churn_delete", 2},
+                                      {"churn_merge", 1}, {"churn_split", 1}}), "");
+    });
+    const auto during = d.sync({"--full"});
+    EXPECT_EQ(during.at("store").at("status").as_string(), "succeeded");
+    EXPECT_EQ(during.at("product").at("status").as_string(), "succeeded");
+    sim.with_sim([](fakes::simulator& s) {
+      ASSERT_EQ(s.whop().settings({{"churn_every", 0}}), "");
+      ASSERT_EQ(s.posthog().settings({{"churn_every", 0}}), "");
+    });
+    const auto whop_now = whop_truth(sim);
+    const auto posthog_now = posthog_truth(sim);
+    EXPECT_GE(whop_now.size(), 2000u + 20u) << "people were added during the sweep";
+    EXPECT_NE(posthog_now.size(), posthog_before) << "the PostHog churn ran";
+
+    // No false delete: whatever the sweep deleted is gone upstream.
+    for (const auto& key : deleted_keys(db, "whop")) EXPECT_FALSE(whop_now.contains(key)) << key << " is live at Whop";
+    const auto posthog_deleted = deleted_keys(db, "posthog");
+    for (const auto& key : posthog_deleted) EXPECT_FALSE(posthog_now.contains(key)) << key << " is live at PostHog";
+    EXPECT_GT(posthog_deleted.size(), 0u) << "persons deleted and merged away during the sweep were retired";
+
+    (void)d.sync({"--full"});
+    expect_same(landed(db, "whop"), whop_now);
+    expect_same(landed(db, "posthog"), posthog_now);
   }
 }
 
