@@ -87,13 +87,8 @@ paging::page_result cursor_people_stream::parse_page(const paging::page_request&
   boost::json::monotonic_resource page_memory;  // the page's DOM, dropped whole once its records are mapped
   boost::json::value holder;
   std::size_t replaced = 0;
-  const boost::json::object& body = parse_people_body(response, page_memory, holder, replaced);
+  const boost::json::object& body = parse_people_body(response, page_memory, holder, replaced, people_api::cursor);
   const auto* info = body.if_contains("page_info");
-  if (!info && body.contains("total_count")) {
-    throw paging::source_failed(paging::source_failed::reason::provider_error,
-                                "the server answers in the offset People API (`total_count`), not the cursor API "
-                                "configured: set `api = \"offset\"` or `\"auto\"`");
-  }
   if (!info || !info->is_object()) throw paging::bad_page("`page_info` is missing or not an object");
   const auto* has_next = info->get_object().if_contains("has_next_page");
   const auto* end_cursor = info->get_object().if_contains("end_cursor");

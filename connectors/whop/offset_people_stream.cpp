@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 
 #include "connectors/paging/item_mapping.hpp"
-#include "connectors/paging/page_driver.hpp"
 #include "connectors/whop/people_request.hpp"
 #include "connectors/whop/whop_item.hpp"
 
@@ -42,15 +41,8 @@ paging::page_result offset_people_stream::parse_page(const paging::page_request&
   boost::json::value holder;
   paging::page_result result;
   std::size_t replaced = 0;
-  const boost::json::object& body = parse_people_body(response, page_memory, holder, replaced);
+  const boost::json::object& body = parse_people_body(response, page_memory, holder, replaced, people_api::offset);
   result.replaced_characters = replaced;
-  // Offsets sent to a cursor server are ignored: every answer would be its first page, and
-  // the sweep would plan on for ever. A shape mismatch is configuration, never transient.
-  if (body.contains("page_info")) {
-    throw paging::source_failed(paging::source_failed::reason::provider_error,
-                                "the server answers in Whop's cursor People API (`page_info`), not the offset API "
-                                "configured: set `api = \"cursor\"` or `\"auto\"`");
-  }
   const boost::json::array& data = body.at("data").get_array();
   paging::map_items(data, "whop", cfg_.scope(), &map_person, result);
 

@@ -6,6 +6,7 @@
 #include "common/json/precise_parse.hpp"
 #include "common/json/storable_text.hpp"
 #include "connectors/http/url.hpp"
+#include "connectors/paging/page_driver.hpp"
 
 namespace personsync::whop {
 
@@ -38,8 +39,29 @@ std::string describe_whop_error(const net::http_response& response) {
   return fmt::format("unexpected error body ({} bytes)", response.body.size());
 }
 
+std::optional<people_api> shown_api(const boost::json::object& body) {
+  if (body.contains("page_info")) return people_api::cursor;
+  if (body.contains("total_count")) return people_api::offset;
+  return std::nullopt;
+}
+
+namespace {
+
+void require_api(const boost::json::object& body, people_api expected) {
+  const std::optional<people_api> shown = shown_api(body);
+  if (expected == people_api::detect || !shown || *shown == expected) return;
+  const bool cursor = *shown == people_api::cursor;
+  throw paging::source_failed(paging::source_failed::reason::provider_error,
+                              fmt::format("the server answers in the {} People API (`{}`), not the {} API configured: "
+                                          "set `api = \"{}\"` or `\"auto\"`",
+                                          cursor ? "cursor" : "offset", cursor ? "page_info" : "total_count",
+                                          cursor ? "offset" : "cursor", cursor ? "cursor" : "offset"));
+}
+
+}  // namespace
+
 const boost::json::object& parse_people_body(const net::http_response& response, boost::json::monotonic_resource& memory,
-                                             boost::json::value& holder, std::size_t& replaced) {
+                                             boost::json::value& holder, std::size_t& replaced, people_api expected) {
   std::string text = response.body;
   replaced = json::make_storable(text);
   boost::system::error_code ec;
@@ -47,6 +69,7 @@ const boost::json::object& parse_people_body(const net::http_response& response,
   if (ec) throw paging::bad_page(fmt::format("the body is not JSON: {}", ec.message()));
   if (!holder.is_object()) throw paging::bad_page("the body is not a JSON object");
   const auto* data = holder.get_object().if_contains("data");
+  require_api(holder.get_object(), expected);
   if (!data || !data->is_array()) throw paging::bad_page("`data` is missing or not an array");
   return holder.get_object();
 }

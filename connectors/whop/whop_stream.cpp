@@ -37,8 +37,8 @@ paging::page_result people_stream::detect(const paging::page_request& request, c
   boost::json::monotonic_resource memory;
   boost::json::value holder;
   std::size_t replaced = 0;
-  const boost::json::object& body = parse_people_body(response, memory, holder, replaced);  // throws bad_page
-  api_ = body.contains("page_info") ? people_api::cursor : people_api::offset;
+  const boost::json::object& body = parse_people_body(response, memory, holder, replaced, people_api::detect);
+  api_ = shown_api(body).value_or(people_api::offset);  // the seed's page may omit total_count
   spdlog::info("{}: the server speaks Whop's {} People API (detected from the first page)", cfg_.source.name,
                api_ == people_api::cursor ? "cursor-paginated (current)" : "offset-paginated (seed)");
 
