@@ -51,10 +51,22 @@ std::optional<std::chrono::system_clock::time_point> parse_iso_seconds(const std
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
+// One format for both ways. strptime and strftime use the C locale's day and month names,
+// the English ones RFC 9110 requires (the daemon never calls setlocale).
+constexpr const char* imf_fixdate = "%a, %d %b %Y %H:%M:%S GMT";
+
+std::string http_date(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[40];
+  return {text, std::strftime(text, sizeof text, imf_fixdate, &utc)};
+}
+
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
   std::tm tm{};
   const std::string copy(text);
-  const char* end = strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  const char* end = strptime(copy.c_str(), imf_fixdate, &tm);
   if (!end || *end != '\0') return std::nullopt;
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }

@@ -21,5 +21,6 @@ std::optional<std::chrono::system_clock::time_point> parse_iso_seconds(const std
 
 // An IMF-fixdate, as in HTTP's Date and Retry-After: "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 §5.6.7).
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
+std::string http_date(std::chrono::system_clock::time_point t);
 
 }  // namespace personsync

@@ -1,8 +1,7 @@
 #include "tests/fakes/sim_server.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <ctime>
+#include "tests/fakes/ascii.hpp"
+
 #include <list>
 
 #include <boost/asio/as_tuple.hpp>
@@ -35,11 +34,7 @@ sim_request to_sim_request(const http::request<http::string_body>& req) {
   out.body = req.body();
   if (const auto auth = req.find(http::field::authorization); auth != req.end()) out.authorization = auth->value();
   if (const auto host = req.find(http::field::host); host != req.end()) out.host = host->value();
-  for (const auto& field : req) {
-    std::string name(field.name_string());
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    out.headers[std::move(name)] = field.value();
-  }
+  for (const auto& field : req) out.headers[ascii_lower(std::string(field.name_string()))] = field.value();
   const auto parsed = boost::urls::parse_origin_form(out.target);
   if (parsed) {
     out.path = std::string(parsed->path());
@@ -51,16 +46,6 @@ sim_request to_sim_request(const http::request<http::string_body>& req) {
 }
 
 }  // namespace
-
-std::string http_date(std::int64_t unix_seconds) {
-  const auto t = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char text[40];
-  // The C locale's names are the English ones RFC 9110 requires.
-  const std::size_t n = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
-  return {text, n};
-}
 
 class sim_server::impl : public std::enable_shared_from_this<impl> {
  public:

@@ -30,9 +30,6 @@ struct sim_request {
   std::map<std::string, std::string> headers;  // every header, the name in lower case
 };
 
-// An IMF-fixdate, as HTTP's Date header carries it: "Sun, 06 Nov 1994 08:49:37 GMT".
-std::string http_date(std::int64_t unix_seconds);
-
 struct sim_reply {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;

@@ -90,7 +90,7 @@ sim_reply simulator::api(const sim_request& request) {
   }
   reply.delay += latency_;
   // Every reply carries the server's clock, which for Whop may run ahead (clock_offset_seconds).
-  reply.headers.emplace_back("Date", http_date(is_posthog(request) ? unix_now() : whop_.now()));
+  reply.headers.emplace_back("Date", http_date(std::chrono::system_clock::from_time_t(is_posthog(request) ? unix_now() : whop_.now())));
   return reply;
 }
 

@@ -21,5 +21,11 @@ TEST(IsoTime, MicrosecondsKeepTheirFraction) {
   EXPECT_EQ(iso_seconds(system_clock::time_point(microseconds(1'780'000'000'999'999))), "2026-05-28T20:26:40Z");
 }
 
+TEST(HttpDate, WritesTheImfFixdateItReads) {
+  const auto t = system_clock::from_time_t(784111777);
+  EXPECT_EQ(http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
+  EXPECT_EQ(parse_http_date(http_date(t)), t);
+}
+
 }  // namespace
 }  // namespace personsync
