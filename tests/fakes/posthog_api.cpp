@@ -10,6 +10,7 @@
 
 #include "common/iso_time.hpp"
 #include "common/uuid.hpp"
+#include "tests/fakes/ascii.hpp"
 #include "connectors/paging/rate_limiter.hpp"
 
 namespace personsync::fakes {
@@ -56,11 +57,6 @@ bool looks_anonymous(const std::string& d) {
     if (dash ? d[i] != '-' : !std::isxdigit(static_cast<unsigned char>(d[i]))) return false;
   }
   return true;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
 }
 
 }  // namespace
@@ -345,7 +341,7 @@ sim_reply posthog_api::list(const sim_request& request, const std::string& host)
     if (updated_after && p.updated_at <= *updated_after) return false;
     if (distinct_id && std::find(p.distinct_ids.begin(), p.distinct_ids.end(), *distinct_id) == p.distinct_ids.end()) return false;
     if (email && text_of(p.properties, {"email", "$email"}) != *email) return false;
-    if (search && lower(text_of(p.properties, {"email", "$email"})).find(lower(*search)) == std::string::npos &&
+    if (search && ascii_lower(text_of(p.properties, {"email", "$email"})).find(ascii_lower(*search)) == std::string::npos &&
         std::find(p.distinct_ids.begin(), p.distinct_ids.end(), *search) == p.distinct_ids.end()) {
       return false;
     }

@@ -2,296 +2,17 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
-#include <charconv>
-#include <functional>
-#include <map>
 #include <variant>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "common/iso_time.hpp"
+#include "tests/fakes/whop_listing.hpp"
 
 namespace personsync::fakes {
-namespace {
 
-std::optional<std::int64_t> parse_int(const std::string& text) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
-
-// A numeric field of a person for sorting and filtering; nullopt for text fields.
-std::optional<double> numeric_field(const whop_person& p, std::string_view field) {
-  if (field == "last_seen_at") return static_cast<double>(p.last_seen_at);
-  if (field == "first_seen_at") return static_cast<double>(p.first_seen_at);
-  if (field == "purchase_count") return static_cast<double>(p.purchase_count);
-  if (field == "ltv") return p.ltv.value_or(0.0);
-  if (field == "aov") return p.aov.value_or(0.0);
-  return std::nullopt;
-}
-
-std::optional<std::string> text_field(const whop_person& p, std::string_view field) {
-  if (field == "id") return p.id;
-  if (field == "person_id") return p.person_id;
-  if (field == "name") return p.name.value_or("");
-  if (field == "email") return p.email.value_or("");
-  if (field == "phone") return p.phone.value_or("");
-  return std::nullopt;
-}
-
-constexpr std::array<std::string_view, 5> sortable{"last_seen_at", "first_seen_at", "purchase_count", "ltv", "aov"};
-constexpr std::array<std::string_view, 7> operators{"eq", "neq", "gt", "gte", "lt", "lte", "contains"};
-
-struct filter {
-  std::string field, op;
-  boost::json::value value;
-};
-
-bool matches(const whop_person& p, const filter& f) {
-  if (const auto n = numeric_field(p, f.field)) {
-    const double v = f.value.is_number() ? f.value.to_number<double>() : std::strtod(f.value.as_string().c_str(), nullptr);
-    if (f.op == "eq") return *n == v;
-    if (f.op == "neq") return *n != v;
-    if (f.op == "gt") return *n > v;
-    if (f.op == "gte") return *n >= v;
-    if (f.op == "lt") return *n < v;
-    if (f.op == "lte") return *n <= v;
-    return false;
-  }
-  const std::string t = *text_field(p, f.field);
-  const std::string v = f.value.is_string() ? std::string(f.value.get_string()) : boost::json::serialize(f.value);
-  if (f.op == "eq") return t == v;
-  if (f.op == "neq") return t != v;
-  if (f.op == "contains") return t.find(v) != std::string::npos;
-  if (f.op == "gt") return t > v;
-  if (f.op == "gte") return t >= v;
-  if (f.op == "lt") return t < v;
-  if (f.op == "lte") return t <= v;
-  return false;
-}
-
-// Parses the `filters` parameter; an error message on failure.
-std::variant<std::vector<filter>, std::string> parse_filters(const std::string& text) {
-  boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(text, ec);
-  if (ec || !v.is_array()) return std::string("filters must be a JSON array");
-  std::vector<filter> out;
-  for (const auto& item : v.get_array()) {
-    if (!item.is_object()) return std::string("each filter must be an object with field, operator and value");
-    const auto& o = item.get_object();
-    const auto* field = o.if_contains("field");
-    const auto* op = o.if_contains("operator");
-    const auto* value = o.if_contains("value");
-    if (!field || !field->is_string() || !op || !op->is_string() || !value || !(value->is_string() || value->is_number())) {
-      return std::string("each filter must be an object with field, operator and value");
-    }
-    whop_person probe;
-    if (!numeric_field(probe, field->get_string()) && !text_field(probe, field->get_string())) {
-      return fmt::format("unknown filter field '{}'", std::string_view(field->get_string()));
-    }
-    if (std::find(operators.begin(), operators.end(), std::string_view(op->get_string())) == operators.end()) {
-      return fmt::format("unknown filter operator '{}'", std::string_view(op->get_string()));
-    }
-    out.push_back({std::string(field->get_string()), std::string(op->get_string()), *value});
-  }
-  return out;
-}
-
-// What both APIs read alike: how many (`first`), by what, which way.
-struct page_request {
-  std::int64_t first;
-  std::string order, direction;
-};
-struct page_rules {
-  std::int64_t default_first, max_first;
-  std::string_view order_parameter, default_order;
-};
-
-std::variant<page_request, std::string> read_page_request(const std::map<std::string, std::string>& query,
-                                                          const page_rules& rules) {
-  const auto param = [&](std::string_view name) -> std::optional<std::string> {
-    const auto it = query.find(std::string(name));
-    return it == query.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-  page_request out{rules.default_first, std::string(rules.default_order), "desc"};
-  if (const auto v = param("first")) {
-    const auto n = parse_int(*v);
-    if (!n || *n < 1 || *n > rules.max_first) return fmt::format("first must be an integer between 1 and {}", rules.max_first);
-    out.first = *n;
-  }
-  out.order = param(rules.order_parameter).value_or(out.order);
-  if (std::find(sortable.begin(), sortable.end(), out.order) == sortable.end()) {
-    return fmt::format("{} must be one of last_seen_at, first_seen_at, purchase_count, ltv, aov", rules.order_parameter);
-  }
-  out.direction = param("direction").value_or(out.direction);
-  if (out.direction != "asc" && out.direction != "desc") return std::string("direction must be asc or desc");
-  return out;
-}
-
-// The cursor API's filters, from query parameters. Time bounds are strict: `*_after`
-// keeps times > the bound, `*_before` times < the bound.
-struct time_bound {
-  std::string_view name;
-  std::int64_t whop_person::*field;
-  bool after;
-};
-constexpr std::array<time_bound, 4> time_bounds{{
-    {"last_seen_after", &whop_person::last_seen_at, true},
-    {"last_seen_before", &whop_person::last_seen_at, false},
-    {"first_seen_after", &whop_person::first_seen_at, true},
-    {"first_seen_before", &whop_person::first_seen_at, false},
-}};
-constexpr std::array<std::string_view, 5> text_filters{"email", "phone", "user_id", "has_purchased", "query"};
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-// Emails match whatever their case and padding, as Whop's lookups do.
-std::string email_key(const std::string& email) {
-  const auto first = email.find_first_not_of(" \t");
-  if (first == std::string::npos) return {};
-  return lower(email.substr(first, email.find_last_not_of(" \t") - first + 1));
-}
-
-// Phones match whatever their format: the digits, as +1 numbers (the generator's region).
-std::string phone_key(const std::string& phone) {
-  std::string digits;
-  for (char c : phone) {
-    if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
-  }
-  if (digits.starts_with("00")) digits.erase(0, 2);
-  if (digits.size() == 10) digits.insert(0, "1");
-  return digits;
-}
-
-std::string iso_at(std::int64_t unix) { return iso_seconds(std::chrono::system_clock::from_time_t(unix)); }
-
-struct people_query {
-  std::optional<std::string> email, phone, user_id, text;
-  std::optional<bool> has_purchased;
-  std::vector<std::pair<const time_bound*, std::int64_t>> times;
-  std::string canonical;  // the filters as one string: which cached view they select
-};
-
-std::variant<people_query, std::string> parse_people_query(const std::map<std::string, std::string>& query) {
-  people_query out;
-  const auto param = [&](std::string_view name) -> std::optional<std::string> {
-    const auto it = query.find(std::string(name));
-    if (it == query.end()) return std::nullopt;
-    out.canonical += fmt::format("{}={}&", name, it->second);
-    return it->second;
-  };
-  for (const time_bound& bound : time_bounds) {
-    const auto v = param(bound.name);
-    if (!v) continue;
-    const auto t = parse_iso_seconds(*v);
-    if (!t) return fmt::format("{} must be an ISO 8601 time", bound.name);
-    out.times.emplace_back(&bound, unix_seconds(*t));
-  }
-  if (const auto v = param("email")) out.email = email_key(*v);
-  if (const auto v = param("phone")) out.phone = phone_key(*v);
-  out.user_id = param("user_id");
-  if (const auto v = param("query")) out.text = lower(*v);
-  if (const auto v = param("has_purchased")) {
-    if (*v != "true" && *v != "false") return std::string("has_purchased must be true or false");
-    out.has_purchased = *v == "true";
-  }
-  return out;
-}
-
-bool contains_text(const std::optional<std::string>& field, const std::string& needle) {
-  return field && lower(*field).find(needle) != std::string::npos;
-}
-
-bool matches(const whop_person& p, const people_query& q) {
-  for (const auto& [bound, at] : q.times) {
-    const std::int64_t t = p.*(bound->field);
-    if (bound->after ? t <= at : t >= at) return false;
-  }
-  if (q.email && email_key(p.email.value_or("")) != *q.email) return false;
-  if (q.phone && phone_key(p.phone.value_or("")) != *q.phone) return false;
-  if (q.user_id && p.id != *q.user_id) return false;
-  if (q.has_purchased && (p.purchase_count > 0) != *q.has_purchased) return false;
-  if (q.text && !contains_text(p.name, *q.text) && !contains_text(p.email, *q.text)) return false;
-  return true;
-}
-
-// Keyset order of the cursor API: (order key, person id), reversed as a whole for desc,
-// so that a cursor names a place in the order however the people around it change.
-bool precedes(double va, const std::string& ida, double vb, const std::string& idb, bool descending) {
-  if (descending) return va != vb ? va > vb : ida > idb;
-  return va != vb ? va < vb : ida < idb;
-}
-
-struct cursor_position {
-  std::string order, direction;
-  double value = 0;
-  std::string person_id;
-};
-
-// Opaque to clients: hex of "order|direction|value|person id".
-std::string encode_cursor(const cursor_position& c) {
-  const std::string text = fmt::format("{}|{}|{}|{}", c.order, c.direction, c.value, c.person_id);
-  std::string out;
-  for (unsigned char ch : text) out += fmt::format("{:02x}", ch);
-  return out;
-}
-
-std::optional<cursor_position> decode_cursor(const std::string& hex) {
-  if (hex.empty() || hex.size() % 2 != 0) return std::nullopt;
-  std::string text;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    unsigned v = 0;
-    const auto [end, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
-    if (ec != std::errc{} || end != hex.data() + i + 2) return std::nullopt;
-    text.push_back(static_cast<char>(v));
-  }
-  std::vector<std::string> parts;
-  for (std::size_t start = 0;;) {
-    const std::size_t bar = text.find('|', start);
-    parts.push_back(text.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
-    if (bar == std::string::npos) break;
-    start = bar + 1;
-  }
-  if (parts.size() != 4 || parts[3].empty()) return std::nullopt;
-  cursor_position c{parts[0], parts[1], 0, parts[3]};
-  const auto [end, ec] = std::from_chars(parts[2].data(), parts[2].data() + parts[2].size(), c.value);
-  if (ec != std::errc{} || end != parts[2].data() + parts[2].size()) return std::nullopt;
-  return c;
-}
-
-// The item of Whop's current API: `id` is the person, the Whop user an object, times ISO 8601.
-boost::json::object cursor_item(const whop_person& p) {
-  boost::json::object o = to_json(p);
-  o["id"] = p.person_id;
-  o.erase("person_id");
-  std::string username = lower(p.id.starts_with("user_") ? p.id.substr(5) : p.id);
-  o["user"] = boost::json::object{{"id", p.id}, {"username", std::move(username)}, {"name", o["name"]}};
-  o["first_seen_at"] = iso_at(p.first_seen_at);
-  o["last_seen_at"] = iso_at(p.last_seen_at);
-  return o;
-}
-
-// The seed's item; `id_is_person` decides which of `id` and `person_id` holds the prsn_ id.
-boost::json::object offset_item(const whop_person& p, bool id_is_person) {
-  boost::json::object o = to_json(p);
-  if (id_is_person) {
-    o["id"] = p.person_id;
-    o["person_id"] = p.id;
-  }
-  return o;
-}
-
-std::optional<std::string> text_of(const boost::json::value& v) {
-  return v.is_string() ? std::optional<std::string>(std::string(v.get_string())) : std::nullopt;
-}
-
-}  // namespace
+using namespace whop_listing;
 
 sim_reply whop_error(int status, std::string_view type, std::string_view message) {
   sim_reply reply;
@@ -327,18 +48,6 @@ const std::vector<std::uint32_t>& whop_api::view(const std::string& key, Build b
   if (it == views_.end()) it = views_.emplace(key, build()).first;
   return it->second;
 }
-
-namespace {
-
-// The keys a person is found by besides its ids: its normalized email and phone.
-std::vector<std::string> contact_keys(const whop_person& p) {
-  std::vector<std::string> keys;
-  if (p.email && !email_key(*p.email).empty()) keys.push_back(email_key(*p.email));
-  if (p.phone && !phone_key(*p.phone).empty()) keys.push_back(phone_key(*p.phone));
-  return keys;
-}
-
-}  // namespace
 
 const whop_api::lookup& whop_api::index() {
   if (lookup_) return *lookup_;
@@ -408,10 +117,7 @@ sim_reply whop_api::list_people(const sim_request& request, std::int64_t real_no
 }
 
 sim_reply whop_api::list_offset(const sim_request& request, std::int64_t now) {
-  const auto param = [&](const char* name) -> std::optional<std::string> {
-    const auto it = request.query.find(name);
-    return it == request.query.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
+  const auto param = [&](std::string_view name) { return query_value(request.query, name); };
   const auto bad = [](std::string message) { return whop_error(400, "invalid_request_error", message); };
 
   std::int64_t to = now, offset = 0;
@@ -476,10 +182,7 @@ sim_reply whop_api::list_offset(const sim_request& request, std::int64_t now) {
 }
 
 sim_reply whop_api::list_cursor(const sim_request& request) {
-  const auto param = [&](const char* name) -> std::optional<std::string> {
-    const auto it = request.query.find(name);
-    return it == request.query.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
+  const auto param = [&](std::string_view name) { return query_value(request.query, name); };
   const auto bad = [](std::string message) { return whop_error(400, "invalid_request_error", message); };
 
   auto page = read_page_request(request.query, {10, 100, "order", "first_seen_at"});

@@ -32,6 +32,7 @@ using testing::process_result;
 using testing::scratch_database;
 using testing::sim_fixture;
 using testing::sim_options;
+using testing::sim_options_serving;
 using testing::sync_deployment;
 
 // source_key -> payload, for one source's live records.
@@ -250,9 +251,8 @@ long long whop_count(const scratch_database& db, const std::string& where) {
 // The seed's offset API has no retrieve: one sweep's absence only marks a person, the
 // next complete sweep that misses it too retires it.
 TEST(Sync, AWhopPersonMissingFromOneOffsetSweepIsRetiredOnlyByTheNext) {
-  sim_fixture sim(sim_options(200, 0));
+  sim_fixture sim(sim_options_serving("offset", 200, 0));
   scratch_database db;
-  sim.with_sim([](fakes::simulator& s) { ASSERT_EQ(s.whop().settings({{"api", "offset"}}), ""); });
   sync_deployment d(db, sim);
   (void)d.sync({"--full"});
   std::string gone;
@@ -278,8 +278,7 @@ TEST(Sync, AWrongOrUnusableWhopTotalDeletesNothingAndSaysWhy) {
       {"150", "drifted"}, {"-5", "total_negative"}, {"1000000000000", "total_beyond_bound"}, {"\"many\"", "total_not_an_integer"}};
   for (const auto& [total, reason] : cases) {
     SCOPED_TRACE(total);
-    sim_fixture sim(sim_options(1000, 0));
-    sim.with_sim([](fakes::simulator& s) { ASSERT_EQ(s.whop().settings({{"api", "offset"}}), ""); });
+    sim_fixture sim(sim_options_serving("offset", 1000, 0));
     scratch_database db;
     sync_deployment d(db, sim);
     (void)d.sync({"--full"});
@@ -328,8 +327,7 @@ std::set<std::string> deleted_keys(const scratch_database& db, const std::string
 TEST(Sync, AFullSweepUnderChurnDeletesNoLiveRecordAndTheNextLandsTheTruth) {
   for (const char* api : {"cursor", "offset"}) {
     SCOPED_TRACE(api);
-    sim_fixture sim(sim_options(2000, 2000));
-    sim.with_sim([&](fakes::simulator& s) { ASSERT_EQ(s.whop().settings({{"api", api}}), ""); });
+    sim_fixture sim(sim_options_serving(api, 2000, 2000));
     scratch_database db;
     sync_deployment d(db, sim);
     (void)d.sync({"--full"});

@@ -24,6 +24,13 @@ inline fakes::simulator_options sim_options(std::size_t whop = 800, std::size_t 
   return o;
 }
 
+// The same with Whop serving `api`: "cursor" (the real server's, the default) or "offset" (the seed's).
+inline fakes::simulator_options sim_options_serving(const std::string& api, std::size_t whop, std::size_t posthog) {
+  fakes::simulator_options o = sim_options(whop, posthog);
+  o.whop.api = api;
+  return o;
+}
+
 struct sync_deployment {
   temp_dir dir;
   std::filesystem::path config;
