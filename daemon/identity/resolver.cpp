@@ -79,6 +79,10 @@ class resolver {
     rules_.resize(all_identifier_kinds().size(), kind_rule{.enabled = false});
     for (const auto& [kind, rule] : config.kinds) rules_.at(static_cast<std::size_t>(kind)) = rule;
     for (const previous_person& p : in.persons) created_at_[p.id] = p.created_at;
+    for (const previous_person& p : in.deleted_persons) {
+      created_at_[p.id] = p.created_at;
+      deleted_.insert(p.id);
+    }
     // Keys are compared once here; everything after orders records by rank.
     std::vector<std::pair<std::string_view, std::size_t>> keys;
     keys.reserve(in.records.size());
@@ -326,39 +330,66 @@ class resolver {
     return it == created_at_.end() ? 0 : it->second;
   }
 
-  void assign_ids() {
-    struct claim {
-      std::size_t overlap;
-      std::int64_t created_at;
-      std::string_view person;
-      std::size_t cluster;
-    };
+  struct claim {
+    bool holds_derived_id;  // the id a rebuild from scratch would give the group
+    std::size_t overlap;
+    std::int64_t created_at;
+    std::string_view person;
+    std::size_t cluster;
+    // The id a rebuild would give first, then the largest overlap, then the older person, the smaller
+    // id, the cluster's smallest key.
+    bool operator<(const claim& o) const {
+      return std::tuple(!holds_derived_id, -static_cast<std::int64_t>(overlap), created_at, person, cluster) <
+             std::tuple(!o.holds_derived_id, -static_cast<std::int64_t>(o.overlap), o.created_at, o.person, o.cluster);
+    }
+  };
+
+  // Claims of the persons `person_of` names for the records of the clusters without an id yet, counted
+  // among those `counts` accepts.
+  template <typename PersonOf, typename Counts>
+  std::vector<claim> claims_of(PersonOf person_of, Counts counts) const {
     std::vector<claim> claims;
     for (std::size_t c = 0; c < clusters_.size(); ++c) {
+      if (!cluster_id_[c].empty()) continue;
       std::map<std::string_view, std::size_t> overlap;
       for (std::size_t r : clusters_[c]) {
-        if (rec(r).previous_person && !frozen_persons_.contains(*rec(r).previous_person)) ++overlap[*rec(r).previous_person];
+        const std::optional<std::string>& p = person_of(rec(r));
+        if (p && counts(*p)) ++overlap[*p];
       }
-      for (const auto& [person, n] : overlap) claims.push_back({n, created_at(person), person, c});
+      if (overlap.empty()) continue;
+      const std::string derived = derived_person_id(rec(clusters_[c].front()).key);
+      for (const auto& [person, n] : overlap) claims.push_back({person == derived, n, created_at(person), person, c});
     }
-    // Largest overlap keeps the id; ties: the older person, then the smaller id, then the cluster's smallest key.
-    std::sort(claims.begin(), claims.end(), [](const claim& a, const claim& b) {
-      return std::tuple(-static_cast<std::int64_t>(a.overlap), a.created_at, a.person, a.cluster) <
-             std::tuple(-static_cast<std::int64_t>(b.overlap), b.created_at, b.person, b.cluster);
-    });
+    std::sort(claims.begin(), claims.end());
+    return claims;
+  }
+
+  void take_claims(const std::vector<claim>& claims, std::unordered_set<std::string_view>& into) {
+    for (const claim& c : claims) {
+      if (!cluster_id_[c.cluster].empty() || kept_.contains(c.person) || revived_.contains(c.person)) continue;
+      cluster_id_[c.cluster] = std::string(c.person);
+      into.insert(c.person);
+    }
+  }
+
+  // Each cluster keeps the id of an old person it holds records of; a cluster no live person claims
+  // takes back the deleted person its returning records were last in; the rest get derived ids.
+  void assign_ids() {
     cluster_id_.assign(clusters_.size(), std::string());
     out_.persons.reserve(clusters_.size());
+    take_claims(claims_of([](const record_evidence& r) -> const std::optional<std::string>& { return r.previous_person; },
+                          [&](std::string_view p) { return !frozen_persons_.contains(p); }),
+                kept_);
+    take_claims(claims_of([](const record_evidence& r) -> const std::optional<std::string>& { return r.last_person; },
+                          [&](std::string_view p) { return deleted_.contains(p); }),
+                revived_);
     // Views of the input's ids and of cluster_id_'s, which are not touched once set.
     std::unordered_set<std::string_view> taken(in_.reserved_ids.begin(), in_.reserved_ids.end());
     taken.reserve(in_.reserved_ids.size() + in_.persons.size() + clusters_.size());
     for (const previous_person& p : in_.persons) taken.insert(p.id);
+    for (const previous_person& p : in_.deleted_persons) taken.insert(p.id);
     for (std::size_t r = 0; r < in_.records.size(); ++r) {
       if (rec(r).previous_person) taken.insert(*rec(r).previous_person);
-    }
-    for (const claim& c : claims) {
-      if (!cluster_id_[c.cluster].empty() || kept_.contains(c.person)) continue;
-      cluster_id_[c.cluster] = std::string(c.person);
-      kept_.insert(c.person);
     }
     for (std::size_t c = 0; c < clusters_.size(); ++c) {
       if (cluster_id_[c].empty()) {
@@ -368,7 +399,8 @@ class resolver {
         taken.insert(cluster_id_[c]);
       }
       for (std::size_t r : clusters_[c]) out_.person_of[r] = cluster_id_[c];
-      out_.persons.push_back({cluster_id_[c], std::move(clusters_[c]), !kept_.contains(cluster_id_[c])});
+      const bool revived = revived_.contains(cluster_id_[c]);
+      out_.persons.push_back({cluster_id_[c], std::move(clusters_[c]), !kept_.contains(cluster_id_[c]) && !revived, revived});
     }
   }
 
@@ -460,9 +492,10 @@ class resolver {
     const std::unordered_set<std::string_view> previous(previous_ids_.begin(), previous_ids_.end());
 
     // New persons with no old records at all: no other person shares their records, so their cause is
-    // their records' own (a full resolution from scratch has half a million of them).
+    // their records' own (a full resolution from scratch has half a million of them). A revived person
+    // is created again.
     for (const person_result& p : out_.persons) {
-      if (!p.is_new) continue;
+      if (!p.is_new && !p.revived) continue;
       enum cause c = cause::none;
       bool had_old = false;
       for (std::size_t r : p.records) {
@@ -532,6 +565,8 @@ class resolver {
   std::vector<std::vector<std::size_t>> clusters_;
   std::vector<std::string> cluster_id_;
   std::unordered_set<std::string_view> kept_;
+  std::unordered_set<std::string_view> deleted_;  // of in_.deleted_persons
+  std::unordered_set<std::string_view> revived_;  // deleted persons given back to their returning records
   std::unordered_set<std::string_view> frozen_persons_;
   std::unordered_map<std::string_view, std::vector<std::size_t>> previously_in_;
   std::unordered_map<std::string_view, enum cause> cause_of_person_;

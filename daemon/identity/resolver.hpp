@@ -36,6 +36,9 @@ struct record_evidence {
   bool live = true;             // false: deleted upstream; given so that its old person is known
   std::vector<identifier_value> identifiers;
   std::optional<std::string> previous_person;
+  // The person it was in when it was deleted upstream: if it comes back (a false delete repaired, an
+  // account restored) and no live person claims its group, that person comes back with it.
+  std::optional<std::string> last_person;
   std::optional<std::string> merged_into;  // key of the record that absorbed it upstream
   enum cause cause = cause::none;
 };
@@ -58,6 +61,7 @@ struct value_degree {
 struct resolution_input {
   std::vector<record_evidence> records;
   std::vector<previous_person> persons;  // every person a record of the area was in
+  std::vector<previous_person> deleted_persons;  // deleted persons a record of the area was last in
   std::vector<record_pair> must_link;
   std::vector<record_pair> cannot_link;
   std::vector<value_degree> degrees;     // holders outside the area count toward the guard
@@ -67,7 +71,8 @@ struct resolution_input {
 struct person_result {
   std::string id;
   std::vector<std::size_t> records;  // indices into the input, sorted by key
-  bool is_new = false;
+  bool is_new = false;   // an id never published before
+  bool revived = false;  // a deleted person given back to its returning records: published again, not new
 };
 
 struct retired_person {
@@ -129,7 +134,8 @@ struct resolution {
 resolution resolve(const resolution_input& input, const identity_config& config, const value_policy& policy);
 
 // The id a person gets when no old person claims its records: derived from its
-// smallest record key, so that a rebuild from scratch reproduces it.
+// smallest record key, so that a rebuild from scratch reproduces it. Among old
+// persons that claim a group, the one that holds this id keeps it.
 std::string derived_person_id(std::string_view smallest_record_key, int attempt = 0);
 
 }  // namespace personsync::identity

@@ -54,6 +54,7 @@ void area::add(landed_record&& r) {
   e.first_seen = r.first_seen;
   e.live = r.live;
   e.previous_person = std::move(r.person);
+  if (e.live && !e.previous_person) e.last_person = std::move(r.last_person);  // only a returning record asks
   if (r.merged_into) e.merged_into = store::record_key(e.source, r.scope, *r.merged_into);
   ids_.push_back(r.record_id);
   evidence_.push_back(std::move(e));
@@ -126,7 +127,7 @@ identity::resolution_input area::take_input(const std::map<std::int64_t, bool>& 
                                              const std::map<std::int64_t, identity::cause>& split_causes,
                                              const std::vector<store::active_constraint>& constraints) {
   identity::resolution_input in;
-  std::set<std::string> persons;
+  std::set<std::string> persons, last_persons;
   for (std::size_t i = 0; i < evidence_.size(); ++i) {
     identity::record_evidence& e = evidence_[i];
     if (const auto d = dirty.find(ids_[i]); d != dirty.end()) {
@@ -140,9 +141,11 @@ identity::resolution_input area::take_input(const std::map<std::int64_t, bool>& 
     }
     if (const auto s = split_causes.find(ids_[i]); s != split_causes.end()) e.cause = std::max(e.cause, s->second);
     if (e.previous_person) persons.insert(*e.previous_person);
+    if (e.last_person) last_persons.insert(*e.last_person);
   }
   in.records = std::move(evidence_);
   in.persons = store_.persons({persons.begin(), persons.end()});
+  in.deleted_persons = store_.deleted_persons({last_persons.begin(), last_persons.end()});
   for (const store::active_constraint& c : constraints) {
     if (c.kind == "must_link") in.must_link.push_back({c.record_a, c.record_b, c.id});
     if (c.kind == "cannot_link") in.cannot_link.push_back({c.record_a, c.record_b, c.id});

@@ -72,6 +72,36 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
   }
 }
 
+// A deleted record's person is remembered, and a revived person is live again: a record that comes back
+// gets its person back (identity::record_evidence::last_person).
+void identity_store::remember_last_persons(const std::vector<identity::record_evidence>& records,
+                                           const std::vector<std::int64_t>& ids, const identity::resolution& result) {
+  std::vector<std::int64_t> left, back;
+  std::vector<std::string> left_persons;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!records[i].live && records[i].previous_person && !result.person_of[i]) {
+      left.push_back(ids[i]);
+      left_persons.push_back(*records[i].previous_person);
+    } else if (records[i].last_person && result.person_of[i]) {
+      back.push_back(ids[i]);
+    }
+  }
+  if (!back.empty()) session_ << "DELETE FROM record_last_persons WHERE record_id = ANY(" + id_array(back) + ")";
+  if (!left.empty()) {
+    session_ << "INSERT INTO record_last_persons (record_id, person_id) "
+                "SELECT * FROM unnest(" + id_array(left) + ", CAST(" + quote_literal(session_, uuid_array(left_persons)) +
+                    " AS uuid[])) ON CONFLICT (record_id) DO UPDATE SET person_id = EXCLUDED.person_id";
+  }
+  std::vector<std::string> revived;
+  for (const identity::person_result& p : result.persons) {
+    if (p.revived) revived.push_back(p.id);
+  }
+  if (!revived.empty()) {
+    session_ << "UPDATE persons SET status = 'active', successor = NULL, retired_at = NULL, updated_at = now() "
+                "WHERE person_id = ANY(CAST(" + quote_literal(session_, uuid_array(revived)) + " AS uuid[]))";
+  }
+}
+
 // Everything of the outcome but the golden records: assignments, retirements, events, and the guards
 // (quarantine, frozen components, rejected links). Returns how many values are quarantined.
 std::size_t identity_store::write_membership(std::int64_t resolution_id, bool full,
@@ -121,6 +151,8 @@ std::size_t identity_store::write_membership(std::int64_t resolution_id, bool fu
                 "FROM jsonb_to_recordset(CAST(:r AS jsonb)) AS r(id uuid, successor uuid) WHERE p.successor = r.id",
         soci::use(json);
   }
+
+  remember_last_persons(records, ids, result);
 
   binary_chunked_copy events(session_,
                              "COPY identity_event_log (kind, before_person_ids, after_person_ids, cause, records, "

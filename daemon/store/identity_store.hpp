@@ -30,6 +30,7 @@ struct landed_record {
   std::string identifiers_json;  // [{"kind","value"}] as the connector sent them
   std::optional<std::string> merged_into;  // source_key of the absorbing record (same source and scope)
   std::optional<std::string> person;
+  std::optional<std::string> last_person;  // the person it was in when deleted upstream (record_last_persons)
   identity::record_facts facts;  // what it gives its person's golden record
 };
 
@@ -126,6 +127,8 @@ class identity_store {
   std::vector<identity::identifier_value> quarantined();
 
   std::vector<identity::previous_person> persons(const std::vector<std::string>& ids);
+  // Those of `ids` that are deleted persons: returning records may take them back.
+  std::vector<identity::previous_person> deleted_persons(const std::vector<std::string>& ids);
   std::unordered_set<std::string> existing_persons(const std::vector<std::string>& ids);
   // Every person id ever used: one read, where a full resolution would otherwise send each new id back.
   std::unordered_set<std::string> all_person_ids();
@@ -158,6 +161,8 @@ class identity_store {
   using golden_row = std::pair<std::string_view, identity::golden_record>;
   void publish_golden(const std::vector<golden_row>& new_persons, const std::vector<golden_row>& known_persons,
                       bool full);
+  void remember_last_persons(const std::vector<identity::record_evidence>& records,
+                             const std::vector<std::int64_t>& ids, const identity::resolution& result);
   std::size_t write_membership(std::int64_t resolution_id, bool full, const std::vector<identity::record_evidence>& records,
                                const std::vector<std::int64_t>& ids, const identity::resolution& result);
   soci::session& session_;

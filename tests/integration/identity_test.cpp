@@ -6,6 +6,8 @@
 // the right events; an email change moves a record; operators' merges and
 // splits survive the next full sync; explain says why.
 
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -218,6 +220,148 @@ TEST(Identity, PublishedPersonsMatchTheSimulatorsHumans) {
   d.sync({"--full"});
   EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_events"), events_before);
   EXPECT_EQ(published(db), person_of);
+}
+
+// The query schema/README.md gives for "the persons a rebuild would give another id".
+std::string rebuild_query_from_the_readme() {
+  std::ifstream in(std::string(PERSONSYNC_SOURCE_DIR) + "/schema/README.md");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t comment = text.find("-- persons a rebuild from an empty database would give another id");
+  EXPECT_NE(comment, std::string::npos) << "schema/README.md lost its rebuild query";
+  if (comment == std::string::npos) return "SELECT NULL::uuid WHERE false";
+  return text.substr(comment, text.find("```", comment) - comment);
+}
+
+std::set<std::string> ids_of(const scratch_database& db, const std::string& sql) {
+  std::set<std::string> out;
+  const auto session = db.session();
+  // The extension first, on its own; then the SELECT, its last statement, the first to start a line.
+  const std::size_t select = sql.find("\nSELECT") + 1;
+  *session << sql.substr(0, select);
+  soci::rowset<std::string> rows = (session->prepare << "SELECT person_id::text FROM (" +
+                                    sql.substr(select, sql.find_last_not_of("; \n") + 1 - select) + ") x");
+  for (const std::string& id : rows) out.insert(id);
+  return out;
+}
+
+// Records deleted upstream and restored (a false delete and its repair) get their person back, with
+// nothing else moving; a rebuild from an empty database gives every person the same id but exactly
+// those schema/README.md's query names, here a person a record with a smaller key joined later.
+TEST(Identity, AReturningRecordGetsItsIdBackAndARebuildKeepsTheIdsTheReadmeSays) {
+  scratch_database db;
+  sim_fixture sim(sim_options(400, 400));
+  sync_deployment d(db, sim);
+  d.sync();
+  const auto before = published(db);
+  std::map<std::string, std::size_t> records_of;  // person -> records
+  for (const auto& [key, person] : before) ++records_of[person];
+
+  // Whole persons go: five with one Whop record, five with one PostHog record, and every record of
+  // two persons that span both providers.
+  std::vector<fakes::whop_person> whop_gone;
+  std::vector<fakes::posthog_person> posthog_gone;
+  std::set<std::string> gone_persons;
+  sim.with_sim([&](fakes::simulator& s) {
+    std::map<std::string, std::vector<std::string>> keys_of;  // person -> keys
+    for (const auto& [key, person] : before) keys_of[person].push_back(key);
+    int whop_only = 0, posthog_only = 0, both = 0;
+    for (const auto& [person, keys] : keys_of) {
+      const bool one_whop = keys.size() == 1 && keys[0].starts_with("whop/");
+      const bool one_posthog = keys.size() == 1 && keys[0].starts_with("posthog/");
+      const bool spans = keys.size() == 2 && keys[0].starts_with("posthog/") && keys[1].starts_with("whop/");
+      if ((one_whop && whop_only++ < 5) || (one_posthog && posthog_only++ < 5) || (spans && both++ < 2)) {
+        gone_persons.insert(person);
+        for (const std::string& key : keys) {
+          const std::string source_key = key.substr(key.rfind('/') + 1);
+          if (key.starts_with("whop/")) {
+            for (const auto& w : s.whop().people()) {
+              if (w.person_id == source_key) whop_gone.push_back(w);
+            }
+          } else {
+            for (const auto* p : s.posthog().live()) {
+              if (p->uuid == source_key) posthog_gone.push_back(*p);
+            }
+          }
+        }
+      }
+    }
+    ASSERT_EQ(gone_persons.size(), 12u);
+    for (const auto& w : whop_gone) ASSERT_EQ(s.whop().control({{"op", "delete"}, {"id", w.person_id}}), "");
+    for (const auto& p : posthog_gone) ASSERT_EQ(s.posthog().control({{"op", "delete"}, {"uuid", p.uuid}}), "");
+  });
+  ASSERT_EQ(whop_gone.size(), 7u);
+  ASSERT_EQ(posthog_gone.size(), 7u);
+  d.sync({"--full"});
+  for (const std::string& person : gone_persons) {
+    EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.persons WHERE status = 'deleted' AND person_id = '" + person + "'"), 1);
+  }
+
+  // They come back, as they were.
+  sim.with_sim([&](fakes::simulator& s) {
+    for (const auto& w : whop_gone) {
+      boost::json::object o{{"id", w.id}, {"person_id", w.person_id}, {"first_seen_at", w.first_seen_at},
+                            {"last_seen_at", w.last_seen_at}, {"purchase_count", w.purchase_count}, {"human_id", w.human_id}};
+      if (w.name) o["name"] = *w.name;
+      if (w.email) o["email"] = *w.email;
+      if (w.phone) o["phone"] = *w.phone;
+      ASSERT_EQ(s.whop().control({{"op", "add"}, {"person", o}}), "");
+    }
+    for (const auto& p : posthog_gone) {
+      boost::json::array ids(p.distinct_ids.begin(), p.distinct_ids.end());
+      ASSERT_EQ(s.posthog().control({{"op", "add"},
+                                     {"person", {{"uuid", p.uuid}, {"distinct_ids", ids}, {"properties", p.properties},
+                                                 {"created_at", p.created_at}, {"human_id", p.human_id}}}}),
+                "");
+    }
+  });
+  d.sync({"--full"});
+  EXPECT_EQ(published(db), before) << "every record is back in the person it had";
+  for (const std::string& person : gone_persons) {
+    EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.persons WHERE status = 'active' AND person_id = '" + person + "'"), 1);
+    EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_events WHERE kind = 'create' AND after_person_ids = "
+                        "ARRAY['" + person + "']::uuid[]"), 2)
+        << "created, deleted, created again";
+  }
+  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.record_last_persons"), 0) << "forgotten once back";
+
+  // A PostHog person with the smallest key of all joins a one-record Whop person through its user id:
+  // the person keeps its id, which a rebuild would not give it.
+  std::string joined;
+  sim.with_sim([&](fakes::simulator& s) {
+    for (const auto& w : s.whop().people()) {
+      if (joined.empty() && records_of[before.at("whop/biz_sim/" + w.person_id)] == 1) {
+        joined = before.at("whop/biz_sim/" + w.person_id);
+        ASSERT_EQ(s.posthog().control({{"op", "add"},
+                                       {"person", {{"uuid", "00000000-0000-4000-8000-000000000001"},
+                                                   {"distinct_ids", boost::json::array{boost::json::value(w.id)}},
+                                                   {"human_id", w.human_id}}}}),
+                  "");
+      }
+    }
+  });
+  d.sync({"--full"});
+  const auto kept = published(db);
+  EXPECT_EQ(kept.at("posthog/1/00000000-0000-4000-8000-000000000001"), joined);
+
+  const std::set<std::string> named = ids_of(db, rebuild_query_from_the_readme());
+  scratch_database rebuilt_db;
+  sync_deployment rebuilt(rebuilt_db, sim);
+  rebuilt.sync();
+  const auto rebuilt_ids = published(rebuilt_db);
+  ASSERT_EQ(rebuilt_ids.size(), kept.size());
+  std::set<std::string> changed;
+  std::size_t unchanged_records = 0;
+  for (const auto& [key, person] : kept) {
+    if (rebuilt_ids.at(key) == person) {
+      ++unchanged_records;
+    } else {
+      changed.insert(person);
+    }
+  }
+  std::printf("rebuild: %zu of %zu persons got another id, %zu of %zu records kept theirs\n", changed.size(),
+              records_of.size(), unchanged_records, kept.size());
+  EXPECT_EQ(changed, named) << "exactly the persons schema/README.md's query names";
+  EXPECT_EQ(changed, std::set<std::string>{joined});
 }
 
 TEST(Identity, ACrashEmptiesTheUnloggedIdentifiersAndTheNextResolutionRebuildsThemUnchanged) {

@@ -302,6 +302,83 @@ TEST(Resolver, TiesGoToTheOlderPerson) {
   EXPECT_EQ(out.persons[0].id, "00000000-0000-5000-8000-00000000000b");
 }
 
+// A rebuild from scratch gives each group the id derived from its smallest key: an old person holding
+// that id keeps it, over a larger one, so that merges and splits leave the ids a rebuild gives.
+TEST(Resolver, AMergeOrASplitKeepsTheIdsARebuildWouldGive) {
+  fixture f;
+  resolution_input in;
+  in.records = {rec("whop/b/1", "whop", 1, {{k::email, "a@example.com"}}),
+                rec("whop/b/2", "whop", 2, {{k::email, "b@example.com"}}),
+                rec("whop/b/3", "whop", 3, {{k::email, "b@example.com"}})};
+  resolution_input merged = carried_over(in, f.run(in));  // {1} and {2, 3}
+  merged.records[0].identifiers.push_back({k::email, "b@example.com"});
+  merged.records[0].cause = cause::rule;
+  resolution out = f.run(merged);
+  ASSERT_EQ(out.persons.size(), 1u);
+  EXPECT_EQ(out.persons[0].id, derived_person_id("whop/b/1")) << "the smaller person, holding the rebuild's id";
+  resolution_input scratch = merged;
+  for (record_evidence& r : scratch.records) r.previous_person.reset();
+  scratch.persons.clear();
+  EXPECT_EQ(assignment(scratch, f.run(scratch)), assignment(merged, out));
+
+  // {1, 2, 3} splits into {1} and {2, 3}: {1} keeps the id, and {2, 3} gets the one a rebuild gives it.
+  resolution_input split = carried_over(merged, out);
+  split.records[0].identifiers = {{k::email, "a@example.com"}};
+  split.records[0].cause = cause::rule;
+  out = f.run(split);
+  ASSERT_EQ(out.persons.size(), 2u);
+  const auto a = assignment(split, out);
+  EXPECT_EQ(a.at("whop/b/1"), derived_person_id("whop/b/1"));
+  EXPECT_EQ(a.at("whop/b/2"), derived_person_id("whop/b/2"));
+  scratch = split;
+  for (record_evidence& r : scratch.records) r.previous_person.reset();
+  scratch.persons.clear();
+  EXPECT_EQ(assignment(scratch, f.run(scratch)), a);
+}
+
+TEST(Resolver, AReturningRecordGetsItsDeletedPersonBack) {
+  fixture f;
+  const std::string gone = "00000000-0000-5000-8000-0000000000aa";  // not derived from any key here
+  resolution_input in;
+  in.records = {rec("whop/b/1", "whop", 1, {{k::email, "a@example.com"}}),
+                rec("whop/b/2", "whop", 2, {{k::email, "b@example.com"}})};
+  in.records[0].last_person = gone;
+  in.records[0].cause = cause::new_record;
+  in.deleted_persons = {{gone, 50}};
+  in.reserved_ids = {gone, derived_person_id("whop/b/1")};
+  resolution out = f.run(in);
+  const auto a = assignment(in, out);
+  EXPECT_EQ(a.at("whop/b/1"), gone);
+  const auto revived = std::find_if(out.persons.begin(), out.persons.end(), [&](const person_result& p) { return p.id == gone; });
+  ASSERT_NE(revived, out.persons.end());
+  EXPECT_TRUE(revived->revived);
+  EXPECT_FALSE(revived->is_new) << "its row exists: published again, not inserted";
+  EXPECT_TRUE(out.retired.empty());
+  const auto created = std::count_if(out.events.begin(), out.events.end(), [&](const identity_event& e) {
+    return e.kind == event_kind::create && e.after == std::vector<std::string>{gone};
+  });
+  EXPECT_EQ(created, 1);
+
+  // Back into a live person: that person claims it, and the deleted one stays deleted.
+  in.records[0].identifiers.push_back({k::email, "b@example.com"});
+  in.records[1].previous_person = "00000000-0000-5000-8000-0000000000bb";
+  in.persons = {{"00000000-0000-5000-8000-0000000000bb", 10}};
+  out = f.run(in);
+  ASSERT_EQ(out.persons.size(), 1u);
+  EXPECT_EQ(out.persons[0].id, "00000000-0000-5000-8000-0000000000bb");
+  EXPECT_FALSE(out.persons[0].revived);
+
+  // Two groups of the same returning person: one takes it back, the other gets a new id.
+  in.records[0].identifiers = {{k::email, "a@example.com"}};
+  in.records[1].previous_person.reset();
+  in.records[1].last_person = gone;
+  in.persons.clear();
+  out = f.run(in);
+  ASSERT_EQ(out.persons.size(), 2u);
+  EXPECT_EQ(std::count_if(out.persons.begin(), out.persons.end(), [](const person_result& p) { return p.revived; }), 1);
+  EXPECT_NE(out.persons[0].id, out.persons[1].id);
+}
+
 TEST(Resolver, AnEmailChangeMovesARecordAndALostLinkSplits) {
   fixture f;
   resolution_input in;
