@@ -5,15 +5,16 @@
 // For a 200,000-person project (20,000 with --quick) at limit 100, 500 and
 // 1000: the requests a full sweep makes, its wall time with rate limits off,
 // and the least time the same sweep needs under PostHog's default limits for a
-// personal key (180/min and 1200/hour), from the limiter's own rule.
+// personal key (180/min and 1200/hour), from the limiter's own rule. Prints
+// the table and writes it to posthog_bench.results.txt (bench_results.hpp).
 
 #include <cstring>
-#include <iostream>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "connectors/posthog/persons_stream.hpp"
+#include "tests/bench/bench_results.hpp"
 #include "tests/support/sim_fixture.hpp"
 #include "tests/support/sweep_runner.hpp"
 
@@ -44,10 +45,10 @@ int main(int argc, char** argv) {
   testing::sim_fixture sim(options);
   const std::vector<paging::rate_window> defaults{{180, std::chrono::minutes(1)}, {1200, std::chrono::hours(1)}};
 
-  std::cout << fmt::format("posthog_bench{} — a full persons sweep of {} persons over loopback, concurrency 4\n\n",
-                           quick ? " --quick" : "", persons);
-  std::cout << fmt::format("{:>6}  {:>9}  {:>12}  {:>12}  {:>28}\n", "limit", "requests", "wall, no RL", "persons/s",
-                           "under 180/min + 1200/hour");
+  std::string t = fmt::format("posthog_bench{} — a full persons sweep of {} persons over loopback, concurrency 4\n\n",
+                              quick ? " --quick" : "", persons);
+  t += fmt::format("{:>6}  {:>9}  {:>12}  {:>12}  {:>28}\n", "limit", "requests", "wall, no RL", "persons/s",
+                   "under 180/min + 1200/hour");
   bool ok = true;
   for (const int limit : {100, 500, 1000}) {
     posthog::posthog_source_config cfg;
@@ -61,10 +62,10 @@ int main(int argc, char** argv) {
     const testing::sweep_outcome out = testing::run_sweep(stream, cfg.source);
     ok = ok && !out.error && out.records.size() == persons;
     const double seconds = std::chrono::duration<double>(out.took).count();
-    std::cout << fmt::format("{:>6}  {:>9}  {:>10.2f} s  {:>12.0f}  {:>28}\n", limit, out.counts.requests, seconds,
+    t += fmt::format("{:>6}  {:>9}  {:>10.2f} s  {:>12.0f}  {:>28}\n", limit, out.counts.requests, seconds,
                              static_cast<double>(out.records.size()) / seconds,
                              human_duration(paging::time_to_send(out.counts.requests, defaults)));
   }
-  if (!ok) std::cout << "a sweep failed or missed persons\n";
-  return ok ? 0 : 1;
+  if (!ok) t += "a sweep failed or missed persons\n";
+  return bench::publish_results("posthog_bench", t) && ok ? 0 : 1;
 }

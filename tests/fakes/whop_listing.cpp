@@ -121,8 +121,6 @@ std::variant<page_request, std::string> read_page_request(const std::map<std::st
   return out;
 }
 
-// The cursor API's filters, from query parameters. Time bounds are strict: `*_after`
-// keeps times > the bound, `*_before` times < the bound.
 namespace {
 constexpr std::array<time_bound, 4> time_bounds{{
     {"last_seen_after", &whop_person::last_seen_at, true},
@@ -189,7 +187,7 @@ bool contains_text(const std::optional<std::string>& field, const std::string& n
 bool matches(const whop_person& p, const people_query& q) {
   for (const auto& [bound, at] : q.times) {
     const std::int64_t t = p.*(bound->field);
-    if (bound->after ? t <= at : t >= at) return false;
+    if (bound->after ? t < at : t >= at) return false;
   }
   if (q.email && email_key(p.email.value_or("")) != *q.email) return false;
   if (q.phone && phone_key(p.phone.value_or("")) != *q.phone) return false;

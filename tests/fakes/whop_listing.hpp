@@ -46,8 +46,9 @@ struct page_rules {
 std::variant<page_request, std::string> read_page_request(const std::map<std::string, std::string>& query,
                                                           const page_rules& rules);
 
-// The cursor API's filters, from query parameters. Time bounds are strict: `*_after`
-// keeps times > the bound, `*_before` times < the bound.
+// The cursor API's filters, from query parameters. Time bounds are half-open, as Whop's
+// SDK documents them: `*_after` keeps times at or after the bound, `*_before` times
+// before it, so that adjacent ranges hold every time once.
 struct time_bound {
   std::string_view name;
   std::int64_t whop_person::*field;

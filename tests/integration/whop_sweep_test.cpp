@@ -45,8 +45,8 @@ whop_source_config config_for(const sim_fixture& sim) {
 }
 
 sweep_outcome sweep(const whop_source_config& cfg, std::optional<time_window> window = std::nullopt,
-                    std::optional<std::chrono::milliseconds> cancel_after = std::nullopt) {
-  const auto now = std::chrono::system_clock::now();
+                    std::optional<std::chrono::milliseconds> cancel_after = std::nullopt,
+                    std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
   people_stream stream(cfg, window ? whop_sweep{sweep_kind::incremental, *window} : whop_sweep{sweep_kind::full, full_sweep_window(cfg, now)},
                        now);
   return testing::run_sweep(stream, cfg.source, {.limiter = nullptr, .cancel_after = cancel_after});
@@ -104,6 +104,28 @@ TEST(WhopSweep, FullWalkEqualsTheGroundTruthInEitherApi) {
       }
     }
   }
+}
+
+// The cursor API's full sweep walks first-seen ranges side by side; Whop's `first_seen_after` keeps
+// times at or after it and `first_seen_before` times before it, so a person first seen on a boundary
+// is in exactly one range.
+TEST(WhopSweep, PeopleFirstSeenOnARangeBoundaryAreReadOnce) {
+  sim_fixture sim(sim_options(200));
+  whop_source_config cfg = config_for(sim);
+  cfg.api = people_api::cursor;
+  const auto now = std::chrono::system_clock::from_time_t(unix_seconds(std::chrono::system_clock::now()));
+  const std::int64_t end = unix_seconds(now), span = std::chrono::duration_cast<std::chrono::seconds>(cfg.full_sweep_window).count();
+  const auto n = static_cast<std::int64_t>(cfg.source.concurrency);
+  sim.with_sim([&](fakes::simulator& s) {
+    for (std::int64_t k = 0; k < n; ++k) {
+      const std::string id = "user_boundary" + std::to_string(k);
+      const std::int64_t at = end - span + span * k / n;
+      ASSERT_EQ(s.whop().control({{"op", "add"}, {"person", {{"id", id}, {"first_seen_at", at}, {"last_seen_at", at}}}}), "");
+    }
+  });
+  const sweep_outcome out = sweep(cfg, std::nullopt, std::nullopt, now);
+  expect_equals_truth(out, truth_of(sim));
+  EXPECT_EQ(out.counts.duplicates, 0u);
 }
 
 // Offsets sent to a cursor server are ignored (each answer is its first page): a sweep in
