@@ -1,5 +1,7 @@
 #include "connectors/http/url.hpp"
 
+#include <boost/algorithm/string/predicate.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
@@ -21,7 +23,16 @@ std::optional<endpoint> parse_endpoint(std::string_view url) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+  if (host.size() == 9 && boost::algorithm::iequals(host, "localhost")) return true;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  // From the parsed address, never from a prefix of the text: "127.attacker.example" is a DNS name.
+  boost::system::error_code ec;
+  const boost::asio::ip::address address = boost::asio::ip::make_address(std::string(host), ec);
+  if (ec) return false;
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).is_loopback();
+  }
+  return address.is_loopback();
 }
 
 std::string encode_query(const std::vector<std::pair<std::string, std::string>>& params) {

@@ -29,6 +29,8 @@ struct endpoint {
 // nullopt for anything that is not an absolute http(s) URL.
 std::optional<endpoint> parse_endpoint(std::string_view url);
 
+// True for an address in 127.0.0.0/8, ::1 (bracketed or not, or IPv4-mapped loopback) and the
+// name `localhost`: decided from the parsed address, so that no DNS name passes as loopback.
 bool is_loopback_host(std::string_view host);
 
 // "a=1&b=x%20y" from the pairs, each part percent-encoded.

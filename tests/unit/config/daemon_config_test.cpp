@@ -164,6 +164,11 @@ TEST(DaemonConfig, PlainHttpOnlyToLoopbackUnlessAllowed) {
   EXPECT_TRUE(load_config(dir.write("a.toml", body("http://127.0.0.1:8080/api/v1", false)), env_of({{"T", "x"}})).config);
   EXPECT_TRUE(load_config(dir.write("b.toml", body("http://localhost:8080", false)), env_of({{"T", "x"}})).config);
   EXPECT_FALSE(load_config(dir.write("c.toml", body("http://api.example.com", false)), env_of({{"T", "x"}})).config);
+  // A DNS name that starts like a loopback address is refused at config time, naming the line.
+  const loaded_config evil = load_config(dir.write("e.toml", body("http://127.evil.example/api", false)), env_of({{"T", "x"}}));
+  EXPECT_FALSE(evil.config);
+  ASSERT_GE(evil.diagnostics.error_count(), 1u);
+  EXPECT_EQ(evil.diagnostics.all()[0].where.line, 4u) << all_messages(evil.diagnostics);
   EXPECT_TRUE(load_config(dir.write("d.toml", body("http://api.example.com", true)), env_of({{"T", "x"}})).config);
 }
 

@@ -42,8 +42,21 @@ TEST(Url, Loopback) {
   EXPECT_TRUE(is_loopback_host("127.8.9.10"));
   EXPECT_TRUE(is_loopback_host("localhost"));
   EXPECT_TRUE(is_loopback_host("::1"));
+  EXPECT_TRUE(is_loopback_host("[::1]"));
+  EXPECT_TRUE(is_loopback_host("::ffff:127.0.0.1"));
+  EXPECT_TRUE(is_loopback_host("LocalHost"));
   EXPECT_FALSE(is_loopback_host("128.0.0.1"));
   EXPECT_FALSE(is_loopback_host("api.whop.com"));
+  // Names that only look like loopback: the token would go out in clear to whoever answers them.
+  EXPECT_FALSE(is_loopback_host("127.attacker.example"));
+  EXPECT_FALSE(is_loopback_host("127.0.0.1.attacker.example"));
+  EXPECT_FALSE(is_loopback_host("localhost.attacker.example"));
+  EXPECT_FALSE(is_loopback_host("::2"));
+  EXPECT_FALSE(is_loopback_host("0.0.0.0"));
+  EXPECT_FALSE(is_loopback_host(""));
+  // From a parsed URL, as the config check and the client see it.
+  EXPECT_FALSE(is_loopback_host(parse_endpoint("http://127.attacker.example/api")->host));
+  EXPECT_TRUE(is_loopback_host(parse_endpoint("http://[::1]:8080/api")->host));
 }
 
 }  // namespace
