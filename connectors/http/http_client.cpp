@@ -3,11 +3,16 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <variant>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -144,11 +149,64 @@ class http_client::impl {
     idle.push_back(std::move(conn));
   }
 
-  asio::awaitable<std::unique_ptr<connection>> open(const endpoint& target) {
-    tcp::resolver resolver(executor_);
-    auto [rec, endpoints] = co_await resolver.async_resolve(target.host, target.port, use_tuple);
-    if (rec) throw transport_error(transport_error::kind::resolve, fmt::format("resolving {}: {}", target.host, rec.message()));
+  // The addresses of the target's host, within connect_timeout. getaddrinfo cannot be interrupted
+  // (a silent DNS server holds it for its retries: 5 s x 2 per nameserver by default, unbounded
+  // under some NSS modules), and asio's own resolver thread is joined when the io_context goes, so
+  // a hung lookup would also hold the process's exit. The lookup runs on a detached thread of its
+  // own; the coroutine waits on a timer that the answer cancels, and an answer that comes after the
+  // coroutine gave up (or after its frame was destroyed) finds it gone and is dropped.
+  asio::awaitable<tcp::resolver::results_type> resolve(const endpoint& target) {
+    struct lookup {
+      std::mutex mutex;
+      bool abandoned = false;  // under mutex: the coroutine no longer waits; its executor may be gone
+      asio::steady_timer* wake = nullptr;  // the coroutine's, while it waits (touched on its executor only)
+      boost::system::error_code ec;
+      tcp::resolver::results_type results;
+      bool answered = false;
+    };
+    struct abandon_on_exit {
+      std::shared_ptr<lookup> state;
+      ~abandon_on_exit() {
+        const std::lock_guard lock(state->mutex);
+        state->abandoned = true;
+        state->wake = nullptr;
+      }
+    };
+    auto state = std::make_shared<lookup>();
+    asio::steady_timer wake(executor_, options_.connect_timeout);
+    state->wake = &wake;
+    const abandon_on_exit guard{state};
+    std::thread([state, host = target.host, port = target.port, executor = executor_] {
+      asio::io_context own;  // a synchronous resolve runs getaddrinfo on this thread
+      tcp::resolver resolver(own);
+      boost::system::error_code ec;
+      tcp::resolver::results_type results = resolver.resolve(host, port, ec);
+      const std::lock_guard lock(state->mutex);
+      if (state->abandoned) return;
+      asio::post(executor, [state, ec, results = std::move(results)]() mutable {
+        if (!state->wake) return;  // gave up meanwhile
+        state->ec = ec;
+        state->results = std::move(results);
+        state->answered = true;
+        state->wake->cancel();
+      });
+    }).detach();
+    auto [wec] = co_await wake.async_wait(use_tuple);
+    if (!state->answered) {
+      if (wec == asio::error::operation_aborted) {
+        throw transport_error(transport_error::kind::cancelled, fmt::format("resolving {}: cancelled", target.host));
+      }
+      throw transport_error(transport_error::kind::timeout,
+                            fmt::format("resolving {}: no answer within {} ms", target.host, options_.connect_timeout.count()));
+    }
+    if (state->ec) {
+      throw transport_error(transport_error::kind::resolve, fmt::format("resolving {}: {}", target.host, state->ec.message()));
+    }
+    co_return std::move(state->results);
+  }
 
+  asio::awaitable<std::unique_ptr<connection>> open(const endpoint& target) {
+    const tcp::resolver::results_type endpoints = co_await resolve(target);
     auto tcp_stream = std::make_unique<plain_stream>(executor_);
     tcp_stream->expires_after(options_.connect_timeout);
     auto [cec, ep] = co_await tcp_stream->async_connect(endpoints, use_tuple);

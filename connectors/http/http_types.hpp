@@ -34,7 +34,7 @@ struct http_response {
 };
 
 struct client_options {
-  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds connect_timeout{10'000};  // resolving the host name, connecting, the TLS handshake: each
   std::chrono::milliseconds request_timeout{60'000};  // writing the request and reading the whole response
   std::chrono::milliseconds idle_timeout{30'000};     // an idle kept-alive connection older than this is closed
   std::uint64_t body_limit = 64ull << 20;

@@ -12,6 +12,8 @@
 #include <set>
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -410,6 +412,44 @@ TEST(Sync, AProviderFailureMidSweepDeletesNothing) {
   int deleted = 0;
   *db.session() << "SELECT count(*) FROM personsync.source_records WHERE deleted_at IS NOT NULL", soci::into(deleted);
   EXPECT_EQ(deleted, 0);
+}
+
+// A DNS server that takes a query and never answers holds getaddrinfo for its whole retry budget
+// (here 20 s x 3); resolving has the connect timeout's deadline instead, and a timeout is a
+// transport error like any other: retried, then the run fails. The binary runs in a mount
+// namespace of its own whose /etc/resolv.conf names a silent server on 127.0.0.1:53.
+TEST(Sync, AResolverThatNeverAnswersFailsTheRunWithinTheConnectTimeout) {
+  boost::asio::io_context io;
+  boost::asio::ip::udp::socket silent(io);
+  boost::system::error_code ec;
+  silent.open(boost::asio::ip::udp::v4(), ec);
+  silent.bind({boost::asio::ip::make_address_v4("127.0.0.1"), 53}, ec);
+  ASSERT_FALSE(ec) << "this test needs UDP port 53 on 127.0.0.1 free: " << ec.message();
+
+  scratch_database db;
+  testing::temp_dir dir;
+  const auto resolv = dir.write("resolv.conf", "nameserver 127.0.0.1\noptions timeout:20 attempts:3\n");
+  dir.write("db_password", testing::test_cluster::get().password(), 0600);
+  const auto config = dir.write(
+      "personsync.toml",
+      "[database]\nconninfo = \"" + db.conninfo() + "\"\npassword_file = \"db_password\"\n[log]\nlevel = \"warn\"\n"
+      "[[whop]]\nname = \"store\"\ntoken_env = \"SYNC_TEST_WHOP\"\naccount_id = \"biz_sim\"\n"
+      "base_url = \"http://whop.dns-test.invalid:8080/api/v1\"\nallow_insecure_http = true\n"
+      "connect_timeout = \"1s\"\nmax_retries = 1\nretry_base_delay = \"5ms\"\n");
+  const testing::process_options env{.env = {{"SYNC_TEST_WHOP", "sim-whop-token"}}, .timeout = std::chrono::seconds(90)};
+  ASSERT_EQ(testing::run_process({testing::personsync_binary().string(), "migrate", "--config", config.string()}, env)
+                .exit_code, 0);
+
+  const auto started = std::chrono::steady_clock::now();
+  const process_result r = testing::run_process(
+      {"/usr/bin/unshare", "--mount", "/bin/sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolv.string(),
+       testing::personsync_binary().string(), "sync", "--json", "--config", config.string()},
+      env);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(r.exit_code, cli::exit_failure) << r.out << r.err;
+  EXPECT_LT(took, 10.0) << "two attempts of at most 1 s each, where getaddrinfo alone would wait 60 s";
+  EXPECT_NE((r.out + r.err).find("resolving whop.dns-test.invalid: no answer within 1000 ms"), std::string::npos)
+      << r.out << r.err;
 }
 
 TEST(Sync, HostileTextLandsByteForByte) {
