@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "connectors/paging/sweep_anomalies.hpp"
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/config_loading.hpp"
 #include "daemon/cli/exit_codes.hpp"
@@ -49,6 +50,7 @@ boost::json::object to_json(const sync::source_summary& s) {
     o["deletes_withheld"] = {{"reason", paging::doubt_name(s.deletes_withheld.doubt)},
                              {"detail", s.deletes_withheld.detail}};
   }
+  o["anomalies"] = paging::anomalies_json(s.sweep);
   o["provider_clock_skew_seconds"] = s.sweep.provider_clock_skew_seconds
                                          ? boost::json::value(*s.sweep.provider_clock_skew_seconds)
                                          : boost::json::value(nullptr);

@@ -8,6 +8,8 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include "connectors/paging/sweep_anomalies.hpp"
+
 #ifndef PERSONSYNC_VERSION
 #define PERSONSYNC_VERSION "unknown"
 #endif
@@ -39,6 +41,7 @@ struct daemon_metrics::families {
   prometheus::Family<prometheus::Gauge>& frozen;
   prometheus::Family<prometheus::Counter>& deletes_withheld;
   prometheus::Family<prometheus::Gauge>& clock_skew;
+  prometheus::Family<prometheus::Counter>& sweep_anomalies;
 
   explicit families(prometheus::Registry& r)
       : build_info(BuildGauge().Name("personsync_build_info").Help("personsync's version, always 1").Register(r)),
@@ -82,7 +85,11 @@ struct daemon_metrics::families {
                              .Register(r)),
         clock_skew(BuildGauge().Name("personsync_provider_clock_skew_seconds")
                        .Help("A provider's clock (its Date header) minus personsync's, in the source's last run")
-                       .Register(r)) {}
+                       .Register(r)),
+        sweep_anomalies(BuildCounter().Name("personsync_sweep_anomalies_total")
+                            .Help("What sweeps met that a healthy one does not, by source and kind (bad_page, "
+                                  "transport_error, duplicate, shortfall, drift, replaced_character)")
+                            .Register(r)) {}
 };
 
 namespace {
@@ -142,6 +149,10 @@ void daemon_metrics::record_run(const sync::source_summary& run) {
   if (run.deletes_withheld.doubt != paging::sweep_doubt::none) {
     f_->deletes_withheld.Add({{"source", run.name}, {"reason", text(paging::doubt_name(run.deletes_withheld.doubt))}})
         .Increment();
+  }
+  for (const paging::sweep_anomaly kind : paging::all_sweep_anomalies) {
+    f_->sweep_anomalies.Add({{"source", run.name}, {"kind", text(paging::name_of(kind))}})
+        .Increment(static_cast<double>(paging::count_of(run.sweep, kind)));
   }
   if (run.sweep.provider_clock_skew_seconds) {
     f_->clock_skew.Add({{"source", run.name}}).Set(*run.sweep.provider_clock_skew_seconds);

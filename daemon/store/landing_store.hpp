@@ -65,6 +65,7 @@ struct run_outcome {
   std::optional<std::string> error;
   std::optional<std::string> deletes_withheld;        // why a full sweep deleted nothing
   std::optional<double> provider_clock_skew_seconds;  // the provider's clock minus ours
+  std::string anomalies = "{}";                        // JSON: the sweep's anomalies by kind
 };
 
 class landing_store {

@@ -5,9 +5,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "connectors/paging/sweep_anomalies.hpp"
 #include "connectors/source_client.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/sync/batch_queue.hpp"
@@ -226,6 +228,7 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
       if (!s.error) j->store->save_state(j->sweep.run, j->sweep.cursor_when_done, j->sweep.may_delete);
       store::run_outcome outcome{s.status, s.deleted, s.error};
       outcome.provider_clock_skew_seconds = s.sweep.provider_clock_skew_seconds;
+      outcome.anomalies = boost::json::serialize(paging::anomalies_json(s.sweep));
       if (s.deletes_withheld.doubt != paging::sweep_doubt::none) {
         outcome.deletes_withheld = fmt::format("{}: {}", paging::doubt_name(s.deletes_withheld.doubt),
                                                s.deletes_withheld.detail);

@@ -112,6 +112,9 @@ TEST(Run, ServesSchedulesReloadsAndStopsCleanly) {
   EXPECT_GT(sample(metrics, "personsync_http_requests_total{endpoint=\"persons.list\",source=\"product\",status=\"200\"}"), 0);
   EXPECT_EQ(sample(metrics, "personsync_http_retries_total{source=\"store\"}"), 2) << "the 503s; a Retry-After wait is no retry";
   EXPECT_EQ(sample(metrics, "personsync_http_throttled_total{source=\"store\"}"), 1);
+  // Every anomaly kind has its series for every source that ran; a 503 or a 429 is none of them.
+  EXPECT_EQ(sample(metrics, "personsync_sweep_anomalies_total{kind=\"bad_page\",source=\"store\"}"), 0) << metrics;
+  EXPECT_EQ(sample(metrics, "personsync_sweep_anomalies_total{kind=\"transport_error\",source=\"product\"}"), 0);
   EXPECT_EQ(sample(metrics, "personsync_http_retry_after_paused_seconds_total{source=\"store\"}"), 1);
   EXPECT_GE(sample(metrics, "personsync_rate_limit_tokens{source=\"store\"}"), 0) << "Whop's default limit applies";
   EXPECT_EQ(metrics.find("personsync_rate_limit_tokens{source=\"product\"}"), std::string::npos) << "no limit, no series";

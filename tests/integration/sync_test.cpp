@@ -452,6 +452,27 @@ TEST(Sync, AResolverThatNeverAnswersFailsTheRunWithinTheConnectTimeout) {
       << r.out << r.err;
 }
 
+// What the page driver counts that a healthy sweep does not have reaches `sync --json` and sync_runs,
+// each kind as the simulator injected it; the run still succeeds, every page retried.
+TEST(Sync, SweepAnomaliesAreReportedAsTheSimulatorInjectedThem) {
+  sim_fixture sim(sim_options(300, 0));
+  scratch_database db;
+  sync_deployment d(db, sim);
+  sim.with_sim([](fakes::simulator& s) {
+    s.faults().add({fakes::fault_kind::malformed_json, 2, 0.0, 1, 0, "/api/v1/people"});
+    s.faults().add({fakes::fault_kind::close_mid_body, 1, 0.0, 1, 0, "/api/v1/people"});
+  });
+  const auto result = d.sync({"--source", "store"});
+  const auto& store = result.at("store");
+  EXPECT_EQ(store.at("status").as_string(), "succeeded");
+  const boost::json::object expected{{"bad_page", 2},  {"transport_error", 1}, {"duplicate", 0},
+                                     {"shortfall", 0}, {"drift", 0},           {"replaced_character", 0}};
+  EXPECT_EQ(store.at("anomalies").as_object(), expected) << store;
+  std::string stored;
+  *db.session() << "SELECT anomalies::text FROM personsync.sync_runs WHERE source_name = 'store'", soci::into(stored);
+  EXPECT_EQ(boost::json::parse(stored).as_object(), expected) << stored;
+}
+
 TEST(Sync, HostileTextLandsByteForByte) {
   sim_fixture sim(sim_options(10, 10));
   scratch_database db;
