@@ -48,7 +48,7 @@ void append_number(std::string& data, Number value) {
 void start_copy(PGconn* conn, const std::string& copy_statement) {
   std::unique_ptr<PGresult, decltype(&PQclear)> start(PQexec(conn, copy_statement.c_str()), &PQclear);
   if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) {
-    throw_server_error(conn, PQerrorMessage(conn), "COPY did not start");
+    throw_result_error(conn, start.get(), "COPY did not start");
   }
 }
 

@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -104,10 +105,9 @@ void each_copy_message(soci::session& session, std::string_view query, std::stri
                        const std::function<void(std::string_view)>& on_message) {
   PGconn* conn = native_handle(session);
   const std::string statement = "COPY (" + std::string(query) + ") TO STDOUT" + std::string(options);
-  PGresult* started = PQexec(conn, statement.c_str());
-  const bool ok = PQresultStatus(started) == PGRES_COPY_OUT;
-  PQclear(started);
-  if (!ok) throw_server_error(conn, "COPY TO STDOUT failed");
+  std::unique_ptr<PGresult, decltype(&PQclear)> started(PQexec(conn, statement.c_str()), &PQclear);
+  if (PQresultStatus(started.get()) != PGRES_COPY_OUT) throw_result_error(conn, started.get(), "COPY TO STDOUT failed");
+  started.reset();
 
   // Read to the end even when a message is refused, so that the session is usable afterwards.
   std::exception_ptr refused;
@@ -125,11 +125,9 @@ void each_copy_message(soci::session& session, std::string_view query, std::stri
     }
     PQfreemem(buffer);
   }
-  PGresult* finished = PQgetResult(conn);
-  const bool done = PQresultStatus(finished) == PGRES_COMMAND_OK;
-  PQclear(finished);
+  std::unique_ptr<PGresult, decltype(&PQclear)> finished(PQgetResult(conn), &PQclear);
   while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
-  if (!done) throw_server_error(conn, "COPY TO STDOUT failed");
+  if (PQresultStatus(finished.get()) != PGRES_COMMAND_OK) throw_result_error(conn, finished.get(), "COPY TO STDOUT failed");
   if (refused) std::rethrow_exception(refused);
 }
 

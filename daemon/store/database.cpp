@@ -25,7 +25,12 @@ std::unique_ptr<soci::session> connect(const database_config& cfg) {
   // JIT compilation pays off for long analytic queries; personsync's are many short
   // set-based statements, where compiling took longer than running (about 1 s per
   // statement measured on the golden-record refresh of a thousand persons).
-  execute_script(*session, fmt::format("SET search_path TO {}; SET jit = off", quote_identifier(cfg.schema)));
+  // Every wait on the server has a deadline: a statement stuck behind a lock, or running away, fails
+  // (SQLSTATE 55P03 or 57014) instead of parking the writer thread for ever.
+  execute_script(*session, fmt::format("SET search_path TO {}; SET jit = off; SET statement_timeout = {}; "
+                                       "SET lock_timeout = {}",
+                                       quote_identifier(cfg.schema), cfg.statement_timeout.count(),
+                                       cfg.lock_timeout.count()));
   return session;
 }
 
@@ -40,7 +45,12 @@ void execute_script(soci::session& session, std::string_view sql) {
   const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return;
 
-  throw_server_error(conn, result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn));
+  throw_result_error(conn, result.get());
+}
+
+void throw_result_error(PGconn* conn, const PGresult* result, std::string_view context) {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  throw_server_error(conn, result ? PQresultErrorMessage(result) : PQerrorMessage(conn), context, state ? state : "");
 }
 
 void throw_server_error(PGconn* conn, std::string message, std::string_view context, std::string sqlstate) {
@@ -66,7 +76,24 @@ std::string describe(const std::exception& e) {
 
 bool is_transient(const std::exception& e) {
   const std::string state = sqlstate_of(e);
-  return state == "40P01" || state == "40001";
+  return state == "40P01" || state == "40001" || state == "55P03";
+}
+
+std::string lock_holders(soci::session& session) {
+  std::string holders;
+  soci::indicator ind = soci::i_null;
+  try {
+    session << "SELECT string_agg(DISTINCT format('%s (pid %s, %s)', coalesce(nullif(a.application_name, ''), "
+               "'no application_name'), a.pid, coalesce(a.state, 'unknown')), ', ') "
+               "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+               "WHERE l.granted AND l.pid <> pg_backend_pid() AND l.relation IN ("
+               "  SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+               "  WHERE n.nspname = current_schema())",
+        soci::into(holders, ind);
+  } catch (const std::exception& e) {
+    return "the holders could not be read: " + describe(e);
+  }
+  return ind == soci::i_ok ? holders : "none now";
 }
 
 std::string iso_utc(std::string_view column) {

@@ -40,6 +40,9 @@ class server_error : public std::runtime_error {
 // is gone, else a server_error with `context`, the server's message and its SQLSTATE.
 [[noreturn]] void throw_server_error(PGconn* conn, std::string message, std::string_view context = {},
                                      std::string sqlstate = {});
+// The same for a failed statement's result (null: none came), its message and SQLSTATE read from it,
+// so that a caller can tell a lock timeout or a deadlock (is_transient) from the rest.
+[[noreturn]] void throw_result_error(PGconn* conn, const PGresult* result, std::string_view context = {});
 
 // The SQLSTATE of a failed statement ("23505"), from SOCI or from libpq; "" when unknown.
 std::string sqlstate_of(const std::exception& e);
@@ -50,8 +53,13 @@ void execute_script(soci::session& session, std::string_view sql);
 // The server's message of a failed statement, without SOCI's copy of the whole query.
 std::string describe(const std::exception& e);
 
-// A deadlock or serialization failure: the transaction may simply be tried again.
+// A deadlock, a serialization failure or a lock wait that timed out: the transaction may simply be
+// tried again.
 bool is_transient(const std::exception& e);
+
+// Who holds locks on the schema's tables now, for a message: "psql (pid 4242, idle in transaction)".
+// Outside a failed transaction only (read after its rollback).
+std::string lock_holders(soci::session& session);
 
 // SQL for a timestamptz column as ISO 8601 in UTC ("2026-11-22T21:04:12Z"), what the CLI prints.
 std::string iso_utc(std::string_view column);

@@ -28,6 +28,19 @@ constexpr std::array keys{
     key_spec{.name = "connect_timeout", .kind = value_kind::duration, .default_value = "10s",
              .on_reload = reload::needs_restart, .min = 1, .max = 300,
              .help = "How long one connection attempt may take."},
+    key_spec{.name = "statement_timeout", .kind = value_kind::duration, .default_value = "1h",
+             .on_reload = reload::needs_restart, .min = 1, .max = 86400,
+             .help = "How long one statement may run: a full resolution's largest (indexing ten million "
+                     "rows) takes minutes, so the default only ends what is stuck."},
+    key_spec{.name = "lock_timeout", .kind = value_kind::duration, .default_value = "30s",
+             .on_reload = reload::needs_restart, .min = 0.1, .max = 3600,
+             .help = "How long a statement may wait for a lock another session holds; a landing batch "
+                     "that times out is tried again twice, then the run fails naming the holders."},
+    key_spec{.name = "tcp_user_timeout", .kind = value_kind::duration, .default_value = "60s",
+             .on_reload = reload::needs_restart, .min = 1, .max = 3600,
+             .help = "How long sent data may stay unacknowledged before the connection is dropped (with "
+                     "TCP keepalives every 10 s after 30 s idle: a server that vanished without a reset "
+                     "is noticed within about a minute)."},
 };
 
 // Escapes a value for a libpq keyword/value string: single-quoted, with \ and ' escaped.
@@ -82,6 +95,9 @@ database_config database_config::from_config(const config::section& s) {
   out.schema = s.string("schema");
   out.pool_size = static_cast<int>(s.integer("pool_size"));
   out.connect_timeout = s.duration("connect_timeout");
+  out.statement_timeout = s.duration("statement_timeout");
+  out.lock_timeout = s.duration("lock_timeout");
+  out.tcp_user_timeout = s.duration("tcp_user_timeout");
 
   if (carries_password(out.conninfo)) {
     // The message must not repeat the conninfo: it holds the password.
@@ -98,19 +114,31 @@ database_config database_config::from_config(const config::section& s) {
 
 std::string libpq_connection_string(const database_config& cfg) {
   const auto timeout_s = std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(cfg.connect_timeout).count());
+  // Keepalives and the unacknowledged-data bound notice a server that vanished without a reset
+  // (a failover, a cut link), where the socket would otherwise wait for ever.
+  const std::array<std::pair<std::string_view, std::string>, 7> ours{{
+      {"connect_timeout", std::to_string(timeout_s)},
+      {"application_name", "personsync"},
+      {"keepalives", "1"},
+      {"keepalives_idle", "30"},
+      {"keepalives_interval", "10"},
+      {"keepalives_count", "3"},
+      {"tcp_user_timeout", std::to_string(cfg.tcp_user_timeout.count())},
+  }};
   if (is_uri(cfg.conninfo)) {
     std::string out = cfg.conninfo;
     const auto add = [&](std::string_view key, std::string_view value) {
       out += out.find('?') == std::string::npos ? '?' : '&';
       out += fmt::format("{}={}", key, percent_encode(value));
     };
-    add("connect_timeout", std::to_string(timeout_s));
-    add("application_name", "personsync");
+    for (const auto& [key, value] : ours) add(key, value);
     if (cfg.password) add("password", cfg.password->reveal());
     return out;
   }
   // Ours first: in a keyword/value string a later keyword wins, so the operator's conninfo can override them.
-  std::string out = fmt::format("connect_timeout={} application_name=personsync {}", timeout_s, cfg.conninfo);
+  std::string out;
+  for (const auto& [key, value] : ours) out += fmt::format("{}={} ", key, value);
+  out += cfg.conninfo;
   if (cfg.password) out += " password=" + quote_conninfo_value(cfg.password->reveal());
   return out;
 }

@@ -17,13 +17,16 @@ struct database_config {
   std::string schema = "personsync";
   int pool_size = 4;
   std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds statement_timeout{3'600'000};  // set on every session
+  std::chrono::milliseconds lock_timeout{30'000};          // set on every session
+  std::chrono::milliseconds tcp_user_timeout{60'000};      // with keepalives, in the connection string
 
   static std::span<const config::key_spec> config_keys();
   static database_config from_config(const config::section& s);
 };
 
-// The string handed to libpq: conninfo plus password, timeout and application
-// name. It holds the password, so it is built at the moment of connecting and
+// The string handed to libpq: conninfo plus password, connect timeout, keepalives,
+// tcp_user_timeout and application name. It holds the password, so it is built at the moment of connecting and
 // never stored or logged.
 std::string libpq_connection_string(const database_config& cfg);
 

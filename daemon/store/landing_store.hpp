@@ -14,6 +14,7 @@
 #include <soci/soci.h>
 
 #include "connectors/source_record.hpp"
+#include "daemon/store/database.hpp"
 #include "daemon/store/landed_hashes.hpp"
 
 namespace personsync::store {
@@ -71,6 +72,9 @@ struct run_outcome {
 class landing_store {
  public:
   explicit landing_store(soci::session& session);
+
+  // Who holds locks on the landing's tables now (see store::lock_holders).
+  std::string lock_holders() { return store::lock_holders(session_); }
 
   // Opens the run; runs of this source left 'running' by a process that died are closed as failed first.
   std::int64_t begin_run(const run_identity& run);

@@ -1,5 +1,6 @@
 #include "daemon/sync/landing_writer.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "daemon/store/database.hpp"
@@ -24,7 +25,8 @@ void landing_writer::join() {
 }
 
 void landing_writer::run() {
-  constexpr int attempts = 3;  // a deadlock or serialization failure rolls back whole: try the batch again
+  // A deadlock, a serialization failure or a lock wait past lock_timeout rolls back whole: try the batch again.
+  constexpr int attempts = 3;
   constexpr std::size_t reasons_kept = 3;
   while (std::optional<paging::page_result> batch = queue_.pop()) {
     for (const auto& r : batch->rejected) {
@@ -48,6 +50,10 @@ void landing_writer::run() {
           continue;
         }
         error_ = "landing a batch failed: " + store::describe(e);
+        if (store::sqlstate_of(e) == "55P03") {
+          *error_ += fmt::format(" (tried {} times; locks on personsync's tables are held by: {})", attempt,
+                                 store_.lock_holders());
+        }
       }
       break;
     }

@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <set>
 #include <thread>
@@ -450,6 +451,43 @@ TEST(Sync, AResolverThatNeverAnswersFailsTheRunWithinTheConnectTimeout) {
   EXPECT_LT(took, 10.0) << "two attempts of at most 1 s each, where getaddrinfo alone would wait 60 s";
   EXPECT_NE((r.out + r.err).find("resolving whop.dns-test.invalid: no answer within 1000 ms"), std::string::npos)
       << r.out << r.err;
+}
+
+// Another session holding a lock that blocks the landing's writes (a DBA's open transaction) makes
+// the run fail within a few lock_timeouts, naming the holder, and closes it `failed`: no writer
+// parked for ever behind the lock, no run left `running`.
+TEST(Sync, ALockHeldByAnotherSessionFailsTheRunWithinTheLockTimeoutNamingTheHolder) {
+  sim_fixture sim(sim_options(300, 0));
+  scratch_database db;
+  sync_deployment d(db, sim);
+  {
+    std::ifstream in(d.config);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.replace(text.find("[database]\n"), 11, "[database]\nlock_timeout = \"1s\"\n");
+    d.dir.write("personsync.toml", text);
+  }
+  soci::session holder(soci::postgresql, db.conninfo() + " password=" + testing::test_cluster::get().password() +
+                                             " application_name=dba-console");
+  holder << "BEGIN";
+  holder << "LOCK TABLE personsync.source_records IN SHARE MODE";  // reads go on, writes wait
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = d.sync({"--source", "store"}, cli::exit_failure);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  holder << "ROLLBACK";
+  const auto& store = result.at("store");
+  EXPECT_EQ(store.at("status").as_string(), "failed");
+  const std::string error(store.at("error").as_string());
+  EXPECT_NE(error.find("lock timeout"), std::string::npos) << error;
+  EXPECT_NE(error.find("tried 3 times"), std::string::npos) << error;
+  EXPECT_NE(error.find("dba-console (pid "), std::string::npos) << error;
+  EXPECT_LT(took, 20.0) << "three tries of a 1 s lock wait, not for ever";
+  int running = -1;
+  *db.session() << "SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'", soci::into(running);
+  EXPECT_EQ(running, 0);
+
+  // Once the lock is gone the next run lands everything.
+  EXPECT_EQ(d.sync({"--source", "store"}).at("store").at("status").as_string(), "succeeded");
 }
 
 // What the page driver counts that a healthy sweep does not have reaches `sync --json` and sync_runs,

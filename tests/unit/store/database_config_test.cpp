@@ -10,7 +10,8 @@ TEST(DatabaseConfig, KeywordConninfoGetsQuotedPasswordAndOurDefaultsFirst) {
   cfg.conninfo = "host=db dbname=people";
   cfg.password.emplace("it's a \\ secret");
   EXPECT_EQ(libpq_connection_string(cfg),
-            "connect_timeout=10 application_name=personsync host=db dbname=people password='it\\'s a \\\\ secret'");
+            "connect_timeout=10 application_name=personsync keepalives=1 keepalives_idle=30 keepalives_interval=10 "
+            "keepalives_count=3 tcp_user_timeout=60000 host=db dbname=people password='it\\'s a \\\\ secret'");
 }
 
 TEST(DatabaseConfig, UriConninfoGetsPercentEncodedParameters) {
@@ -19,6 +20,7 @@ TEST(DatabaseConfig, UriConninfoGetsPercentEncodedParameters) {
   cfg.password.emplace("p@ss word");
   EXPECT_EQ(libpq_connection_string(cfg),
             "postgresql://app@db:5432/people?sslmode=require&connect_timeout=10&application_name=personsync"
+            "&keepalives=1&keepalives_idle=30&keepalives_interval=10&keepalives_count=3&tcp_user_timeout=60000"
             "&password=p%40ss%20word");
 }
 
