@@ -11,6 +11,7 @@
 #include "daemon/cli/config_loading.hpp"
 #include "daemon/cli/exit_codes.hpp"
 #include "daemon/cli/identity_report.hpp"
+#include "daemon/runtime/stop_signals.hpp"
 #include "daemon/runtime/sync_cycle.hpp"
 #include "daemon/sync/sync_runner.hpp"
 
@@ -70,6 +71,9 @@ int run(const arguments& args, command_io io) {
     if (!known) throw usage_error(fmt::format("no source named '{}' in {}", name, cfg->file.string()));
   }
 
+  sync::sync_cancellation cancellation;
+  opts.cancellation = &cancellation;
+  const runtime::stop_signals signals([&] { cancellation.cancel(); });
   const runtime::cycle_result cycle = runtime::sync_and_resolve(*cfg, opts, !args.flag("no-resolve"));
   const std::vector<sync::source_summary>& summaries = cycle.sources;
   const std::optional<store::resolution_summary>& identity = cycle.identity;
@@ -97,6 +101,7 @@ int run(const arguments& args, command_io io) {
   }
   const bool failed = std::any_of(summaries.begin(), summaries.end(), [](const auto& s) { return s.status == "failed"; });
   const bool busy = std::any_of(summaries.begin(), summaries.end(), [](const auto& s) { return s.status == "busy"; });
+  if (signals.received() != 0) return 128 + signals.received();  // as a shell reports a command a signal ended
   return failed || identity_error ? exit_failure : busy ? exit_busy : exit_ok;
 }
 

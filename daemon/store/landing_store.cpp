@@ -144,7 +144,7 @@ landing_store::landing_store(soci::session& session) : session_(session) { execu
 
 std::int64_t landing_store::begin_run(const run_identity& run) {
   // We hold this source's lock: a run still 'running' belongs to a process that is gone.
-  session_ << "UPDATE sync_runs SET status = 'failed', finished_at = now(),"
+  session_ << "UPDATE sync_runs SET status = 'interrupted', finished_at = now(),"
               " error = 'interrupted: the process ended before the run finished'"
               " WHERE source_name = :s AND status = 'running'",
       soci::use(run.source_name);

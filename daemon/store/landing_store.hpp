@@ -76,7 +76,7 @@ class landing_store {
   // Who holds locks on the landing's tables now (see store::lock_holders).
   std::string lock_holders() { return store::lock_holders(session_); }
 
-  // Opens the run; runs of this source left 'running' by a process that died are closed as failed first.
+  // Opens the run; runs of this source left 'running' by a process that died are closed as interrupted first.
   std::int64_t begin_run(const run_identity& run);
 
   // One batch, atomically, with the checkpoint it reached.
