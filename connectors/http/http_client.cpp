@@ -36,6 +36,18 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 using plain_stream = beast::tcp_stream;
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
+// What failed in a TLS handshake, in OpenSSL's words where it judged the certificate: "unable to get
+// local issuer certificate", "certificate has expired", …; asio's message ("certificate verify failed")
+// says only that something did.
+std::string why_tls_failed(SSL* ssl, bool name_mismatch, const std::string& host, const boost::system::error_code& ec) {
+  if (name_mismatch) return fmt::format("the certificate is not for {} (host name mismatch)", host);
+  const long verdict = SSL_get_verify_result(ssl);
+  if (verdict != X509_V_OK) {
+    return fmt::format("{} (certificate verify error {})", X509_verify_cert_error_string(verdict), verdict);
+  }
+  return ec.message();
+}
+
 struct connection {
   std::variant<std::unique_ptr<plain_stream>, std::unique_ptr<tls_stream>> stream;
   beast::flat_buffer buffer;
@@ -227,12 +239,21 @@ class http_client::impl {
     if (!SSL_set_tlsext_host_name(tls->native_handle(), target.host.c_str())) {
       throw transport_error(transport_error::kind::tls, fmt::format("setting SNI for {}", target.host));
     }
-    tls->set_verify_callback(ssl::host_name_verification(target.host));
+    // The chain is checked by OpenSSL, the name here: a chain OpenSSL accepted that this refuses is a
+    // certificate for another name. Shared, as the stream keeps the callback beyond this frame.
+    auto name_mismatch = std::make_shared<bool>(false);
+    tls->set_verify_callback([name_mismatch, check = ssl::host_name_verification(target.host)](
+                                 bool preverified, ssl::verify_context& ctx) mutable {
+      const bool ok = check(preverified, ctx);
+      if (preverified && !ok) *name_mismatch = true;
+      return ok;
+    });
     beast::get_lowest_layer(*tls).expires_after(options_.connect_timeout);
     auto [hec] = co_await tls->async_handshake(ssl::stream_base::client, use_tuple);
     if (hec) {
       throw transport_error(hec == beast::error::timeout ? transport_error::kind::timeout : transport_error::kind::tls,
-                            fmt::format("TLS handshake with {}: {}", target.origin(), hec.message()));
+                            fmt::format("TLS handshake with {}: {}", target.origin(),
+                                        why_tls_failed(tls->native_handle(), *name_mismatch, target.host, hec)));
     }
     conn->stream = std::move(tls);
     co_return conn;

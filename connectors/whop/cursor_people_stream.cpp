@@ -5,30 +5,22 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "common/iso_time.hpp"
 #include "connectors/paging/item_mapping.hpp"
 #include "connectors/paging/page_driver.hpp"
+#include "connectors/whop/people_filters.hpp"
 #include "connectors/whop/whop_item.hpp"
 
 namespace personsync::whop {
 namespace {
 
-// Filters the cursor API takes as query parameters, by `eq` on the field of that name.
-constexpr std::array<std::string_view, 10> equality_filters{
-    "email", "phone", "user_id", "has_purchased", "query", "country", "audience_id", "custom_event", "event_name",
-    "source"};
-
 // The filters as query parameters; the first that has no such form is named in `problem`.
 query_params filter_params(const std::vector<people_filter>& filters, std::optional<std::string>& problem) {
   query_params out;
   for (const people_filter& f : filters) {
-    const bool known = std::find(equality_filters.begin(), equality_filters.end(), f.field) != equality_filters.end();
-    if (f.op != "eq" || !known) {
-      if (!problem) problem = fmt::format("the filter {} {} '{}' has no form in Whop's cursor People API (it takes `eq` on {}); "
-                            "use api = \"offset\" for the seed's JSON filters",
-                            f.field, f.op, f.value, fmt::join(equality_filters, ", "));
+    if (!cursor_api_takes(f)) {
+      if (!problem) problem = filter_problem(f, people_api::cursor);
       continue;
     }
     out.emplace_back(f.field, f.value);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "connectors/whop/people_filters.hpp"
+
 namespace personsync::whop {
 namespace {
 
@@ -44,7 +46,7 @@ constexpr std::array own_keys{
 
 constexpr std::array per_filter_keys{
     key_spec{.name = "field", .kind = value_kind::string, .required = true, .help = "Field to filter on."},
-    key_spec{.name = "operator", .kind = value_kind::string, .required = true, .help = "Comparison, e.g. eq, gt."},
+    key_spec{.name = "operator", .kind = value_kind::string, .required = true, .help = "Comparison: eq in the cursor API; eq, neq, gt, gte, lt, lte (contains on text) in the offset one."},
     key_spec{.name = "value", .kind = value_kind::string, .required = true, .help = "Value to compare with."},
 };
 
@@ -86,6 +88,7 @@ whop_source_config whop_source_config::from_config(const config::section& s) {
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     const config::section f(blocks[i], s.path_of(fmt::format("filters[{}]", i)), per_filter_keys, s.context());
     out.filters.push_back({f.string("field"), f.string("operator"), f.string("value")});
+    if (auto problem = filter_problem(out.filters.back(), out.api)) f.error("operator", std::move(*problem));
   }
   return out;
 }

@@ -355,13 +355,15 @@ class Tls : public ::testing::Test {
   testing::test_certificates certs;
   sim_fixture sim{sim_options(10), fakes::tls_files{certs.server_cert, certs.server_key}};
 
-  std::variant<int, net::transport_error> get(const std::string& host, bool trust_ca) {
+  std::variant<int, net::transport_error> get(const std::string& host, bool trust_ca) { return get(sim, host, trust_ca); }
+
+  std::variant<int, net::transport_error> get(sim_fixture& server, const std::string& host, bool trust_ca) {
     boost::asio::io_context io;
     net::client_options options;
     if (trust_ca) options.ca_file = certs.ca;
     net::http_client client(io.get_executor(), options);
     std::variant<int, net::transport_error> result = 0;
-    boost::asio::co_spawn(io, client.send({"GET", "https://" + host + ":" + std::to_string(sim.port()) + "/_control/requests"}),
+    boost::asio::co_spawn(io, client.send({"GET", "https://" + host + ":" + std::to_string(server.port()) + "/_control/requests"}),
                           [&](std::exception_ptr e, net::http_response r) {
                             if (!e) {
                               result = r.status;
@@ -388,13 +390,26 @@ TEST_F(Tls, FailsWithoutTheCa) {
   const auto r = get("localhost", false);
   ASSERT_TRUE(std::holds_alternative<net::transport_error>(r));
   EXPECT_EQ(std::get<net::transport_error>(r).what_kind(), net::transport_error::kind::tls);
+  const std::string message = std::get<net::transport_error>(r).what();
+  EXPECT_NE(message.find("unable to get local issuer certificate"), std::string::npos) << message;
+}
+
+TEST_F(Tls, FailsOnAnExpiredCertificateSayingSo) {
+  sim_fixture expired{sim_options(10), fakes::tls_files{certs.expired_cert, certs.server_key}};
+  const auto r = get(expired, "localhost", true);
+  ASSERT_TRUE(std::holds_alternative<net::transport_error>(r));
+  EXPECT_EQ(std::get<net::transport_error>(r).what_kind(), net::transport_error::kind::tls);
+  const std::string message = std::get<net::transport_error>(r).what();
+  EXPECT_NE(message.find("certificate has expired"), std::string::npos) << message;
 }
 
 TEST_F(Tls, FailsOnAHostNameMismatch) {
   const auto r = get("127.0.0.1", true);
   ASSERT_TRUE(std::holds_alternative<net::transport_error>(r));
   EXPECT_EQ(std::get<net::transport_error>(r).what_kind(), net::transport_error::kind::tls);
-  EXPECT_NE(std::string(std::get<net::transport_error>(r).what()).find("TLS handshake"), std::string::npos);
+  const std::string message = std::get<net::transport_error>(r).what();
+  EXPECT_NE(message.find("TLS handshake"), std::string::npos) << message;
+  EXPECT_NE(message.find("the certificate is not for 127.0.0.1 (host name mismatch)"), std::string::npos) << message;
 }
 
 }  // namespace

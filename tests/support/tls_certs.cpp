@@ -15,7 +15,10 @@ void openssl(const std::vector<std::string>& args) {
 }  // namespace
 
 test_certificates::test_certificates()
-    : ca(dir.path() / "ca.pem"), server_cert(dir.path() / "server.pem"), server_key(dir.path() / "server.key") {
+    : ca(dir.path() / "ca.pem"),
+      server_cert(dir.path() / "server.pem"),
+      server_key(dir.path() / "server.key"),
+      expired_cert(dir.path() / "expired.pem") {
   const auto p = [&](const char* name) { return (dir.path() / name).string(); };
   const std::vector<std::string> ec_key{"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
 
@@ -31,8 +34,10 @@ test_certificates::test_certificates()
   openssl(make_csr);
 
   dir.write("san.cnf", "subjectAltName=DNS:localhost\n");
-  openssl({"x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"), "-CAcreateserial",
-           "-out", p("server.pem"), "-days", "2", "-extfile", p("san.cnf")});
+  for (const auto& [out, days] : {std::pair{"server.pem", "2"}, std::pair{"expired.pem", "-1"}}) {
+    openssl({"x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"), "-CAcreateserial",
+             "-out", p(out), "-days", days, "-extfile", p("san.cnf")});
+  }
 }
 
 }  // namespace personsync::testing

@@ -13,6 +13,7 @@ struct test_certificates {
   std::filesystem::path ca;           // the CA to trust
   std::filesystem::path server_cert;  // CN and SAN: localhost
   std::filesystem::path server_key;
+  std::filesystem::path expired_cert;  // the same name and key, expired a day ago
 
   test_certificates();
 };

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -170,6 +171,33 @@ TEST(DaemonConfig, PlainHttpOnlyToLoopbackUnlessAllowed) {
   ASSERT_GE(evil.diagnostics.error_count(), 1u);
   EXPECT_EQ(evil.diagnostics.all()[0].where.line, 4u) << all_messages(evil.diagnostics);
   EXPECT_TRUE(load_config(dir.write("d.toml", body("http://api.example.com", true)), env_of({{"T", "x"}})).config);
+}
+
+// An operator no People API takes, or one the configured API does not take on that field, is a
+// config error at the operator's line, not a request refused at the first sync.
+TEST(DaemonConfig, FilterOperatorsAreCheckedPerFieldAgainstTheApi) {
+  testing::temp_dir dir;
+  const auto body = [](const std::string& api, const std::string& field, const std::string& op) {
+    return "[[whop]]\nname = \"w\"\ntoken_env = \"T\"\napi = \"" + api + "\"\n[[whop.filters]]\nfield = \"" + field +
+           "\"\noperator = \"" + op + "\"\nvalue = \"1\"\n";
+  };
+  const auto check = [&](const std::string& api, const std::string& field, const std::string& op) {
+    return load_config(dir.write("f.toml", body(api, field, op)), env_of({{"T", "x"}}));
+  };
+  EXPECT_TRUE(check("auto", "purchase_count", "gte").config);
+  EXPECT_TRUE(check("offset", "email", "contains").config);
+  EXPECT_TRUE(check("cursor", "email", "eq").config);
+  EXPECT_TRUE(check("auto", "has_purchased", "eq").config) << "the cursor API's own parameter";
+  for (const auto& [api, field, op] : {std::tuple{"auto", "email", "like"}, std::tuple{"offset", "ltv", "contains"},
+                                       std::tuple{"offset", "nickname", "eq"}, std::tuple{"cursor", "ltv", "gt"},
+                                       std::tuple{"cursor", "email", "neq"}}) {
+    SCOPED_TRACE(std::string(api) + " " + field + " " + op);
+    const loaded_config loaded = check(api, field, op);
+    EXPECT_FALSE(loaded.config);
+    ASSERT_EQ(loaded.diagnostics.error_count(), 1u) << all_messages(loaded.diagnostics);
+    EXPECT_EQ(loaded.diagnostics.all()[0].where.line, 7u) << all_messages(loaded.diagnostics);
+    EXPECT_NE(all_messages(loaded.diagnostics).find("has no form"), std::string::npos) << all_messages(loaded.diagnostics);
+  }
 }
 
 TEST(DaemonConfig, TomlSyntaxErrorNamesItsPosition) {
