@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <regex>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "daemon/identity/phone.hpp"
+#include "daemon/identity/value_policy.hpp"
 
 namespace personsync::identity {
 namespace {
@@ -25,7 +25,7 @@ constexpr std::array keys{
     key_spec{.name = "blocked_values", .kind = value_kind::string_list,
              .help = "Identifier values that never link, besides the built-in list."},
     key_spec{.name = "blocked_patterns", .kind = value_kind::string_list,
-             .help = "Regular expressions (ECMAScript, whole value) for values that never link."},
+             .help = "Regular expressions (RE2 syntax, matched against the whole value) for values that never link."},
     key_spec{.name = "kinds", .kind = value_kind::table,
              .help = "Per identifier kind: [identity.kinds.<kind>] with the keys below."},
 };
@@ -98,10 +98,10 @@ identity_config identity_config::from_config(const config::section& s) {
                         out.phone_default_region, fmt::join(regions, ", ")));
   }
   for (const std::string& pattern : out.blocked_patterns) {
-    try {
-      std::regex compiled(pattern);
-    } catch (const std::regex_error& e) {
-      s.error("blocked_patterns", fmt::format("'{}' is not a valid regular expression: {}", pattern, e.what()));
+    if (const auto problem = blocked_pattern_problem(pattern)) {
+      s.error("blocked_patterns", fmt::format("'{}' is not a pattern personsync can match (RE2 syntax: no "
+                                              "backreferences or lookaround): {}",
+                                              pattern, *problem));
     }
   }
 

@@ -31,7 +31,7 @@ struct identity_config {
   int max_component_size = 1000;
   bool upstream_split_pins_cannot_link = true;
   std::vector<std::string> blocked_values;
-  std::vector<std::string> blocked_patterns;  // ECMAScript regular expressions, matched whole
+  std::vector<std::string> blocked_patterns;  // RE2 regular expressions, matched whole
   std::map<identifier_kind, kind_rule> kinds;
 
   static std::span<const config::key_spec> config_keys();

@@ -4,6 +4,7 @@
 #include <array>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 namespace personsync::identity {
 namespace {
@@ -20,6 +21,13 @@ constexpr std::array<std::string_view, 8> builtin_emails{
     "test@test.com", "test@example.com", "email@example.com", "example@example.com",
     "noemail@noemail.com", "no@email.com", "none@none.com", "a@a.com"};
 
+// Without logging a bad pattern on stderr: the config check reports it.
+std::shared_ptr<const re2::RE2> compile_blocked_pattern(const std::string& pattern) {
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  return std::make_shared<const re2::RE2>(pattern, options);
+}
+
 std::string lowercase(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -35,9 +43,14 @@ std::string_view unquoted(std::string_view s) {
 
 }  // namespace
 
+std::optional<std::string> blocked_pattern_problem(const std::string& pattern) {
+  const auto compiled = compile_blocked_pattern(pattern);
+  return compiled->ok() ? std::nullopt : std::optional(compiled->error());
+}
+
 value_policy::value_policy(const identity_config& config) {
   for (const std::string& v : config.blocked_values) configured_.insert(lowercase(v));
-  for (const std::string& p : config.blocked_patterns) patterns_.emplace_back(p, std::regex(p));
+  for (const std::string& p : config.blocked_patterns) patterns_.emplace_back(p, compile_blocked_pattern(p));
 }
 
 void value_policy::block(std::optional<identifier_kind> kind, std::string value) {
@@ -56,7 +69,7 @@ std::optional<std::string> value_policy::blocked(identifier_kind kind, std::stri
   }
   if (configured_.contains(lower)) return "in identity.blocked_values";
   for (const auto& [text, pattern] : patterns_) {
-    if (std::regex_match(value.begin(), value.end(), pattern)) {
+    if (pattern->ok() && re2::RE2::FullMatch(re2::StringPiece(value.data(), value.size()), *pattern)) {
       return fmt::format("matches identity.blocked_patterns '{}'", text);
     }
   }

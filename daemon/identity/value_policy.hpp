@@ -5,8 +5,8 @@
 // blocked with `personsync block`. A blocked value is still stored and shown by
 // `explain`; it just never joins two records.
 
+#include <memory>
 #include <optional>
-#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -15,7 +15,15 @@
 
 #include "daemon/identity/identity_config.hpp"
 
+namespace re2 {
+class RE2;
+}
+
 namespace personsync::identity {
+
+// Why RE2 cannot compile a blocked pattern (value_policy matches them with it, against the whole
+// value); nullopt when it can. The config check names file and line with it.
+std::optional<std::string> blocked_pattern_problem(const std::string& pattern);
 
 class value_policy {
  public:
@@ -29,7 +37,9 @@ class value_policy {
 
  private:
   std::set<std::string, std::less<>> configured_;
-  std::vector<std::pair<std::string, std::regex>> patterns_;
+  // RE2: linear in the value's length and no recursion, whatever a provider sends (std::regex took
+  // exponential time on `(a+)+$` and overflowed the stack on long values).
+  std::vector<std::pair<std::string, std::shared_ptr<const re2::RE2>>> patterns_;
   std::set<std::pair<std::optional<identifier_kind>, std::string>> manual_;
 };
 

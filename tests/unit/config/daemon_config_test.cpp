@@ -200,6 +200,16 @@ TEST(DaemonConfig, FilterOperatorsAreCheckedPerFieldAgainstTheApi) {
   }
 }
 
+TEST(DaemonConfig, ABlockedPatternRe2CannotMatchIsAnErrorAtItsLine) {
+  testing::temp_dir dir;
+  const auto file = dir.write("p.toml", "[identity]\nblocked_values = []\nblocked_patterns = [\"ok.*\", \"(a)\\\\1\"]\n");
+  const loaded_config loaded = load_config(file, env_of({}));
+  EXPECT_FALSE(loaded.config);
+  ASSERT_EQ(loaded.diagnostics.error_count(), 1u) << all_messages(loaded.diagnostics);
+  EXPECT_EQ(loaded.diagnostics.all()[0].where.line, 3u);
+  EXPECT_NE(all_messages(loaded.diagnostics).find("RE2 syntax"), std::string::npos) << all_messages(loaded.diagnostics);
+}
+
 TEST(DaemonConfig, TomlSyntaxErrorNamesItsPosition) {
   testing::temp_dir dir;
   const auto file = dir.write("broken.toml", "[database]\nschema = \"unterminated\n");

@@ -185,6 +185,22 @@ TEST(ValuePolicy, JunkNeverLinks) {
   EXPECT_TRUE(policy.blocked(identifier_kind::posthog_distinct_id, "shared-device"));
 }
 
+// A hostile provider value against a pattern that backtracks exponentially in a backtracking engine
+// ((a+)+$ on "aaa…ab": 2^n paths), and a megabyte-long value that overflowed std::regex's recursion:
+// RE2 matches both in time linear in the value. A pattern RE2 cannot express is named, not matched.
+TEST(ValuePolicy, PatternsMatchHostileValuesInLinearTime) {
+  identity_config config;
+  config.blocked_patterns = {"(a+)+$", "(x|y)*z"};
+  const value_policy policy(config);
+  EXPECT_FALSE(policy.blocked(identifier_kind::posthog_distinct_id, std::string(64, 'a') + "b"));
+  EXPECT_TRUE(policy.blocked(identifier_kind::posthog_distinct_id, std::string(64, 'a')));
+  EXPECT_FALSE(policy.blocked(identifier_kind::posthog_distinct_id, std::string(1 << 20, 'x')));
+  EXPECT_TRUE(policy.blocked(identifier_kind::posthog_distinct_id, std::string(1 << 20, 'y') + "z"));
+  EXPECT_FALSE(blocked_pattern_problem(".*@mailinator\\.com"));
+  EXPECT_TRUE(blocked_pattern_problem("(a)\\1")) << "a backreference";
+  EXPECT_TRUE(blocked_pattern_problem("foo(?=bar)")) << "a lookahead";
+}
+
 TEST(UpstreamSplit, PostHogsUuidForASplitOffPerson) {
   // uuid.uuid5(uuid.UUID("932979b4-65c3-4424-8467-0b66ec27bc22"), "1:anon-1") in Python.
   EXPECT_EQ(posthog_split_uuid("1", "anon-1"), "cfa956a0-5af4-51c6-9ef5-cb3c80e09b69");
