@@ -88,6 +88,17 @@ void apply_absences(job& j) {
   j.summary.deleted = j.store->mark_gone(j.run_id, j.provider->provider(), j.provider->scope(), gone);
 }
 
+// After closing a run failed (a database error mid-close): one more try to close it `failed` with the
+// error, so that it is not left `running` while this process lives on (`personsync run`). When the
+// database is gone too, the next run of the source closes it `interrupted`.
+void close_failed_run(job& j, const std::string& error) {
+  try {
+    j.store->finish_run(j.run_id, store::run_outcome{"failed", 0, error});
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: the run stays open until the next one closes it: {}", j.summary.name, store::describe(e));
+  }
+}
+
 // Records the sweep showed to be stale (PostHog: persons that lost distinct ids to a split), read and landed again.
 void reread_stale(job& j) {
   std::vector<std::string> keys = j.provider->stale_keys(*j.store);
@@ -200,8 +211,9 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
     if (j->client) loops.emplace_back([self = j.get()] { self->io.run(); });
   }
   for (std::thread& loop : loops) loop.join();
-  if (options.cancellation) options.cancellation->detach();
-  const bool cancelled = options.cancellation && options.cancellation->cancelled();
+  // Still attached while the runs close: a stop during the absence checks and re-reads (their requests
+  // run on each job's loop again) cancels them too, and the run closes cancelled, deleting nothing.
+  const auto cancelled = [&] { return options.cancellation && options.cancellation->cancelled(); };
 
   // Close each run: absences only after a complete sweep that landed whole.
   for (auto& j : jobs) {
@@ -218,13 +230,20 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
       } else if (auto too_many = rejected_beyond_share(*j, j->provider->source().max_rejected_share)) {
         s.error = std::move(too_many);
       } else {
-        reread_stale(*j);
-        if (j->sweep.may_delete) {
-          judge_sweep(*j);
-          if (s.deletes_withheld.doubt == paging::sweep_doubt::none) apply_absences(*j);
+        try {
+          reread_stale(*j);
+          if (j->sweep.may_delete) {
+            judge_sweep(*j);
+            if (s.deletes_withheld.doubt == paging::sweep_doubt::none) apply_absences(*j);
+          }
+        } catch (const store::database_unavailable&) {
+          throw;
+        } catch (const std::exception&) {
+          // The lookups' verdicts are applied only once all are in, each step in its own transaction.
+          s.error = "the absence checks did not finish, nothing was deleted: " + message_of(std::current_exception());
         }
       }
-      s.status = !s.error ? "succeeded" : cancelled ? "cancelled" : "failed";
+      s.status = !s.error ? "succeeded" : cancelled() ? "cancelled" : "failed";
       if (!s.error) j->store->save_state(j->sweep.run, j->sweep.cursor_when_done, j->sweep.may_delete);
       store::run_outcome outcome{s.status, s.deleted, s.error};
       outcome.provider_clock_skew_seconds = s.sweep.provider_clock_skew_seconds;
@@ -238,10 +257,13 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
       s.status = "failed";
       s.error = s.error.value_or(store::describe(e));
       spdlog::error("{}: closing the run failed: {}", s.name, store::describe(e));
+      close_failed_run(*j, *s.error);
     }
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - j->started).count();
     if (s.error) spdlog::error("{}: sync failed: {}", s.name, *s.error);
   }
+
+  if (options.cancellation) options.cancellation->detach();
 
   std::vector<source_summary> out;
   for (auto& j : jobs) out.push_back(std::move(j->summary));

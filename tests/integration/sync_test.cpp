@@ -534,6 +534,50 @@ TEST(Sync, SigintAndSigtermStopASyncWithinTenSecondsAndCloseItsRuns) {
   expect_same(landed(db, "posthog"), posthog_truth(sim));
 }
 
+// A stop while the absence checks retrieve the persons a full sweep missed cancels those retrieves
+// too: out within 10 s, the run closed `cancelled` (not left `running`), and nothing deleted.
+TEST(Sync, AStopDuringTheAbsenceChecksCancelsThemAndDeletesNothing) {
+  sim_fixture sim(sim_options(0, 1000));
+  scratch_database db;
+  sync_deployment d(db, sim);
+  (void)d.sync();
+  std::set<std::string> gone;
+  sim.with_sim([&](fakes::simulator& s) {
+    const auto live = s.posthog().live();
+    for (std::size_t i = 0; i < 300; ++i) gone.insert(live[i * 3]->uuid);
+    for (const std::string& uuid : gone) ASSERT_EQ(s.posthog().control({{"op", "delete"}, {"uuid", uuid}}), "");
+    s.set_latency(std::chrono::milliseconds(100));  // 300 retrieves four at a time: about 8 s of checks
+  });
+  testing::running_process sync(d.argv({"sync", "--full", "--source", "product"}), d.env());
+  const auto retrieving = [&] {
+    return sim.with_sim([&](fakes::simulator& s) {
+      for (const auto& r : s.requests()) {
+        for (const std::string& uuid : gone) {
+          if (r.target.find("/persons/" + uuid) != std::string::npos) return true;
+        }
+      }
+      return false;
+    });
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!retrieving() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(retrieving()) << "the absence checks should have started";
+  const auto sent = std::chrono::steady_clock::now();
+  sync.kill(SIGTERM);
+  const process_result r = sync.wait(std::chrono::seconds(15));
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(10));
+  EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r.out << r.err;
+  long long running = -1, cancelled = -1, deleted = -1;
+  *db.session() << "SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'", soci::into(running);
+  *db.session() << "SELECT count(*) FROM personsync.sync_runs WHERE status = 'cancelled'", soci::into(cancelled);
+  *db.session() << "SELECT count(*) FROM personsync.source_records WHERE deleted_at IS NOT NULL", soci::into(deleted);
+  EXPECT_EQ(running, 0);
+  EXPECT_EQ(cancelled, 1);
+  EXPECT_EQ(deleted, 0) << "a cancelled check deletes nothing";
+}
+
 // What the page driver counts that a healthy sweep does not have reaches `sync --json` and sync_runs,
 // each kind as the simulator injected it; the run still succeeds, every page retried.
 TEST(Sync, SweepAnomaliesAreReportedAsTheSimulatorInjectedThem) {
