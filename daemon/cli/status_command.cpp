@@ -37,13 +37,20 @@ std::vector<configured_source> sources_of(const settings::daemon_config& cfg) {
   return out;
 }
 
-boost::json::value run_to_json(const store::sync_run& r) {
+// A run still going on after schedule.max_run_time: /readyz fails for it too.
+bool overdue(const store::sync_run& r, std::chrono::milliseconds max_run_time) {
+  return r.running_seconds && std::chrono::seconds(*r.running_seconds) > max_run_time;
+}
+
+boost::json::value run_to_json(const store::sync_run& r, std::chrono::milliseconds max_run_time) {
   boost::json::object o{
       {"run_id", r.run_id}, {"mode", r.mode}, {"status", r.status}, {"started_at", r.started_at},
       {"fetched", r.fetched}, {"inserted", r.inserted}, {"updated", r.updated}, {"unchanged", r.unchanged},
       {"rejected", r.rejected}, {"deleted", r.deleted}};
   o["finished_at"] = r.finished_at ? boost::json::value(*r.finished_at) : boost::json::value(nullptr);
   o["error"] = r.error ? boost::json::value(*r.error) : boost::json::value(nullptr);
+  o["running_seconds"] = r.running_seconds ? boost::json::value(*r.running_seconds) : boost::json::value(nullptr);
+  o["overdue"] = overdue(r, max_run_time);
   return o;
 }
 
@@ -94,8 +101,10 @@ void print_identity(const store::identity_overview& o, std::ostream& out) {
   }
 }
 
-std::string run_to_text(const store::sync_run& r) {
+std::string run_to_text(const store::sync_run& r, std::chrono::milliseconds max_run_time) {
   std::string text = fmt::format("run {} {} {} started {}", r.run_id, r.mode, r.status, r.started_at);
+  if (r.running_seconds) text += fmt::format(", running for {} s", *r.running_seconds);
+  if (overdue(r, max_run_time)) text += " (longer than schedule.max_run_time)";
   if (r.finished_at) text += fmt::format(", finished {}", *r.finished_at);
   text += fmt::format("; fetched {}, inserted {}, updated {}, unchanged {}, rejected {}, deleted {}", r.fetched,
                       r.inserted, r.updated, r.unchanged, r.rejected, r.deleted);
@@ -124,7 +133,7 @@ int run(const arguments& args, command_io io) {
       const auto it = last_run.find(s.name);
       source_list.push_back(boost::json::object{
           {"name", s.name}, {"provider", s.provider}, {"scope", s.scope},
-          {"last_run", it == last_run.end() ? boost::json::value(nullptr) : run_to_json(it->second)}});
+          {"last_run", it == last_run.end() ? boost::json::value(nullptr) : run_to_json(it->second, cfg->schedule.max_run_time)}});
     }
     const boost::json::object status{
         {"schema", boost::json::object{{"name", cfg->database.schema},
@@ -149,7 +158,7 @@ int run(const arguments& args, command_io io) {
   for (const configured_source& s : sources) {
     const auto it = last_run.find(s.name);
     io.out << fmt::format("  {:<8} {:<20} scope {:<24} {}\n", s.provider, s.name, s.scope,
-                          it == last_run.end() ? std::string("never run") : run_to_text(it->second));
+                          it == last_run.end() ? std::string("never run") : run_to_text(it->second, cfg->schedule.max_run_time));
   }
   if (identity) print_identity(*identity, io.out);
   return exit_ok;

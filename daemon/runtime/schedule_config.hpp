@@ -15,6 +15,7 @@ struct schedule_config {
   std::chrono::milliseconds jitter{std::chrono::seconds(30)};     // added at random to each wait
   std::chrono::milliseconds max_backoff{std::chrono::hours(1)};   // after failures, waits double up to this
   std::chrono::milliseconds unready_after{std::chrono::hours(1)};  // a source failing this long makes /readyz fail
+  std::chrono::milliseconds max_run_time{std::chrono::hours(24)};  // a run going on this long makes /readyz fail
 
   static std::span<const config::key_spec> config_keys();
   static schedule_config from_config(const config::section& s);

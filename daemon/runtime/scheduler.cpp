@@ -43,6 +43,7 @@ std::vector<scheduler::due_run> scheduler::take_due(clock::time_point now) {
   for (auto& [name, s] : sources_) {
     if (s.running || s.next_run > now) continue;
     s.running = true;
+    s.running_since = now;
     out.push_back({name, s.next_full <= now});
   }
   return out;
@@ -79,6 +80,11 @@ std::optional<scheduler::clock::time_point> scheduler::next_wakeup() const {
     if (!s.running && (!out || s.next_run < *out)) out = s.next_run;
   }
   return out;
+}
+
+std::optional<scheduler::clock::time_point> scheduler::running_since(const std::string& source) const {
+  const auto it = sources_.find(source);
+  return it == sources_.end() || !it->second.running ? std::nullopt : std::optional(it->second.running_since);
 }
 
 std::optional<scheduler::clock::time_point> scheduler::failing_since(const std::string& source) const {

@@ -44,6 +44,8 @@ class scheduler {
   [[nodiscard]] std::optional<clock::time_point> next_wakeup() const;
   // Since when the source has been failing (its first failure in a row), if it is.
   [[nodiscard]] std::optional<clock::time_point> failing_since(const std::string& source) const;
+  // Since when the source's run in progress has been going on, if one is.
+  [[nodiscard]] std::optional<clock::time_point> running_since(const std::string& source) const;
 
  private:
   struct source_state {
@@ -51,6 +53,7 @@ class scheduler {
     clock::time_point next_run;
     clock::time_point next_full;
     bool running = false;
+    clock::time_point running_since = {};
     int failures = 0;
     std::optional<clock::time_point> failing_since = {};
   };

@@ -187,10 +187,20 @@ class service {
     if (!probe_.ready()) return {503, "text/plain; charset=utf-8", "not ready: " + probe_.problem() + "\n"};
     const auto now = clock_type::now();
     for (const std::string& name : source_names(cfg_)) {
+      const auto seconds = [&](clock_type::time_point since) {
+        return std::chrono::duration_cast<std::chrono::seconds>(now - since).count();
+      };
       const auto since = schedule_.failing_since(name);
       if (since && now - *since > cfg_.schedule.unready_after) {
-        return {503, "text/plain; charset=utf-8", fmt::format("not ready: source {} has been failing for {} s\n", name,
-                                                               std::chrono::duration_cast<std::chrono::seconds>(now - *since).count())};
+        return {503, "text/plain; charset=utf-8",
+                fmt::format("not ready: source {} has been failing for {} s\n", name, seconds(*since))};
+      }
+      // A run that goes on and on (a lock, a provider that trickles) is as unready as one that fails.
+      const auto running = schedule_.running_since(name);
+      if (running && now - *running > cfg_.schedule.max_run_time) {
+        return {503, "text/plain; charset=utf-8",
+                fmt::format("not ready: source {} has been running for {} s, longer than schedule.max_run_time\n",
+                            name, seconds(*running))};
       }
     }
     return {200, "text/plain; charset=utf-8", "ready\n"};

@@ -17,7 +17,8 @@ std::vector<sync_run> latest_runs(soci::session& session) {
   soci::rowset<soci::row> rows = (session.prepare <<
       "SELECT DISTINCT ON (source_name) run_id, source_name, provider, scope, mode, status, " +
           iso_utc("started_at") + ", " + iso_utc("finished_at") +
-          ", fetched, inserted, updated, unchanged, rejected, deleted, error "
+          ", fetched, inserted, updated, unchanged, rejected, deleted, error, "
+          "  CASE WHEN status = 'running' THEN extract(epoch FROM now() - started_at)::bigint END "
           "FROM sync_runs ORDER BY source_name, started_at DESC, run_id DESC");
   for (const soci::row& r : rows) {
     sync_run run;
@@ -36,6 +37,7 @@ std::vector<sync_run> latest_runs(soci::session& session) {
     run.rejected = r.get<long long>(12);
     run.deleted = r.get<long long>(13);
     run.error = optional_text(r, 14);
+    if (r.get_indicator(15) != soci::i_null) run.running_seconds = r.get<long long>(15);
     runs.push_back(std::move(run));
   }
   return runs;

@@ -21,6 +21,7 @@ struct sync_run {
   std::optional<std::string> finished_at;
   std::int64_t fetched = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, deleted = 0;
   std::optional<std::string> error;
+  std::optional<std::int64_t> running_seconds;  // how long a run still `running` has been going on
 };
 
 // The newest run of each source that has run at all.

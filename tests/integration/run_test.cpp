@@ -239,6 +239,40 @@ TEST(Run, ABlockedLoopStopsFeedingTheWatchdog) {
   EXPECT_EQ(daemon.wait(15s).exit_code, 0);
 }
 
+// A run that goes on longer than schedule.max_run_time (here a slow provider) makes /readyz fail
+// and says which source; status says it too; once the run ends the daemon is ready again.
+TEST(Run, ARunLongerThanMaxRunTimeMakesReadyzFail) {
+  scratch_database db;
+  auto options = sim_options(3000, 0);
+  options.latency = 600ms;  // 30 pages, four at a time: about 5 s
+  sim_fixture sim(options);
+  sync_deployment d(db, sim, "", "[schedule]\njitter = \"0s\"\nmax_run_time = \"1s\"\n[http]\nport = 0\n");
+  testing::notify_socket notify(d.dir.path() / "notify.sock");
+  testing::process_options env = d.env();
+  env.env["NOTIFY_SOCKET"] = notify.path().string();
+  testing::running_process daemon(d.argv({"run"}), env);
+  ASSERT_TRUE(notify.wait_for("READY=1", 20s));
+  const std::uint16_t port = metrics_port(notify);
+  ASSERT_NE(port, 0);
+  std::string why;
+  EXPECT_TRUE(eventually([&] {
+    const auto [code, body] = testing::http_get(port, "/readyz");
+    why = body;
+    return code == 503;
+  }, 10s));
+  EXPECT_NE(why.find("source store has been running for"), std::string::npos) << why;
+  EXPECT_NE(why.find("max_run_time"), std::string::npos) << why;
+  std::string status;
+  EXPECT_TRUE(eventually([&] {
+    status = d.run({"status", "--json"}).out;
+    return status.find("\"overdue\":true") != std::string::npos;
+  }, 10s)) << status;
+  ASSERT_TRUE(notify.wait_for("store: succeeded", 30s));
+  EXPECT_TRUE(eventually([&] { return testing::http_get(port, "/readyz").first == 200; }, 10s));
+  daemon.kill(SIGTERM);
+  EXPECT_EQ(daemon.wait(15s).exit_code, 0);
+}
+
 TEST(Run, ReadyzFollowsPostgres) {
   testing::private_cluster cluster;
   sim_fixture sim(sim_options(100, 100));

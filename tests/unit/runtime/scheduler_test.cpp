@@ -37,6 +37,18 @@ TEST(Scheduler, RunsAtStartupThenEveryIntervalNeverTwiceAtOnce) {
   EXPECT_EQ(s.next_wakeup(), std::nullopt) << "both running";
 }
 
+TEST(Scheduler, KnowsSinceWhenARunHasBeenGoingOn) {
+  scheduler s(config(), 1);
+  const auto t0 = clock_type::now();
+  s.set_sources({{"store"}}, t0);
+  EXPECT_EQ(s.running_since("store"), std::nullopt);
+  ASSERT_EQ(s.take_due(t0 + 1s).size(), 1u);
+  EXPECT_EQ(s.running_since("store"), t0 + 1s);
+  s.finished("store", false, false, t0 + 2h);
+  EXPECT_EQ(s.running_since("store"), std::nullopt);
+  EXPECT_EQ(s.running_since("nothing"), std::nullopt);
+}
+
 TEST(Scheduler, FullSweepsComeOnTheirOwnInterval) {
   scheduler s(config(), 1);
   const auto t0 = clock_type::now();
