@@ -45,10 +45,15 @@ std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
+std::optional<std::chrono::system_clock::time_point> time_of_unix_seconds(std::int64_t seconds) {
+  if (seconds < earliest_provider_time || seconds >= latest_provider_time) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(static_cast<std::time_t>(seconds));
+}
+
 std::optional<std::chrono::system_clock::time_point> parse_iso_seconds(const std::string& text) {
   std::tm tm{};
   if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return time_of_unix_seconds(timegm(&tm));
 }
 
 // One format for both ways. strptime and strftime use the C locale's day and month names,
@@ -68,7 +73,7 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
   const std::string copy(text);
   const char* end = strptime(copy.c_str(), imf_fixdate, &tm);
   if (!end || *end != '\0') return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return time_of_unix_seconds(timegm(&tm));
 }
 
 }  // namespace personsync

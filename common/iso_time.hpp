@@ -16,7 +16,15 @@ std::string iso_seconds(std::chrono::system_clock::time_point t);
 std::string iso_microseconds(std::chrono::system_clock::time_point t);
 std::int64_t unix_seconds(std::chrono::system_clock::time_point t);
 inline std::int64_t unix_now() { return unix_seconds(std::chrono::system_clock::now()); }
-// Reads the "YYYY-MM-DDTHH:MM:SS" start of a UTC timestamp.
+// The times a provider's value may hold: 1900-01-01 to 2200-01-01 (Unix seconds). A time_point
+// counts nanoseconds and ends in 2262, so a provider's year 4050 would overflow it (found by the
+// fuzzer); PostgreSQL's microseconds would follow soon after.
+inline constexpr std::int64_t earliest_provider_time = -2'208'988'800;  // 1900-01-01T00:00:00Z
+inline constexpr std::int64_t latest_provider_time = 7'258'118'400;     // 2200-01-01T00:00:00Z
+// The time of Unix `seconds` within those bounds; nullopt outside them.
+std::optional<std::chrono::system_clock::time_point> time_of_unix_seconds(std::int64_t seconds);
+
+// Reads the "YYYY-MM-DDTHH:MM:SS" start of a UTC timestamp; nullopt outside the provider bounds.
 std::optional<std::chrono::system_clock::time_point> parse_iso_seconds(const std::string& text);
 
 // An IMF-fixdate, as in HTTP's Date and Retry-After: "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 §5.6.7).

@@ -58,9 +58,11 @@ std::int64_t fields::required_timestamp(std::string_view key) const {
   const auto* v = object_.if_contains(key);
   if (v && v->is_string()) {
     if (const auto t = parse_iso_seconds(std::string(v->get_string()))) return unix_seconds(*t);
-    wrong(key, "an ISO 8601 time or unix seconds", *v);
+    wrong(key, "an ISO 8601 time between 1900 and 2200, or unix seconds", *v);
   }
-  return required_integer(key);
+  const std::int64_t seconds = required_integer(key);
+  if (!time_of_unix_seconds(seconds)) wrong(key, "unix seconds between 1900 and 2200", *v);
+  return seconds;
 }
 
 std::optional<bool> fields::optional_boolean(std::string_view key) const {

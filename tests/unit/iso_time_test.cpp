@@ -27,5 +27,18 @@ TEST(HttpDate, WritesTheImfFixdateItReads) {
   EXPECT_EQ(parse_http_date(http_date(t)), t);
 }
 
+// Found by tests/fuzz/whop_page_fuzz: a provider's year 4050 overflowed the nanosecond time_point
+// (undefined behaviour). Times outside 1900–2200 are refused instead, as text and as Unix seconds.
+TEST(ProviderTimes, OutsideTheBoundsAreRefusedNotOverflowed) {
+  EXPECT_EQ(parse_iso_seconds("4050-12-04T19:52:09Z"), std::nullopt);
+  EXPECT_EQ(parse_iso_seconds("1899-12-31T23:59:59Z"), std::nullopt);
+  EXPECT_EQ(parse_iso_seconds("2199-12-31T23:59:59Z"), system_clock::from_time_t(latest_provider_time - 1));
+  EXPECT_EQ(parse_iso_seconds("1900-01-01T00:00:00Z"), system_clock::from_time_t(earliest_provider_time));
+  EXPECT_EQ(parse_http_date("Sun, 06 Nov 9994 08:49:37 GMT"), std::nullopt);
+  EXPECT_EQ(time_of_unix_seconds(65'667'700'329), std::nullopt);
+  EXPECT_EQ(time_of_unix_seconds(latest_provider_time), std::nullopt);
+  EXPECT_EQ(time_of_unix_seconds(0), system_clock::from_time_t(0));
+}
+
 }  // namespace
 }  // namespace personsync

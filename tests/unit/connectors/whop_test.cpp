@@ -186,6 +186,18 @@ TEST(WhopItem, EveryFieldLands) {
   EXPECT_EQ(parse(r.payload), full_item()) << "the payload is the item, whole";
 }
 
+// A time no record can hold (year 4050, as the fuzzer sent it, or 10^15 seconds) rejects the item
+// with a reason, where it overflowed a time_point.
+TEST(WhopItem, ATimeBeyondTheBoundsRejectsTheItem) {
+  for (const boost::json::value& at : {boost::json::value("4050-12-04T19:52:09Z"), boost::json::value(1'000'000'000'000'000)}) {
+    boost::json::value item = full_item();
+    item.as_object()["first_seen_at"] = at;
+    const auto result = map_person(item, "biz_abc", std::chrono::system_clock::now());
+    ASSERT_TRUE(std::holds_alternative<std::string>(result)) << at;
+    EXPECT_NE(std::get<std::string>(result).find("between 1900 and 2200"), std::string::npos) << std::get<std::string>(result);
+  }
+}
+
 TEST(WhopItem, EveryReadingOfIdAndPersonIdGivesTheSameRecord) {
   boost::json::value swapped = full_item();
   swapped.as_object()["id"] = "prsn_1";
@@ -241,7 +253,7 @@ TEST(WhopItem, ContractViolationsAreRejectedWithTheirReason) {
       {R"({"id":7,"person_id":"p","first_seen_at":1,"last_seen_at":2,"purchase_count":0})",
        "field 'id' must be a string, got an integer"},
       {R"({"id":"u","person_id":"p","first_seen_at":"yesterday","last_seen_at":2,"purchase_count":0})",
-       "field 'first_seen_at' must be an ISO 8601 time or unix seconds, got a string"},
+       "field 'first_seen_at' must be an ISO 8601 time between 1900 and 2200, or unix seconds, got a string"},
       {R"({"id":"u","user":{"username":"x"},"first_seen_at":1,"last_seen_at":2,"purchase_count":0})",
        "user: required field 'id' is missing"},
       {R"({"id":"u","person_id":"p","first_seen_at":1,"last_seen_at":2,"purchase_count":1.5})",
@@ -283,7 +295,7 @@ TEST(WhopOffsetPage, PagesArePlannedAheadAndBadItemsDoNotStopThePage) {
   const auto page = stream.parse_page(first[0], ok(body));
   EXPECT_EQ(page.records.size(), 49u);
   ASSERT_EQ(page.rejected.size(), 1u);
-  EXPECT_EQ(page.rejected[0].reason, "field 'first_seen_at' must be an ISO 8601 time or unix seconds, got a string");
+  EXPECT_EQ(page.rejected[0].reason, "field 'first_seen_at' must be an ISO 8601 time between 1900 and 2200, or unix seconds, got a string");
   EXPECT_NE(page.rejected[0].payload.find("\"id\":\"prsn_1\""), std::string::npos);
   ASSERT_EQ(page.follow_ups.size(), 3u) << "`concurrency` pages ahead, whatever the total says";
   EXPECT_EQ(page.follow_ups[0].position, 50);
