@@ -50,6 +50,59 @@ std::optional<std::chrono::system_clock::time_point> time_of_unix_seconds(std::i
   return std::chrono::system_clock::from_time_t(static_cast<std::time_t>(seconds));
 }
 
+bool is_iso_timestamp(std::string_view text) {
+  std::size_t at = 0;
+  // `n` digits at the cursor as a number, or -1.
+  const auto number = [&](std::size_t n) -> int {
+    if (at + n > text.size()) return -1;
+    int v = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const char c = text[at + i];
+      if (c < '0' || c > '9') return -1;
+      v = v * 10 + (c - '0');
+    }
+    at += n;
+    return v;
+  };
+  const auto literal = [&](std::string_view options) {
+    if (at >= text.size() || options.find(text[at]) == std::string_view::npos) return false;
+    ++at;
+    return true;
+  };
+  const int y = number(4);
+  if (y < 0 || !literal("-")) return false;
+  const int mo = number(2);
+  if (mo < 0 || !literal("-")) return false;
+  const int d = number(2);
+  if (d < 0 || !literal("T ")) return false;
+  const int h = number(2);
+  if (h < 0 || !literal(":")) return false;
+  const int mi = number(2);
+  if (mi < 0 || !literal(":")) return false;
+  const int s = number(2);
+  if (s < 0) return false;
+  const std::chrono::year_month_day day{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+                                        std::chrono::day(static_cast<unsigned>(d))};
+  if (!day.ok() || h > 23 || mi > 59 || s > 59) return false;
+  const std::int64_t unix = static_cast<std::int64_t>(std::chrono::sys_days(day).time_since_epoch().count()) * 86400;
+  if (unix < earliest_provider_time || unix >= latest_provider_time) return false;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    std::size_t digits = 0;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at, ++digits;
+    if (digits == 0 || digits > 9) return false;
+  }
+  if (at == text.size()) return true;
+  if (text[at] == 'Z') return at + 1 == text.size();
+  if (!literal("+-")) return false;
+  const int zh = number(2);
+  if (zh < 0 || zh > 15) return false;
+  if (at == text.size()) return true;
+  if (text[at] == ':') ++at;
+  const int zm = number(2);
+  return zm >= 0 && zm <= 59 && at == text.size();
+}
+
 std::optional<std::chrono::system_clock::time_point> parse_iso_seconds(const std::string& text) {
   std::tm tm{};
   if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return std::nullopt;

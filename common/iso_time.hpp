@@ -24,6 +24,12 @@ inline constexpr std::int64_t latest_provider_time = 7'258'118'400;     // 2200-
 // The time of Unix `seconds` within those bounds; nullopt outside them.
 std::optional<std::chrono::system_clock::time_point> time_of_unix_seconds(std::int64_t seconds);
 
+// Whether `text` is a whole ISO 8601 date-time PostgreSQL reads as what it says: "YYYY-MM-DDTHH:MM:SS"
+// (or a space for T), a real calendar day, an optional fraction of 1 to 9 digits, and an optional
+// zone (Z, ±HH, ±HHMM, ±HH:MM); within the provider bounds. What a provider's time passed as text
+// must be, so that one bad value cannot fail a whole COPY.
+bool is_iso_timestamp(std::string_view text);
+
 // Reads the "YYYY-MM-DDTHH:MM:SS" start of a UTC timestamp; nullopt outside the provider bounds.
 std::optional<std::chrono::system_clock::time_point> parse_iso_seconds(const std::string& text);
 

@@ -54,6 +54,12 @@ std::optional<std::int64_t> fields::optional_integer(std::string_view key) const
   return required_integer(key);
 }
 
+std::optional<std::string> fields::nullable_timestamp_text(std::string_view key) const {
+  auto text = nullable_string(key);
+  if (text && !is_iso_timestamp(*text)) wrong(key, "an ISO 8601 time between 1900 and 2200", *object_.if_contains(key));
+  return text;
+}
+
 std::int64_t fields::required_timestamp(std::string_view key) const {
   const auto* v = object_.if_contains(key);
   if (v && v->is_string()) {

@@ -30,6 +30,8 @@ class fields {
   [[nodiscard]] std::string required_string(std::string_view key) const;
   // Absent or null: nullopt.
   [[nodiscard]] std::optional<std::string> nullable_string(std::string_view key) const;
+  // A time kept as the provider wrote it (fractions, zone), which must be one (is_iso_timestamp).
+  [[nodiscard]] std::optional<std::string> nullable_timestamp_text(std::string_view key) const;
   [[nodiscard]] std::int64_t required_integer(std::string_view key) const;
   [[nodiscard]] std::optional<std::int64_t> optional_integer(std::string_view key) const;
   // Unix seconds, sent either as an integer (Whop's seed) or an ISO 8601 UTC string (its current API).

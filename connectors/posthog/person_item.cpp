@@ -67,7 +67,7 @@ std::variant<connectors::source_record, std::string> map_person(const boost::jso
     a["id"] = integer_id(item.get_object());
     const auto name = f.nullable_string("name");
     a["name"] = name ? boost::json::value(*name) : boost::json::value(nullptr);
-    const auto created_at = f.nullable_string("created_at");
+    const auto created_at = f.nullable_timestamp_text("created_at");  // lands in a timestamptz column
     a["created_at"] = created_at ? boost::json::value(*created_at) : boost::json::value(nullptr);
     a["email"] = email ? boost::json::value(*email) : boost::json::value(nullptr);
     a["phone"] = phone ? boost::json::value(*phone) : boost::json::value(nullptr);

@@ -27,6 +27,20 @@ TEST(HttpDate, WritesTheImfFixdateItReads) {
   EXPECT_EQ(parse_http_date(http_date(t)), t);
 }
 
+TEST(IsoTimestamp, TakesWhatPostgresReadsAsWrittenAndNothingElse) {
+  for (const char* ok : {"2026-01-05T12:34:56Z", "2026-01-05T12:34:56.789000Z", "2026-01-05T12:34:56.123456+00:00",
+                         "2026-01-05 12:34:56", "2024-02-29T00:00:00-0530", "2026-01-05T12:34:56.123456789+01",
+                         "1900-01-01T00:00:00Z"}) {
+    EXPECT_TRUE(is_iso_timestamp(ok)) << ok;
+  }
+  for (const char* bad : {"", "banana", "2026-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
+                          "2026-01-05T24:00:00Z", "2026-01-05T12:60:00Z", "2026-01-05T12:34:56Zjunk",
+                          "2026-01-05T12:34:56.Z", "2026-01-05T12:34:56.1234567890Z", "2026-1-05T12:34:56Z",
+                          "4050-01-01T00:00:00Z", "1899-12-31T23:59:59Z", "2026-01-05T12:34:56+1", "2026-01-05"}) {
+    EXPECT_FALSE(is_iso_timestamp(bad)) << bad;
+  }
+}
+
 // Found by tests/fuzz/whop_page_fuzz: a provider's year 4050 overflowed the nanosecond time_point
 // (undefined behaviour). Times outside 1900–2200 are refused instead, as text and as Unix seconds.
 TEST(ProviderTimes, OutsideTheBoundsAreRefusedNotOverflowed) {

@@ -135,6 +135,23 @@ TEST(PosthogPage, BrokenPagesAreBadPagesAndBadPersonsAreRejected) {
   EXPECT_EQ(p.rejected[1].reason, "required field 'uuid' is missing");
 }
 
+// created_at lands in a timestamptz column as PostHog wrote it: a value PostgreSQL would refuse
+// rejects its item, where it failed the whole batch's COPY (and every run after).
+TEST(PosthogPage, ACreatedAtThatIsNoTimeRejectsItsPersonOnly) {
+  const posthog_source_config cfg = config();
+  persons_stream stream(cfg);
+  std::string persons = person("ok");
+  for (const char* bad : {"banana", "2026-02-30T00:00:00Z", "4050-01-01T00:00:00Z"}) {
+    std::string item = person(std::string("bad-") + bad);
+    item.replace(item.find("2026-01-01T00:00:00Z"), 20, bad);
+    persons += "," + item;
+  }
+  const auto p = stream.parse_page(stream.first_requests()[0], page(persons, "null", 4));
+  ASSERT_EQ(p.records.size(), 1u);
+  ASSERT_EQ(p.rejected.size(), 3u);
+  EXPECT_EQ(p.rejected[0].reason, "field 'created_at' must be an ISO 8601 time between 1900 and 2200, got a string");
+}
+
 TEST(PosthogPage, UnstorableCharactersAreReplacedAndCounted) {
   const posthog_source_config cfg = config();
   persons_stream stream(cfg);
