@@ -3,6 +3,7 @@
 #include "common/iso_time.hpp"
 #include "common/json/precise_parse.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -180,6 +181,15 @@ sim_reply simulator::control(const sim_request& request) {
     return json_reply(200, boost::json::object{{"ok", true}});
   }
   return json_reply(404, boost::json::object{{"error", "no such control endpoint"}});
+}
+
+std::size_t most_requests_within(const std::vector<logged_request>& log, double window_ms) {
+  std::size_t most = 0;
+  for (std::size_t i = 0, j = 0; i < log.size(); ++i) {
+    while (log[i].at_ms - log[j].at_ms >= window_ms) ++j;
+    most = std::max(most, i - j + 1);
+  }
+  return most;
 }
 
 }  // namespace personsync::fakes

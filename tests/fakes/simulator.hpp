@@ -33,6 +33,15 @@ struct logged_request {
   int status;
 };
 
+// The most requests the log holds in any `window` — arrival times, as a provider counts them. A
+// rate limiter spaces the moments it lets requests go; each then reaches the server a little
+// later (connect, write, a busy machine), by an amount that varies, so two requests released a
+// full window apart can arrive a few tens of milliseconds less than that apart. Checks of a
+// budget count over `window - arrival_jitter`: generous to scheduling noise on a loaded 2-core
+// runner, still far below what a missing limiter produces (hundreds of requests per window).
+inline constexpr double arrival_jitter_ms = 100.0;
+std::size_t most_requests_within(const std::vector<logged_request>& log, double window_ms);
+
 class simulator {
  public:
   explicit simulator(simulator_options options);
