@@ -30,7 +30,8 @@ std::size_t sends_within(const std::deque<std::chrono::steady_clock::time_point>
 std::optional<std::vector<rate_window>> parse_rate_limit(std::string_view text) {
   std::vector<rate_window> windows;
   const std::string s(text);
-  if (std::regex_match(s, std::regex(R"(\s*(none)?\s*)"))) return windows;
+  static const std::regex nothing(R"(\s*(none)?\s*)");
+  if (std::regex_match(s, nothing)) return windows;
   static const std::regex part(R"(\s*(\d+)\s*/\s*(s|sec|second|min|minute|h|hour|d|day)\s*)");
   std::size_t start = 0;
   while (start <= s.size()) {
