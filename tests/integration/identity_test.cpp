@@ -90,13 +90,6 @@ std::vector<boost::json::object> events(const scratch_database& db, const std::s
   return out;
 }
 
-long long count(const scratch_database& db, const std::string& sql) {
-  long long n = -1;
-  const auto session = db.session();
-  *session << sql, soci::into(n);
-  return n;
-}
-
 boost::json::object run_json(const sync_deployment& d, std::vector<std::string> args) {
   args.push_back("--json");
   const process_result r = d.run(args);
@@ -169,20 +162,20 @@ TEST(Identity, PublishedPersonsMatchTheSimulatorsHumans) {
   // One person per human, and one unified row per person.
   std::set<std::string> humans;
   for (const auto& [k, h] : human_of) humans.insert(h);
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.unified_persons"), static_cast<long long>(humans.size()));
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.unified_persons"), static_cast<long long>(humans.size()));
   // Persons spanning both providers exist, joined through Whop ids used as distinct ids, emails and phones.
-  EXPECT_GT(count(db, "SELECT count(*) FROM (SELECT person_id FROM personsync.person_sources GROUP BY person_id "
+  EXPECT_GT(db.count("SELECT count(*) FROM (SELECT person_id FROM personsync.person_sources GROUP BY person_id "
                       "HAVING count(DISTINCT source) = 2) x"), 500);
 
   // The junk inbox of a hundred humans: quarantined, and its holders stay apart.
-  EXPECT_EQ(count(db, "SELECT records FROM personsync.quarantined_values WHERE kind = 'email' "
+  EXPECT_EQ(db.count("SELECT records FROM personsync.quarantined_values WHERE kind = 'email' "
                       "AND value = 'orders@shared-inbox.example'"), 100);
-  EXPECT_EQ(count(db, "SELECT count(DISTINCT rp.person_id) FROM personsync.record_identifiers ri "
+  EXPECT_EQ(db.count("SELECT count(DISTINCT rp.person_id) FROM personsync.record_identifiers ri "
                       "JOIN personsync.record_persons rp USING (record_id) "
                       "WHERE ri.kind = 'email' AND ri.value = 'orders@shared-inbox.example'"), 100);
 
   // The golden record: Whop's commerce figures summed per person.
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.unified_persons u JOIN ("
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.unified_persons u JOIN ("
                       "  SELECT ps.person_id, sum(r.purchase_count) AS pc FROM personsync.person_sources ps "
                       "  JOIN personsync.source_records r USING (source, scope, source_key) WHERE r.source = 'whop' "
                       "  GROUP BY ps.person_id) w USING (person_id) WHERE u.purchase_count IS DISTINCT FROM w.pc"), 0);
@@ -194,31 +187,31 @@ TEST(Identity, PublishedPersonsMatchTheSimulatorsHumans) {
                 "  (record_id % 997 + 1) * interval '1.000001 ms' WHERE record_id % 7 = 0";
   }
   ASSERT_EQ(d.run({"resolve", "--full"}).exit_code, 0);
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.unified_persons u JOIN ("
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.unified_persons u JOIN ("
                       "  SELECT ps.person_id, min(coalesce(r.provider_first_seen_at, r.provider_created_at)) AS first_seen, "
                       "    max(coalesce(r.provider_last_seen_at, r.provider_created_at)) AS last_seen "
                       "  FROM personsync.person_sources ps JOIN personsync.source_records r USING (source, scope, source_key) "
                       "  GROUP BY ps.person_id) m USING (person_id) "
                       "WHERE u.first_seen_at IS DISTINCT FROM m.first_seen OR u.last_seen_at IS DISTINCT FROM m.last_seen"), 0);
-  EXPECT_GT(count(db, "SELECT count(*) FROM personsync.unified_persons WHERE first_seen_at IS NOT NULL"), 0);
+  EXPECT_GT(db.count("SELECT count(*) FROM personsync.unified_persons WHERE first_seen_at IS NOT NULL"), 0);
   // Attribution: each list is the union of the person's Whop records' entries, read here from the raw payloads.
   for (const char* list : {"campaigns", "ad_sets", "ads"}) {
     const std::string ids_of = std::string("(SELECT coalesce(array_agg(DISTINCT e->>'id' ORDER BY e->>'id'), '{}') ");
-    EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.unified_persons u WHERE " + ids_of +
+    EXPECT_EQ(db.count("SELECT count(*) FROM personsync.unified_persons u WHERE " + ids_of +
                             "  FROM jsonb_array_elements(coalesce(u.attribution->'whop'->'" + list + "', '[]')) e) "
                             "<> " + ids_of +
                             "  FROM personsync.person_sources ps JOIN personsync.source_records r USING (source, scope, source_key) "
                             "  CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.payload->'" + list + "', '[]')) e "
                             "  WHERE ps.person_id = u.person_id AND r.source = 'whop')"), 0) << list;
   }
-  EXPECT_GT(count(db, "SELECT count(*) FROM personsync.unified_persons WHERE "
+  EXPECT_GT(db.count("SELECT count(*) FROM personsync.unified_persons WHERE "
                       "jsonb_array_length(attribution->'whop'->'campaigns') > 1"), 0)
       << "some persons' attribution is a union of several records'";
 
   // A second sync changes nothing: no event, no new resolution work.
-  const long long events_before = count(db, "SELECT count(*) FROM personsync.identity_events");
+  const long long events_before = db.count("SELECT count(*) FROM personsync.identity_events");
   d.sync({"--full"});
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_events"), events_before);
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.identity_events"), events_before);
   EXPECT_EQ(published(db), person_of);
 }
 
@@ -293,7 +286,7 @@ TEST(Identity, AReturningRecordGetsItsIdBackAndARebuildKeepsTheIdsTheReadmeSays)
   ASSERT_EQ(posthog_gone.size(), 7u);
   d.sync({"--full"});
   for (const std::string& person : gone_persons) {
-    EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.persons WHERE status = 'deleted' AND person_id = '" + person + "'"), 1);
+    EXPECT_EQ(db.count("SELECT count(*) FROM personsync.persons WHERE status = 'deleted' AND person_id = '" + person + "'"), 1);
   }
 
   // They come back, as they were.
@@ -317,12 +310,12 @@ TEST(Identity, AReturningRecordGetsItsIdBackAndARebuildKeepsTheIdsTheReadmeSays)
   d.sync({"--full"});
   EXPECT_EQ(published(db), before) << "every record is back in the person it had";
   for (const std::string& person : gone_persons) {
-    EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.persons WHERE status = 'active' AND person_id = '" + person + "'"), 1);
-    EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_events WHERE kind = 'create' AND after_person_ids = "
+    EXPECT_EQ(db.count("SELECT count(*) FROM personsync.persons WHERE status = 'active' AND person_id = '" + person + "'"), 1);
+    EXPECT_EQ(db.count("SELECT count(*) FROM personsync.identity_events WHERE kind = 'create' AND after_person_ids = "
                         "ARRAY['" + person + "']::uuid[]"), 2)
         << "created, deleted, created again";
   }
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.record_last_persons"), 0) << "forgotten once back";
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.record_last_persons"), 0) << "forgotten once back";
 
   // A PostHog person with the smallest key of all joins a one-record Whop person through its user id:
   // the person keeps its id, which a rebuild would not give it.
@@ -445,7 +438,7 @@ TEST(Identity, UpstreamMergeAndSplitAreFollowedWithTheirEvents) {
   ASSERT_EQ(merges.size(), 1u);
   EXPECT_EQ(merges[0].at("cause").as_string(), "upstream_merge");
   EXPECT_EQ(merges[0].at("after").as_array(), (boost::json::array{boost::json::value(kept)}));
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.person_redirects WHERE old_person_id = '" + gone +
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.person_redirects WHERE old_person_id = '" + gone +
                       "' AND person_id = '" + kept + "'"), 1);
 
   // PostHog splits the customer's Whop id off their person: the Whop record goes with it, pinned apart.
@@ -468,7 +461,7 @@ TEST(Identity, UpstreamMergeAndSplitAreFollowedWithTheirEvents) {
   ASSERT_EQ(splits.size(), 1u);
   EXPECT_EQ(splits[0].at("cause").as_string(), "upstream_split");
   EXPECT_EQ(splits[0].at("before").as_array(), (boost::json::array{boost::json::value(person)}));
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_constraints WHERE kind = 'cannot_link' "
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.identity_constraints WHERE kind = 'cannot_link' "
                       "AND cause = 'upstream_split' AND removed_at IS NULL"), leaving)
       << "one pin per split-off person";
 }
@@ -522,7 +515,7 @@ TEST(Identity, AnEmailChangeMovesTheRecordAndEmitsAMove) {
   EXPECT_EQ(moves[0].at("records").as_array(), (boost::json::array{boost::json::value("whop/biz_sim/" + moving_key)}));
   EXPECT_EQ(moves[0].at("cause").as_string(), "rule");
   // Only the touched components were resolved again.
-  EXPECT_LE(count(db, "SELECT area_records FROM personsync.identity_runs ORDER BY resolution_id DESC LIMIT 1"), 10);
+  EXPECT_LE(db.count("SELECT area_records FROM personsync.identity_runs ORDER BY resolution_id DESC LIMIT 1"), 10);
 }
 
 TEST(Identity, OperatorsSplitAndMergeSurviveTheNextFullSync) {
@@ -561,7 +554,7 @@ TEST(Identity, OperatorsSplitAndMergeSurviveTheNextFullSync) {
   EXPECT_FALSE(why.at("same_person").as_bool());
   const std::string reasons = boost::json::serialize(why.at("apart_because"));
   EXPECT_NE(reasons.find("cannot_link"), std::string::npos) << reasons;
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_constraints WHERE actor = 'ops@example.com' "
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.identity_constraints WHERE actor = 'ops@example.com' "
                       "AND reason = 'two people share a laptop' AND kind = 'cannot_link'"),
             static_cast<long long>(split.at("constraints").as_array().size()));
 
@@ -569,7 +562,7 @@ TEST(Identity, OperatorsSplitAndMergeSurviveTheNextFullSync) {
   const process_result refused = d.run({"merge", now.at(whop_key), now.at(posthog_key), "--reason", "no"});
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
   EXPECT_NE(refused.err.find("cannot_link"), std::string::npos) << refused.err;
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.identity_constraints WHERE kind = 'must_link' AND removed_at IS NULL"), 0);
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.identity_constraints WHERE kind = 'must_link' AND removed_at IS NULL"), 0);
 
   // Unpinned, they are one person again, with the same id.
   std::vector<std::string> unpin{"unpin"};
@@ -595,10 +588,10 @@ TEST(Identity, OperatorsSplitAndMergeSurviveTheNextFullSync) {
   ASSERT_EQ(merged.at("persons").as_array().size(), 1u);
   const std::string survivor(merged.at("persons").as_array()[0].as_string());
   d.sync({"--full"});
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.unified_persons WHERE person_id = '" + survivor +
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.unified_persons WHERE person_id = '" + survivor +
                       "' AND record_count = 2"), 1);
   const std::string retired = survivor == a ? b : a;
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.person_redirects WHERE old_person_id = '" + retired +
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.person_redirects WHERE old_person_id = '" + retired +
                       "' AND person_id = '" + survivor + "'"), 1);
   const auto manual = events(db, "merge");
   ASSERT_FALSE(manual.empty());
@@ -627,12 +620,12 @@ TEST(Identity, BlockingAValueSeparatesWhatOnlyItJoined) {
   }
   ASSERT_FALSE(email.empty());
   const auto blocked = run_json(d, {"block", "  " + email + " ", "--kind", "email", "--reason", "shared family inbox"});
-  EXPECT_EQ(count(db, "SELECT count(DISTINCT rp.person_id) FROM personsync.record_identifiers ri "
+  EXPECT_EQ(db.count("SELECT count(DISTINCT rp.person_id) FROM personsync.record_identifiers ri "
                       "JOIN personsync.record_persons rp USING (record_id) WHERE ri.kind = 'email' AND ri.value = '" + email + "'"), 2);
   const auto explained = run_json(d, {"explain", person});
   EXPECT_NE(boost::json::serialize(explained.at("unused_values")).find("blocked by an operator"), std::string::npos);
   run_json(d, {"unpin", std::to_string(blocked.at("constraints").as_array()[0].as_int64()), "--reason", "not shared"});
-  EXPECT_EQ(count(db, "SELECT count(DISTINCT rp.person_id) FROM personsync.record_identifiers ri "
+  EXPECT_EQ(db.count("SELECT count(DISTINCT rp.person_id) FROM personsync.record_identifiers ri "
                       "JOIN personsync.record_persons rp USING (record_id) WHERE ri.kind = 'email' AND ri.value = '" + email + "'"), 1);
 }
 

@@ -83,4 +83,11 @@ std::unique_ptr<soci::session> scratch_database::session() const {
   return std::make_unique<soci::session>(soci::postgresql, test_cluster::get().admin_conninfo(name_));
 }
 
+long long scratch_database::count(const std::string& sql) const {
+  long long n = -1;
+  const auto s = session();
+  *s << sql, soci::into(n);
+  return n;
+}
+
 }  // namespace personsync::testing

@@ -42,6 +42,8 @@ class scratch_database {
   [[nodiscard]] store::database_config config(const std::string& schema = "personsync") const;
   // A session of the tests' own, outside personsync's code.
   [[nodiscard]] std::unique_ptr<soci::session> session() const;
+  // The one integer a query such as "SELECT count(*) …" answers, on a session of its own; -1 when it answers no row.
+  [[nodiscard]] long long count(const std::string& sql) const;
 
  private:
   std::string name_;
