@@ -54,6 +54,14 @@ std::string quote_conninfo_value(std::string_view value) {
   return out;
 }
 
+// The same, quoted only when it has to be (a space, a quote, a backslash, nothing at all).
+std::string conninfo_value(std::string_view value) {
+  const bool plain = !value.empty() && std::all_of(value.begin(), value.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_';
+  });
+  return plain ? std::string(value) : quote_conninfo_value(value);
+}
+
 std::string percent_encode(std::string_view value) {
   std::string out;
   for (const unsigned char c : value) {
@@ -118,7 +126,7 @@ std::string libpq_connection_string(const database_config& cfg) {
   // (a failover, a cut link), where the socket would otherwise wait for ever.
   const std::array<std::pair<std::string_view, std::string>, 7> ours{{
       {"connect_timeout", std::to_string(timeout_s)},
-      {"application_name", "personsync"},
+      {"application_name", cfg.application_name},
       {"keepalives", "1"},
       {"keepalives_idle", "30"},
       {"keepalives_interval", "10"},
@@ -137,7 +145,7 @@ std::string libpq_connection_string(const database_config& cfg) {
   }
   // Ours first: in a keyword/value string a later keyword wins, so the operator's conninfo can override them.
   std::string out;
-  for (const auto& [key, value] : ours) out += fmt::format("{}={} ", key, value);
+  for (const auto& [key, value] : ours) out += fmt::format("{}={} ", key, conninfo_value(value));
   out += cfg.conninfo;
   if (cfg.password) out += " password=" + quote_conninfo_value(cfg.password->reveal());
   return out;

@@ -20,6 +20,9 @@ struct database_config {
   std::chrono::milliseconds statement_timeout{3'600'000};  // set on every session
   std::chrono::milliseconds lock_timeout{30'000};          // set on every session
   std::chrono::milliseconds tcp_user_timeout{60'000};      // with keepalives, in the connection string
+  // Not a config key: what the sessions call themselves in pg_stat_activity (a replica of
+  // `personsync run` gives its name here, so that a DBA and a lock error can tell replicas apart).
+  std::string application_name = "personsync";
 
   static std::span<const config::key_spec> config_keys();
   static database_config from_config(const config::section& s);

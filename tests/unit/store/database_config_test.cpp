@@ -14,6 +14,15 @@ TEST(DatabaseConfig, KeywordConninfoGetsQuotedPasswordAndOurDefaultsFirst) {
             "keepalives_count=3 tcp_user_timeout=60000 host=db dbname=people password='it\\'s a \\\\ secret'");
 }
 
+TEST(DatabaseConfig, AnApplicationNameWithSpacesIsQuotedOrEncoded) {
+  database_config cfg;
+  cfg.conninfo = "host=db";
+  cfg.application_name = "personsync replica r1";
+  EXPECT_NE(libpq_connection_string(cfg).find("application_name='personsync replica r1' "), std::string::npos);
+  cfg.conninfo = "postgresql://db/people";
+  EXPECT_NE(libpq_connection_string(cfg).find("&application_name=personsync%20replica%20r1&"), std::string::npos);
+}
+
 TEST(DatabaseConfig, UriConninfoGetsPercentEncodedParameters) {
   database_config cfg;
   cfg.conninfo = "postgresql://app@db:5432/people?sslmode=require";
