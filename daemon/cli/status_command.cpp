@@ -15,6 +15,7 @@
 #include "daemon/store/database.hpp"
 #include "daemon/store/migrations.hpp"
 #include "daemon/store/sync_runs.hpp"
+#include "daemon/sync/source_lock.hpp"
 
 namespace personsync::cli {
 namespace {
@@ -125,14 +126,24 @@ int run(const arguments& args, command_io io) {
   }
   if (schema.current_version >= 4) identity = store::identity_store(*session).overview();
   const std::vector<configured_source> sources = sources_of(*cfg);
+  std::vector<std::string> names;
+  for (const configured_source& s : sources) names.push_back(s.name);
+  // Which `personsync run` replica schedules each source (none running: no holder).
+  const std::map<std::string, std::string> holders = sync::lease_holders(*session, cfg->database.schema, names);
+  const auto holder_of = [&](const std::string& name) -> std::optional<std::string> {
+    const auto it = holders.find(name);
+    return it == holders.end() ? std::nullopt : std::optional(it->second);
+  };
 
   if (args.flag("json")) {
     boost::json::array pending(schema.pending.begin(), schema.pending.end());
     boost::json::array source_list;
     for (const configured_source& s : sources) {
       const auto it = last_run.find(s.name);
+      const auto holder = holder_of(s.name);
       source_list.push_back(boost::json::object{
           {"name", s.name}, {"provider", s.provider}, {"scope", s.scope},
+          {"scheduled_by", holder ? boost::json::value(*holder) : boost::json::value(nullptr)},
           {"last_run", it == last_run.end() ? boost::json::value(nullptr) : run_to_json(it->second, cfg->schedule.max_run_time)}});
     }
     const boost::json::object status{
@@ -157,8 +168,11 @@ int run(const arguments& args, command_io io) {
   io.out << fmt::format("sources: {}\n", sources.size());
   for (const configured_source& s : sources) {
     const auto it = last_run.find(s.name);
+    const auto holder = holder_of(s.name);
     io.out << fmt::format("  {:<8} {:<20} scope {:<24} {}\n", s.provider, s.name, s.scope,
                           it == last_run.end() ? std::string("never run") : run_to_text(it->second, cfg->schedule.max_run_time));
+    io.out << fmt::format("           scheduled by {}\n",
+                          holder ? "replica " + *holder : std::string("no running replica"));
   }
   if (identity) print_identity(*identity, io.out);
   return exit_ok;
@@ -171,7 +185,7 @@ const command status_command{
     .summary = "show schema version, sources and their last runs, and identity resolution",
     .usage = "[--config FILE] [--json]",
     .description = "Reads the database: the schema version against this binary's migrations, and for each "
-                   "configured source its most recent run; persons, queued records, constraints, quarantined values and "
+                   "configured source its most recent run and the `personsync run` replica scheduling it; persons, queued records, constraints, quarantined values and "
                    "frozen components.\n"
                    "Exit codes: 0 printed, 1 failure, 69 database unavailable, 78 invalid config.",
     .options = options,

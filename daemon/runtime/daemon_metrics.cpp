@@ -1,6 +1,8 @@
 #include "daemon/runtime/daemon_metrics.hpp"
 
 #include <chrono>
+#include <map>
+#include <mutex>
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -42,6 +44,10 @@ struct daemon_metrics::families {
   prometheus::Family<prometheus::Counter>& deletes_withheld;
   prometheus::Family<prometheus::Gauge>& clock_skew;
   prometheus::Family<prometheus::Counter>& sweep_anomalies;
+  prometheus::Family<prometheus::Gauge>& lease_held;
+  prometheus::Family<prometheus::Gauge>& lease_holder;
+  std::mutex holders_mutex;
+  std::map<std::string, std::string> holder_series;  // source → the replica label its holder series carries
 
   explicit families(prometheus::Registry& r)
       : build_info(BuildGauge().Name("personsync_build_info").Help("personsync's version, always 1").Register(r)),
@@ -89,7 +95,12 @@ struct daemon_metrics::families {
         sweep_anomalies(BuildCounter().Name("personsync_sweep_anomalies_total")
                             .Help("What sweeps met that a healthy one does not, by source and kind (bad_page, "
                                   "transport_error, duplicate, shortfall, drift, replaced_character)")
-                            .Register(r)) {}
+                            .Register(r)),
+        lease_held(BuildGauge().Name("personsync_source_lease_held")
+                       .Help("1 while this replica holds the source's lease and schedules it, else 0").Register(r)),
+        lease_holder(BuildGauge().Name("personsync_source_lease_holder")
+                         .Help("1 for the replica holding the source's lease, as this replica last read it")
+                         .Register(r)) {}
 };
 
 namespace {
@@ -134,6 +145,28 @@ void daemon_metrics::record_rate_limit_tokens(const std::string& source, std::op
     f_->rate_limit_tokens.Add(labels).Set(static_cast<double>(*tokens));
   } else if (f_->rate_limit_tokens.Has(labels)) {
     f_->rate_limit_tokens.Remove(&f_->rate_limit_tokens.Add(labels));  // no limit (any more): no series
+  }
+}
+
+void daemon_metrics::record_leases(const std::vector<std::string>& sources, const std::string& replica,
+                                   const std::map<std::string, std::string>& holders) {
+  std::lock_guard lock(f_->holders_mutex);
+  for (auto it = f_->holder_series.begin(); it != f_->holder_series.end();) {
+    const auto holder = holders.find(it->first);
+    if (holder != holders.end() && holder->second == it->second) {
+      ++it;
+      continue;
+    }
+    // A lease changed hands or went free: the old holder's series goes, not to linger at 1.
+    f_->lease_holder.Remove(&f_->lease_holder.Add({{"source", it->first}, {"replica", it->second}}));
+    it = f_->holder_series.erase(it);
+  }
+  for (const std::string& source : sources) {
+    const auto holder = holders.find(source);
+    f_->lease_held.Add({{"source", source}}).Set(holder != holders.end() && holder->second == replica ? 1 : 0);
+    if (holder == holders.end()) continue;
+    f_->lease_holder.Add({{"source", source}, {"replica", holder->second}}).Set(1);
+    f_->holder_series[source] = holder->second;
   }
 }
 

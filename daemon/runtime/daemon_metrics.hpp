@@ -1,14 +1,16 @@
 #pragma once
 // personsync's Prometheus metrics: one registry, fed live by the syncs it
 // observes (requests, retries, pauses, queue depth), after each run and each
-// resolution, and read by /metrics. Labels are sources, endpoints, statuses,
+// resolution, and read by /metrics. Labels are sources, replicas, endpoints, statuses,
 // results, kinds and causes — never a person, a value or a URL. Thread-safe:
 // syncs run on threads of their own.
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "daemon/store/identity_store.hpp"
 #include "daemon/sync/sync_observer.hpp"
@@ -36,6 +38,11 @@ class daemon_metrics final : public sync::sync_observer {
 
   // Requests a source's credential may send now (read when scraped); nullopt: it has no limit.
   void record_rate_limit_tokens(const std::string& source, std::optional<std::size_t> tokens);
+
+  // Which replica holds each configured source's lease (`holders`, by source), and so whether
+  // this one (`replica`) does.
+  void record_leases(const std::vector<std::string>& sources, const std::string& replica,
+                     const std::map<std::string, std::string>& holders);
 
   void record_run(const sync::source_summary& run);
   // A resolution, the events it wrote by kind and cause, and the identity totals after it.

@@ -1,6 +1,13 @@
 #include "daemon/runtime/schedule_config.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstdio>
+
+#include <fmt/format.h>
 
 namespace personsync::runtime {
 namespace {
@@ -23,7 +30,19 @@ constexpr std::array keys{
              .max = 30 * 86400,
              .help = "/readyz fails, and status warns, while a run has been going on longer than this (a full "
                      "sweep of ten million PostHog persons at 1,200 requests an hour takes about 8 hours)."},
+    key_spec{.name = "replica_name", .kind = value_kind::string, .on_reload = config::reload::needs_restart,
+             .help = "What this process is called among the replicas of `personsync run` that share one database "
+                     "(in /metrics, `status` and its sessions' application_name): letters, digits, '.', '_' and "
+                     "'-', at most 40. Unset: the host name and the process id."},
 };
+
+// Short enough for PostgreSQL's 63-byte application_name after its prefix, and plain
+// enough for a metric label and a log line as it is.
+bool is_valid_replica_name(const std::string& name) {
+  return !name.empty() && name.size() <= 40 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+  });
+}
 
 }  // namespace
 
@@ -37,7 +56,21 @@ schedule_config schedule_config::from_config(const config::section& s) {
   out.max_backoff = s.duration("max_backoff");
   out.unready_after = s.duration("unready_after");
   out.max_run_time = s.duration("max_run_time");
+  out.replica_name = s.string("replica_name");
+  if (!out.replica_name.empty() && !is_valid_replica_name(out.replica_name)) {
+    s.error("replica_name", fmt::format("'{}' is not a replica name: letters, digits, '.', '_' and '-', at most 40",
+                                        out.replica_name));
+  }
   return out;
+}
+
+std::string schedule_config::replica() const {
+  if (!replica_name.empty()) return replica_name;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "localhost");
+  std::string name(host);
+  name.resize(std::min<std::size_t>(name.size(), 30));
+  return fmt::format("{}-{}", name, getpid());
 }
 
 }  // namespace personsync::runtime

@@ -1,9 +1,11 @@
 #pragma once
-// The [schedule] section: when `personsync run` syncs each source. Every key
-// may change on reload (SIGHUP).
+// The [schedule] section: when `personsync run` syncs each source, and the
+// name this replica goes by. Every key but replica_name may change on reload
+// (SIGHUP).
 
 #include <chrono>
 #include <span>
+#include <string>
 
 #include "common/config/section.hpp"
 
@@ -16,6 +18,10 @@ struct schedule_config {
   std::chrono::milliseconds max_backoff{std::chrono::hours(1)};   // after failures, waits double up to this
   std::chrono::milliseconds unready_after{std::chrono::hours(1)};  // a source failing this long makes /readyz fail
   std::chrono::milliseconds max_run_time{std::chrono::hours(24)};  // a run going on this long makes /readyz fail
+  std::string replica_name;  // empty: <host name>-<pid>
+
+  // The name this process goes by among the replicas: replica_name, or its default.
+  [[nodiscard]] std::string replica() const;
 
   static std::span<const config::key_spec> config_keys();
   static schedule_config from_config(const config::section& s);

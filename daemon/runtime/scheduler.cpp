@@ -3,6 +3,13 @@
 #include <algorithm>
 
 namespace personsync::runtime {
+namespace {
+
+// After a run found its source busy (a `sync` by hand, or a replica whose lease session broke
+// while its run went on): soon again, for the other process may end any moment.
+constexpr std::chrono::seconds busy_retry{30};
+
+}  // namespace
 
 scheduler::scheduler(schedule_config config, std::uint64_t seed) : config_(config), rng_(seed) {}
 
@@ -38,10 +45,17 @@ void scheduler::set_sources(const std::vector<source>& sources, clock::time_poin
   sources_ = std::move(kept);
 }
 
+void scheduler::set_held(const std::set<std::string>& held) {
+  for (auto& [name, s] : sources_) {
+    s.held = held.contains(name);
+    if (!s.held) s.failing_since.reset();
+  }
+}
+
 std::vector<scheduler::due_run> scheduler::take_due(clock::time_point now) {
   std::vector<due_run> out;
   for (auto& [name, s] : sources_) {
-    if (s.running || s.next_run > now) continue;
+    if (s.running || !s.held || s.next_run > now) continue;
     s.running = true;
     s.running_since = now;
     out.push_back({name, s.next_full <= now});
@@ -49,12 +63,16 @@ std::vector<scheduler::due_run> scheduler::take_due(clock::time_point now) {
   return out;
 }
 
-void scheduler::finished(const std::string& source, bool succeeded, bool was_full, clock::time_point now) {
+void scheduler::finished(const std::string& source, run_outcome outcome, bool was_full, clock::time_point now) {
   const auto it = sources_.find(source);
   if (it == sources_.end()) return;  // removed by a reload while it ran
   source_state& s = it->second;
   s.running = false;
-  if (succeeded) {
+  if (outcome == run_outcome::busy) {
+    s.next_run = now + jittered(std::min<clock::duration>(busy_retry, interval_of(s)));
+    return;
+  }
+  if (outcome == run_outcome::succeeded) {
     s.failures = 0;
     s.failing_since.reset();
     s.next_run = now + jittered(interval_of(s));
@@ -77,7 +95,7 @@ void scheduler::trigger_all(clock::time_point now) {
 std::optional<scheduler::clock::time_point> scheduler::next_wakeup() const {
   std::optional<clock::time_point> out;
   for (const auto& [name, s] : sources_) {
-    if (!s.running && (!out || s.next_run < *out)) out = s.next_run;
+    if (!s.running && s.held && (!out || s.next_run < *out)) out = s.next_run;
   }
   return out;
 }

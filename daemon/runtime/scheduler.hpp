@@ -2,13 +2,15 @@
 // When each source runs next: at startup, then every `interval` (a full sweep
 // every `full_interval`), each wait lengthened by a random jitter; after a
 // failure the wait doubles per consecutive failure up to `max_backoff`. A
-// source never runs twice at once. Pure: the caller gives the time.
+// source never runs twice at once, and only while this replica holds its lease
+// (every source does until told otherwise). Pure: the caller gives the time.
 
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,9 @@ class scheduler {
   // The configured sources; new ones are due at once, removed ones forgotten.
   void set_sources(const std::vector<source>& sources, clock::time_point now);
   void set_config(schedule_config config) { config_ = config; }
+  // The sources this replica holds the lease of: the others are not run, and are not
+  // this replica's to report failing. A source keeps its times while another holds it.
+  void set_held(const std::set<std::string>& held);
 
   struct due_run {
     std::string source;
@@ -37,7 +42,12 @@ class scheduler {
   };
   // The runs due at `now`, marked running.
   std::vector<due_run> take_due(clock::time_point now);
-  void finished(const std::string& source, bool succeeded, bool was_full, clock::time_point now);
+  enum class run_outcome {
+    succeeded,
+    failed,
+    busy,  // another process was syncing the source: neither a success nor a failure, tried again soon
+  };
+  void finished(const std::string& source, run_outcome outcome, bool was_full, clock::time_point now);
   // SIGUSR1: every source not running is due now.
   void trigger_all(clock::time_point now);
 
@@ -53,6 +63,7 @@ class scheduler {
     clock::time_point next_run;
     clock::time_point next_full;
     bool running = false;
+    bool held = true;
     clock::time_point running_since = {};
     int failures = 0;
     std::optional<clock::time_point> failing_since = {};

@@ -2,12 +2,10 @@
 
 #include <malloc.h>
 
-#include <atomic>
-#include <condition_variable>
+#include <algorithm>
 #include <csignal>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -20,11 +18,12 @@
 #include "daemon/http/health_server.hpp"
 #include "daemon/logging/logging.hpp"
 #include "daemon/runtime/daemon_metrics.hpp"
+#include "daemon/runtime/database_watch.hpp"
 #include "daemon/runtime/scheduler.hpp"
 #include "daemon/runtime/sync_cycle.hpp"
 #include "daemon/runtime/systemd_notify.hpp"
 #include "daemon/store/database.hpp"
-#include "daemon/store/migrations.hpp"
+#include "daemon/sync/source_lock.hpp"
 
 namespace personsync::runtime {
 namespace {
@@ -36,12 +35,17 @@ using clock_type = std::chrono::steady_clock;
 // for open batches to commit or roll back (systemd's TimeoutStopSec is 90 s).
 constexpr auto stop_deadline = std::chrono::seconds(9);
 constexpr auto tick = std::chrono::seconds(1);
-constexpr auto probe_every = std::chrono::seconds(5);
 
 std::vector<scheduler::source> scheduled_sources(const settings::daemon_config& cfg) {
   std::vector<scheduler::source> out;
   for (const connectors::source_config* s : cfg.sources()) out.push_back({s->name, s->interval, s->full_interval});
   return out;
+}
+
+// How often the database is looked at (readiness, leases): a replica takes the sources of one that
+// died within this, and a short interval should not be outlasted by the takeover.
+std::chrono::milliseconds look_period(const schedule_config& schedule) {
+  return std::clamp<std::chrono::milliseconds>(schedule.interval, std::chrono::seconds(1), std::chrono::seconds(5));
 }
 
 std::vector<std::string> source_names(const settings::daemon_config& cfg) {
@@ -50,68 +54,23 @@ std::vector<std::string> source_names(const settings::daemon_config& cfg) {
   return names;
 }
 
-// Whether PostgreSQL answers and the schema is current, checked on a thread of its own
-// so that a hanging connection never stalls the event loop.
-class database_probe {
- public:
-  explicit database_probe(store::database_config cfg) : cfg_(std::move(cfg)), thread_([this] { loop(); }) {}
-  ~database_probe() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-  [[nodiscard]] bool ready() const { return ready_; }
-  [[nodiscard]] std::string problem() const {
-    std::lock_guard lock(mutex_);
-    return problem_;
-  }
-
- private:
-  void loop() {
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      lock.unlock();
-      std::string problem;
-      try {
-        const auto session = store::connect(cfg_);
-        const store::schema_state schema = store::inspect_schema(*session, cfg_.schema);
-        if (!schema.pending.empty()) {
-          problem = fmt::format("schema {} is at version {}, this personsync needs {}: run `personsync migrate`",
-                                cfg_.schema, schema.current_version, schema.latest_version);
-        }
-      } catch (const std::exception& e) {
-        problem = store::describe(e);
-      }
-      lock.lock();
-      if (problem != problem_ && !problem.empty()) spdlog::error("not ready: {}", problem);
-      problem_ = problem;
-      ready_ = problem.empty();
-      wake_.wait_for(lock, probe_every, [this] { return stopping_; });
-    }
-  }
-
-  store::database_config cfg_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::atomic<bool> ready_{false};
-  std::string problem_;
-  bool stopping_ = false;
-  std::thread thread_;  // last: started once the rest is built
-};
+// The config as this replica runs it: its sessions carry its name.
+settings::daemon_config as_replica(settings::daemon_config cfg, const std::string& replica) {
+  cfg.database.application_name = sync::replica_application_name(replica);
+  return cfg;
+}
 
 class service {
  public:
   explicit service(settings::daemon_config config)
-      : cfg_(std::move(config)),
+      : replica_(config.schedule.replica()),
+        cfg_(as_replica(std::move(config), replica_)),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         tick_timer_(io_),
         watchdog_timer_(io_),
         stop_timer_(io_),
         schedule_(cfg_.schedule, std::random_device{}()),
-        probe_(cfg_.database) {}
+        database_(cfg_.database, replica_, source_names(cfg_), look_period(cfg_.schedule)) {}
 
   int run() {
     signals_.add(SIGUSR1);
@@ -125,6 +84,8 @@ class service {
       }
     }
     schedule_.set_sources(scheduled_sources(cfg_), clock_type::now());
+    schedule_.set_held({});  // until the database says which leases are this replica's
+    spdlog::info("replica {}: sources are scheduled here once their leases are taken", database_.replica());
     take_limiters();
     wait_for_signal();
     on_tick();
@@ -180,11 +141,12 @@ class service {
                                                      ? std::optional(limiter->available())
                                                      : std::nullopt);
     }
+    metrics_.record_leases(source_names(cfg_), database_.replica(), database_.holders());
     return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.serialize()};
   }
 
   http::http_response readiness() {
-    if (!probe_.ready()) return {503, "text/plain; charset=utf-8", "not ready: " + probe_.problem() + "\n"};
+    if (!database_.ready()) return {503, "text/plain; charset=utf-8", "not ready: " + database_.problem() + "\n"};
     const auto now = clock_type::now();
     for (const std::string& name : source_names(cfg_)) {
       const auto seconds = [&](clock_type::time_point since) {
@@ -225,7 +187,7 @@ class service {
   // Ready once the database answers with a current schema; then due sources start.
   void on_tick() {
     if (stopping_) return;
-    if (!ready_sent_ && probe_.ready()) {
+    if (!ready_sent_ && database_.ready()) {
       ready_sent_ = true;
       notify_.ready();
       notify_.status(endpoint_ ? fmt::format("ready; {} sources; metrics on {}:{}", source_names(cfg_).size(),
@@ -234,6 +196,7 @@ class service {
       spdlog::info("personsync is running: {} sources", source_names(cfg_).size());
     }
     if (ready_sent_) {
+      schedule_.set_held(database_.held());
       for (const auto& due : schedule_.take_due(clock_type::now())) start(due.source, due.full);
     }
     tick_timer_.expires_after(tick);
@@ -295,10 +258,12 @@ class service {
     malloc_trim(0);
 
     bool succeeded = !result.sources.empty();
+    bool busy = !result.sources.empty();
     std::string line;
     for (const sync::source_summary& s : result.sources) {
       metrics_.record_run(s);
       succeeded = succeeded && s.status == "succeeded";
+      busy = busy && s.status == "busy";
       line = fmt::format("{}: {} in {:.1f} s (fetched {}, inserted {}, updated {}, deleted {})", s.name, s.status,
                          s.seconds, s.counts.fetched, s.counts.inserted, s.counts.updated, s.deleted);
       if (s.error) line += "; " + *s.error;
@@ -314,7 +279,9 @@ class service {
     }
     spdlog::info("{}", line);
     notify_.status(line);
-    schedule_.finished(source, succeeded, full, clock_type::now());
+    using outcome = scheduler::run_outcome;
+    schedule_.finished(source, busy ? outcome::busy : succeeded ? outcome::succeeded : outcome::failed, full,
+                       clock_type::now());
     if (stopping_ && workers_.empty()) io_.stop();
   }
 
@@ -344,10 +311,17 @@ class service {
       spdlog::warn("reload: [http] changed; it applies at the next restart");
       next.http = cfg_.http;
     }
+    next.database.application_name = cfg_.database.application_name;
+    if (next.schedule.replica_name != cfg_.schedule.replica_name) {
+      spdlog::warn("reload: [schedule] replica_name changed; it applies at the next restart");
+      next.schedule.replica_name = cfg_.schedule.replica_name;
+    }
     cfg_ = std::move(next);
     logging::configure(cfg_.log);
     schedule_.set_config(cfg_.schedule);
     schedule_.set_sources(scheduled_sources(cfg_), clock_type::now());
+    schedule_.set_held(database_.held());
+    database_.set_sources(source_names(cfg_));
     take_limiters();
     spdlog::info("reloaded: {} sources", source_names(cfg_).size());
     notify_.ready();
@@ -380,6 +354,7 @@ class service {
 
  private:
   asio::io_context io_;  // first: destroyed last
+  const std::string replica_;
   settings::daemon_config cfg_;
   asio::signal_set signals_;
   asio::steady_timer tick_timer_;
@@ -388,7 +363,7 @@ class service {
   systemd_notifier notify_;
   daemon_metrics metrics_;
   scheduler schedule_;
-  database_probe probe_;
+  database_watch database_;
   std::optional<http::health_server> endpoint_;
   // One budget per credential across all runs, kept between them: sources sharing a key share it.
   paging::rate_limiter_registry limiters_{true};

@@ -1,8 +1,22 @@
 #pragma once
-// At most one process works on a source at a time: a PostgreSQL advisory lock
-// held for the life of the session that took it.
+// Two PostgreSQL advisory locks per source, each held for the life of the
+// session that took it, so that a process that dies or loses its connection
+// frees them without help:
+//
+//  - the run lock: at most one process syncs a source at a time (a `run`
+//    replica, a `sync` by hand, a `refresh`);
+//  - the lease: which replica of `personsync run` schedules the source. Replicas
+//    on one database share the sources out this way (high availability without a
+//    cluster of our own); a replica that does not hold a lease stands by, and
+//    takes it when the session holding it ends.
+//
+// A replica names itself in its lease session's application_name, which is how
+// every replica and `personsync status` learn who holds what.
 
+#include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -10,5 +24,20 @@ namespace personsync::sync {
 
 // False when another session holds it.
 bool try_lock_source(soci::session& session, const std::string& schema, const std::string& source_name);
+
+// The application_name a replica's lease session carries, and the replica a holder's
+// application_name names (empty when it is no replica's).
+std::string replica_application_name(std::string_view replica);
+std::string replica_of_application_name(std::string_view application_name);
+
+// False when another session holds the lease. Session-level advisory locks stack: the
+// caller takes a lease once per session (and remembers it), or needs as many releases.
+bool try_lease_source(soci::session& session, const std::string& schema, const std::string& source_name);
+void release_lease(soci::session& session, const std::string& schema, const std::string& source_name);
+
+// Which replica holds each of `sources`' leases now, by source; a source whose lease no
+// session holds is absent.
+std::map<std::string, std::string> lease_holders(soci::session& session, const std::string& schema,
+                                                 const std::vector<std::string>& sources);
 
 }  // namespace personsync::sync

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/deployment.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/notify_socket.hpp"
 #include "tests/support/private_cluster.hpp"
 
@@ -25,31 +26,14 @@ using namespace std::chrono_literals;
 using testing::scratch_database;
 using testing::sim_fixture;
 using testing::sim_options;
+using testing::eventually;
 using testing::sync_deployment;
-
-long long count(const scratch_database& db, const std::string& sql) {
-  long long n = -1;
-  const auto session = db.session();
-  *session << sql, soci::into(n);
-  return n;
-}
 
 // The value of one sample in the text format, or -1.
 double sample(const std::string& metrics, const std::string& series) {
   const auto at = metrics.find("\n" + series + " ");
   if (at == std::string::npos) return -1;
   return std::stod(metrics.substr(at + series.size() + 2));
-}
-
-// Polls until `predicate` holds or `timeout` passes.
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return predicate();
 }
 
 std::uint16_t metrics_port(testing::notify_socket& notify) {
@@ -90,11 +74,11 @@ TEST(Run, ServesSchedulesReloadsAndStopsCleanly) {
   EXPECT_EQ(testing::http_get(port, "/readyz").first, 200);
   EXPECT_EQ(testing::http_get(port, "/nothing").first, 404);
 
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.source_records"), 500);
-  EXPECT_GT(count(db, "SELECT count(*) FROM personsync.unified_persons"), 0);
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.source_records"), 500);
+  EXPECT_GT(db.count("SELECT count(*) FROM personsync.unified_persons"), 0);
   const auto [code, metrics] = testing::http_get(port, "/metrics");
   ASSERT_EQ(code, 200);
-  const long long store_runs = count(db, "SELECT count(*) FROM personsync.sync_runs WHERE source_name = 'store' "
+  const long long store_runs = db.count("SELECT count(*) FROM personsync.sync_runs WHERE source_name = 'store' "
                                          "AND status = 'succeeded'");
   const double reported = sample(metrics, "personsync_sync_runs_total{result=\"succeeded\",source=\"store\"}");
   EXPECT_GE(reported, 2);
@@ -150,7 +134,7 @@ TEST(Run, ServesSchedulesReloadsAndStopsCleanly) {
   EXPECT_NE(r.err.find("reload rejected"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("bogus"), std::string::npos) << "the invalid file's errors are logged";
   // No run is left open.
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'"), 0);
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'"), 0);
 }
 
 TEST(Run, SigtermInTheMiddleOfALargeSyncExitsWithinTenSecondsAndTheNextRunCompletes) {
@@ -165,24 +149,24 @@ TEST(Run, SigtermInTheMiddleOfALargeSyncExitsWithinTenSecondsAndTheNextRunComple
   testing::running_process daemon(d.argv({"run"}), env);
   ASSERT_TRUE(notify.wait_for("READY=1", 20s));
   ASSERT_TRUE(eventually([&] {
-    return count(db, "SELECT count(*) FROM personsync.source_records") > 500;
+    return db.count("SELECT count(*) FROM personsync.source_records") > 500;
   }, 30s)) << "the runs should be landing by now";
-  ASSERT_GT(count(db, "SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'"), 0);
+  ASSERT_GT(db.count("SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'"), 0);
 
   const auto stop_sent = std::chrono::steady_clock::now();
   daemon.kill(SIGTERM);
   const testing::process_result r = daemon.wait(15s);
   EXPECT_LT(std::chrono::steady_clock::now() - stop_sent, 10s);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'"), 0);
-  EXPECT_GT(count(db, "SELECT count(*) FROM personsync.sync_runs WHERE status = 'cancelled'"), 0);
-  EXPECT_LT(count(db, "SELECT count(*) FROM personsync.source_records"), 6000) << "stopped before the end";
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'"), 0);
+  EXPECT_GT(db.count("SELECT count(*) FROM personsync.sync_runs WHERE status = 'cancelled'"), 0);
+  EXPECT_LT(db.count("SELECT count(*) FROM personsync.source_records"), 6000) << "stopped before the end";
 
   sim.with_sim([](fakes::simulator& s) { s.set_latency(0ms); });
   const auto next = d.run({"sync"});
   ASSERT_EQ(next.exit_code, 0) << next.out << next.err;
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.source_records WHERE deleted_at IS NULL"), 6000);
-  EXPECT_EQ(count(db, "SELECT count(*) FROM personsync.person_sources"), 6000) << "and all of it resolved";
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.source_records WHERE deleted_at IS NULL"), 6000);
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.person_sources"), 6000) << "and all of it resolved";
 }
 
 // Found by the soak: a full notify socket blocked sendto, and the loop with it.
