@@ -4,8 +4,10 @@
 #include <array>
 #include <cctype>
 #include <regex>
+#include <stdexcept>
 
 #include <fmt/format.h>
+#include <libpq-fe.h>
 
 namespace personsync::store {
 namespace {
@@ -42,25 +44,6 @@ constexpr std::array keys{
                      "TCP keepalives every 10 s after 30 s idle: a server that vanished without a reset "
                      "is noticed within about a minute)."},
 };
-
-// Escapes a value for a libpq keyword/value string: single-quoted, with \ and ' escaped.
-std::string quote_conninfo_value(std::string_view value) {
-  std::string out = "'";
-  for (const char c : value) {
-    if (c == '\\' || c == '\'') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
-}
-
-// The same, quoted only when it has to be (a space, a quote, a backslash, nothing at all).
-std::string conninfo_value(std::string_view value) {
-  const bool plain = !value.empty() && std::all_of(value.begin(), value.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '.' || c == '_';
-  });
-  return plain ? std::string(value) : quote_conninfo_value(value);
-}
 
 std::string percent_encode(std::string_view value) {
   std::string out;
@@ -113,6 +96,7 @@ database_config database_config::from_config(const config::section& s) {
                         "or password_env");
     out.conninfo.clear();
   }
+  if (const auto problem = conninfo_problem(out.conninfo)) s.error("conninfo", "cannot be read: " + *problem);
   if (!is_valid_schema_name(out.schema)) {
     s.error("schema", fmt::format("'{}' is not a valid schema name: lowercase letters, digits and '_', at most 63",
                                   out.schema));
@@ -143,12 +127,38 @@ std::string libpq_connection_string(const database_config& cfg) {
     if (cfg.password) add("password", cfg.password->reveal());
     return out;
   }
-  // Ours first: in a keyword/value string a later keyword wins, so the operator's conninfo can override them.
-  std::string out;
-  for (const auto& [key, value] : ours) out += fmt::format("{}={} ", key, conninfo_value(value));
-  out += cfg.conninfo;
-  if (cfg.password) out += " password=" + quote_conninfo_value(cfg.password->reveal());
+  // A keyword/value conninfo goes out as a URI too: SOCI splits a connection string at spaces
+  // before libpq sees it, so a quoted value holding one (a password, an application name)
+  // would be cut apart. libpq reads the keywords; each becomes a percent-encoded parameter,
+  // ours first, since a later parameter wins and the operator's conninfo may override ours.
+  std::string out = "postgresql://";
+  const auto add = [&](std::string_view key, std::string_view value) {
+    out += out.find('?') == std::string::npos ? '?' : '&';
+    out += fmt::format("{}={}", key, percent_encode(value));
+  };
+  for (const auto& [key, value] : ours) add(key, value);
+  PQconninfoOption* options = PQconninfoParse(cfg.conninfo.c_str(), nullptr);
+  if (!options) throw std::invalid_argument("[database] conninfo is not a libpq connection string");
+  for (const PQconninfoOption* o = options; o->keyword; ++o) {
+    if (o->val) add(o->keyword, o->val);
+  }
+  PQconninfoFree(options);
+  if (cfg.password) add("password", cfg.password->reveal());
   return out;
+}
+
+std::optional<std::string> conninfo_problem(std::string_view conninfo) {
+  if (is_uri(conninfo)) return std::nullopt;
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(std::string(conninfo).c_str(), &error);
+  if (options) {
+    PQconninfoFree(options);
+    return std::nullopt;
+  }
+  std::string message = error ? error : "libpq cannot read it";
+  PQfreemem(error);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return message;
 }
 
 }  // namespace personsync::store

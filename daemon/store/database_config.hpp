@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "common/config/section.hpp"
 #include "common/secret.hpp"
@@ -29,9 +30,12 @@ struct database_config {
 };
 
 // The string handed to libpq: conninfo plus password, connect timeout, keepalives,
-// tcp_user_timeout and application name. It holds the password, so it is built at the moment of connecting and
-// never stored or logged.
+// tcp_user_timeout and application name, always as a URI. It holds the password, so it is built at the moment
+// of connecting and never stored or logged.
 std::string libpq_connection_string(const database_config& cfg);
+
+// Why libpq cannot read a keyword/value conninfo (an unknown keyword, an unclosed quote), if it cannot.
+std::optional<std::string> conninfo_problem(std::string_view conninfo);
 
 // True when a schema name is safe to splice into SQL unquoted.
 bool is_valid_schema_name(std::string_view name);

@@ -5,22 +5,29 @@
 namespace personsync::store {
 namespace {
 
-TEST(DatabaseConfig, KeywordConninfoGetsQuotedPasswordAndOurDefaultsFirst) {
+// What personsync adds to every connection, in front of the operator's parameters.
+const std::string our_parameters =
+    "connect_timeout=10&application_name=personsync&keepalives=1&keepalives_idle=30&keepalives_interval=10"
+    "&keepalives_count=3&tcp_user_timeout=60000";
+
+// SOCI splits a connection string at spaces before libpq sees it: a keyword/value conninfo goes
+// out as a URI, every value percent-encoded, so a password or a name with a space arrives whole.
+TEST(DatabaseConfig, KeywordConninfoBecomesAUriWithOurDefaultsFirst) {
   database_config cfg;
-  cfg.conninfo = "host=db dbname=people";
+  cfg.conninfo = "host=/run/postgresql dbname='people db' connect_timeout=3";
   cfg.password.emplace("it's a \\ secret");
-  EXPECT_EQ(libpq_connection_string(cfg),
-            "connect_timeout=10 application_name=personsync keepalives=1 keepalives_idle=30 keepalives_interval=10 "
-            "keepalives_count=3 tcp_user_timeout=60000 host=db dbname=people password='it\\'s a \\\\ secret'");
+  EXPECT_EQ(libpq_connection_string(cfg), "postgresql://?" + our_parameters +
+                                             "&connect_timeout=3&dbname=people%20db&host=%2Frun%2Fpostgresql"
+                                             "&password=it%27s%20a%20%5C%20secret");
 }
 
-TEST(DatabaseConfig, AnApplicationNameWithSpacesIsQuotedOrEncoded) {
-  database_config cfg;
-  cfg.conninfo = "host=db";
-  cfg.application_name = "personsync replica r1";
-  EXPECT_NE(libpq_connection_string(cfg).find("application_name='personsync replica r1' "), std::string::npos);
-  cfg.conninfo = "postgresql://db/people";
-  EXPECT_NE(libpq_connection_string(cfg).find("&application_name=personsync%20replica%20r1&"), std::string::npos);
+TEST(DatabaseConfig, AConninfoLibpqCannotReadIsNamed) {
+  EXPECT_FALSE(conninfo_problem("host=db dbname=people"));
+  EXPECT_FALSE(conninfo_problem("postgresql://db/people"));
+  const auto unknown = conninfo_problem("host=db colour=blue");
+  ASSERT_TRUE(unknown);
+  EXPECT_NE(unknown->find("colour"), std::string::npos) << *unknown;
+  EXPECT_TRUE(conninfo_problem("host='db"));
 }
 
 TEST(DatabaseConfig, UriConninfoGetsPercentEncodedParameters) {
@@ -28,9 +35,7 @@ TEST(DatabaseConfig, UriConninfoGetsPercentEncodedParameters) {
   cfg.conninfo = "postgresql://app@db:5432/people?sslmode=require";
   cfg.password.emplace("p@ss word");
   EXPECT_EQ(libpq_connection_string(cfg),
-            "postgresql://app@db:5432/people?sslmode=require&connect_timeout=10&application_name=personsync"
-            "&keepalives=1&keepalives_idle=30&keepalives_interval=10&keepalives_count=3&tcp_user_timeout=60000"
-            "&password=p%40ss%20word");
+            "postgresql://app@db:5432/people?sslmode=require&" + our_parameters + "&password=p%40ss%20word");
 }
 
 TEST(DatabaseConfig, SchemaNamesAreSafeIdentifiers) {
