@@ -1,16 +1,19 @@
-// Soak of `personsync run`: scheduled runs against the simulators with faults
-// on (5xx, 429 with Retry-After, connections closed mid-body, malformed pages)
-// and upstream changes between cycles, for 10 minutes (30 s with --quick).
-// Prints RSS after the first cycle, each minute (30 s with --quick) and at the end,
-// so that a trend shows apart from the data's own growth, and checks that nothing was
-// lost: after a last full sync without faults, the landing equals the truth
-// and every record is in a person.
+// Soak of `personsync run`: scheduled runs against the simulators with every
+// fault kind on (500, 502, 503, 429 with Retry-After, slow replies, connections
+// closed mid-body, malformed pages, fields of the wrong type) and upstream
+// changes between cycles, for 10 minutes (30 s with --quick). Prints RSS after
+// the first cycle, each minute (10 s with --quick) and at the end, so that a trend
+// shows apart from the data's own growth; asks /healthz every second; and checks
+// that nothing was lost: after a last full sync without faults, the landing
+// equals the truth record by record and every record is in a person. The
+// figures go to soak_bench.results.txt.
 //
 //   soak_bench [--quick]
 
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <iostream>
 #include <thread>
 
@@ -19,6 +22,8 @@
 
 #include "common/iso_time.hpp"
 #include "tests/bench/bench_deployment.hpp"
+#include "tests/bench/bench_results.hpp"
+#include "tests/support/landing_truth.hpp"
 #include "tests/support/notify_socket.hpp"
 
 using namespace personsync;
@@ -54,16 +59,25 @@ int main(int argc, char** argv) {
     s.faults().add({.kind = fault_kind::status_429, .rate = 0.02, .retry_after = 1});
     s.faults().add({.kind = fault_kind::close_mid_body, .rate = 0.01});
     s.faults().add({.kind = fault_kind::malformed_json, .rate = 0.01});
+    s.faults().add({.kind = fault_kind::status_500, .rate = 0.01});
+    s.faults().add({.kind = fault_kind::status_502, .rate = 0.01});
+    s.faults().add({.kind = fault_kind::slow, .rate = 0.01, .delay_ms = 800});
+    s.faults().add({.kind = fault_kind::wrong_types, .rate = 0.005});
   });
 
   testing::notify_socket notify(deployment.dir().path() / "notify.sock");
   testing::process_options env = bench::bench_deployment::env();
   env.env["NOTIFY_SOCKET"] = notify.path().string();
   testing::running_process daemon(deployment.argv({"run"}), env);
-  if (!notify.wait_for("READY=1", 30s) || !notify.wait_for("product:", 120s)) {
+  const auto metrics_status = notify.wait_for("metrics on 127.0.0.1:", 30s);
+  std::smatch port_match;
+  if (!metrics_status || !std::regex_search(*metrics_status, port_match, std::regex("127\\.0\\.0\\.1:(\\d+)")) ||
+      !notify.wait_for("product:", 120s)) {
     std::cout << "the daemon did not come up\n";
     return 1;
   }
+  const auto port = static_cast<std::uint16_t>(std::stoi(port_match[1]));
+  std::size_t health_asked = 0, health_ok = 0;
   const long first_rss = rss_kib(daemon.pid());
   long peak_rss = first_rss;
 
@@ -73,7 +87,11 @@ int main(int argc, char** argv) {
   int changes = 0;
   std::uint64_t next_person = 0;
   while (std::chrono::steady_clock::now() - started < duration) {
-    std::this_thread::sleep_for(5s);
+    for (int i = 0; i < 5; ++i) {
+      std::this_thread::sleep_for(1s);
+      ++health_asked;
+      if (testing::http_get(port, "/healthz").first == 200) ++health_ok;
+    }
     const long rss = rss_kib(daemon.pid());
     peak_rss = std::max(peak_rss, rss);
     const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
@@ -109,30 +127,43 @@ int main(int argc, char** argv) {
   const auto db_session = deployment.session();
   soci::session& db = *db_session;
   const long long landed = scalar(db, "SELECT count(*) FROM personsync.source_records WHERE deleted_at IS NULL");
+  testing::landing_differences off = testing::differences(testing::landed(db, "whop"), testing::whop_truth(deployment.sim()));
+  const testing::landing_differences posthog_off =
+      testing::differences(testing::landed(db, "posthog"), testing::posthog_truth(deployment.sim()));
+  off.missing += posthog_off.missing;
+  off.extra += posthog_off.extra;
+  off.different += posthog_off.different;
   const long long resolved = scalar(db, "SELECT count(*) FROM personsync.person_sources");
   const long long runs = scalar(db, "SELECT count(*) FROM personsync.sync_runs");
   const long long failed = scalar(db, "SELECT count(*) FROM personsync.sync_runs WHERE status = 'failed'");
 
-  std::cout << fmt::format("soak_bench{} — personsync run for {} s, faults on, {} rounds of upstream changes\n\n",
+  std::string t;
+  t += fmt::format("soak_bench{} — personsync run for {} s, faults on, {} rounds of upstream changes\n\n",
                            quick ? " --quick" : "", std::chrono::duration_cast<std::chrono::seconds>(duration).count(),
                            changes);
-  std::cout << fmt::format("{:<44} {:>10}\n", "measure", "value");
-  std::cout << fmt::format("{:<44} {:>7} MiB\n", "RSS after the first cycle", first_rss / 1024);
+  t += fmt::format("{:<44} {:>10}\n", "measure", "value");
+  t += fmt::format("{:<44} {:>7} MiB\n", "RSS after the first cycle", first_rss / 1024);
   for (const auto& [at, kib] : rss_by_time) {
-    std::cout << fmt::format("{:<44} {:>7} MiB\n", fmt::format("RSS after {} s", at), kib / 1024);
+    t += fmt::format("{:<44} {:>7} MiB\n", fmt::format("RSS after {} s", at), kib / 1024);
   }
-  std::cout << fmt::format("{:<44} {:>7} MiB\n", "RSS at the end", end_rss / 1024);
-  std::cout << fmt::format("{:<44} {:>7} MiB\n", "highest RSS sampled", peak_rss / 1024);
-  std::cout << fmt::format("{:<44} {:>10}\n", "sync runs (failed: faults beyond retries)", fmt::format("{} ({})", runs, failed));
-  std::cout << fmt::format("{:<44} {:>10}\n", "daemon exit code after SIGTERM", stopped.exit_code);
-  std::cout << fmt::format("{:<44} {:>10}\n", "records upstream (truth)", truth);
-  std::cout << fmt::format("{:<44} {:>10}\n", "records landed after a last full sync", landed);
-  std::cout << fmt::format("{:<44} {:>10}\n", "records in a person", resolved);
+  t += fmt::format("{:<44} {:>7} MiB\n", "RSS at the end", end_rss / 1024);
+  t += fmt::format("{:<44} {:>7} MiB\n", "highest RSS sampled", peak_rss / 1024);
+  t += fmt::format("{:<44} {:>10}\n", "sync runs (failed: faults beyond retries)", fmt::format("{} ({})", runs, failed));
+  t += fmt::format("{:<44} {:>10}\n", "daemon exit code after SIGTERM", stopped.exit_code);
+  t += fmt::format("{:<44} {:>10}\n", "records upstream (truth)", truth);
+  t += fmt::format("{:<44} {:>10}\n", "records landed after a last full sync", landed);
+  t += fmt::format("{:<44} {:>10}\n", "records in a person", resolved);
+  t += fmt::format("{:<44} {:>10}\n", "/healthz answered 200 / asked", fmt::format("{} / {}", health_ok, health_asked));
+  t += fmt::format("{:<44} {:>10}\n", "landed vs truth: missing, extra, different",
+                   fmt::format("{}, {}, {}", off.missing, off.extra, off.different));
+  t += fmt::format("{:<44} {:>+7} MiB\n", "RSS drift, first sample to end",
+                   (end_rss - (rss_by_time.empty() ? first_rss : rss_by_time.front().second)) / 1024);
   const bool ok = stopped.exit_code == 0 && last.exit_code == 0 && landed == static_cast<long long>(truth) &&
-                  resolved == landed;
+                  resolved == landed && off.none() && health_ok == health_asked;
+  const bool published = bench::publish_results("soak_bench", t);
   if (!ok) {
     std::cout << "FAILED\n" << stopped.err.substr(stopped.err.size() > 3000 ? stopped.err.size() - 3000 : 0) << last.out
               << last.err;
   }
-  return ok ? 0 : 1;
+  return ok && published ? 0 : 1;
 }

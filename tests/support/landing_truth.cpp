@@ -7,15 +7,18 @@
 
 namespace personsync::testing {
 
-std::map<std::string, boost::json::value> landed(const scratch_database& db, const std::string& source) {
+std::map<std::string, boost::json::value> landed(soci::session& db, const std::string& provider) {
   std::map<std::string, boost::json::value> out;
-  const auto session = db.session();
-  soci::rowset<soci::row> rows = (session->prepare <<
+  soci::rowset<soci::row> rows = (db.prepare <<
       "SELECT source_key, payload::text FROM personsync.source_records WHERE source = :s AND deleted_at IS NULL",
-      soci::use(source));
+      soci::use(provider));
   boost::system::error_code ec;
   for (const auto& r : rows) out[r.get<std::string>(0)] = json::parse_precise(r.get<std::string>(1), ec);
   return out;
+}
+
+std::map<std::string, boost::json::value> landed(const scratch_database& db, const std::string& provider) {
+  return landed(*db.session(), provider);
 }
 
 std::map<std::string, boost::json::value> whop_truth(sim_fixture& sim) {
@@ -53,6 +56,21 @@ bool same_value(const boost::json::value& a, const boost::json::value& b) {
     return true;
   }
   return a == b;
+}
+
+landing_differences differences(const std::map<std::string, boost::json::value>& actual,
+                                const std::map<std::string, boost::json::value>& truth) {
+  landing_differences out;
+  for (const auto& [key, value] : truth) {
+    const auto it = actual.find(key);
+    if (it == actual.end()) {
+      ++out.missing;
+    } else if (!same_value(it->second, value)) {
+      ++out.different;
+    }
+  }
+  for (const auto& [key, value] : actual) out.extra += truth.contains(key) ? 0 : 1;
+  return out;
 }
 
 void expect_same(const std::map<std::string, boost::json::value>& actual,
