@@ -174,7 +174,12 @@ identity::resolution avoiding_collisions(store::identity_store& store, identity:
 
 store::resolution_summary resolve_identities(soci::session& session, const identity::identity_config& config,
                                              resolve_options options) {
-  logging::step_timer timed("resolution");
+  logging::step_timer timer("resolution");
+  // Each step ends here: timed at debug level, and the last moment a stop is taken before the next.
+  const auto timed = [&](std::string_view step) {
+    timer(step);
+    if (options.stop_requested && options.stop_requested()) throw resolution_stopped();
+  };
   soci::transaction tx(session);
   store::identity_store store(session);
   store.lock();

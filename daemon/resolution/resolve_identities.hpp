@@ -6,6 +6,9 @@
 // outcome (daemon/store). A resolution that fails changes nothing and leaves
 // the queue as it was.
 
+#include <functional>
+#include <stdexcept>
+
 #include <soci/soci.h>
 
 #include "daemon/identity/identity_config.hpp"
@@ -17,6 +20,14 @@ namespace personsync::resolution {
 
 struct resolve_options {
   bool force_full = false;
+  // Asked between steps: true makes the resolution throw resolution_stopped, changing nothing.
+  std::function<bool()> stop_requested = {};
+};
+
+// A resolution given up because the process is stopping: nothing written, the queue kept.
+class resolution_stopped : public std::runtime_error {
+ public:
+  resolution_stopped() : std::runtime_error("identity resolution stopped: the process is stopping; nothing changed") {}
 };
 
 store::resolution_summary resolve_identities(soci::session& session, const identity::identity_config& config,

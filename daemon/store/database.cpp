@@ -74,6 +74,18 @@ std::string describe(const std::exception& e) {
   return e.what();
 }
 
+statement_canceller::statement_canceller(soci::session& session) : cancel_(PQgetCancel(native_handle(session))) {}
+
+statement_canceller::~statement_canceller() {
+  if (cancel_) PQfreeCancel(cancel_);
+}
+
+void statement_canceller::cancel() noexcept {
+  char error[256];
+  // Best effort: a cancel that cannot reach the server leaves the statement to its statement_timeout.
+  if (cancel_ && !PQcancel(cancel_, error, sizeof error)) spdlog::warn("cancelling a statement failed: {}", error);
+}
+
 bool is_transient(const std::exception& e) {
   const std::string state = sqlstate_of(e);
   return state == "40P01" || state == "40001" || state == "55P03";

@@ -25,6 +25,21 @@ std::unique_ptr<soci::session> connect(const database_config& cfg);
 
 PGconn* native_handle(soci::session& session);
 
+// Cancels the statement a session is running, from any thread (a stop arriving while a
+// resolution's long statement runs): the statement fails with SQLSTATE 57014 and its
+// transaction rolls back. Nothing happens when the session is between statements.
+class statement_canceller {
+ public:
+  explicit statement_canceller(soci::session& session);
+  ~statement_canceller();
+  statement_canceller(const statement_canceller&) = delete;
+  statement_canceller& operator=(const statement_canceller&) = delete;
+  void cancel() noexcept;
+
+ private:
+  PGcancel* cancel_;
+};
+
 // The server refused a statement issued through libpq directly (COPY, scripts).
 class server_error : public std::runtime_error {
  public:

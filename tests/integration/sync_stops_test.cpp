@@ -16,7 +16,9 @@
 #include <gtest/gtest.h>
 
 #include "daemon/cli/exit_codes.hpp"
+#include "tests/support/absence_checks.hpp"
 #include "tests/support/deployment.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/landing_truth.hpp"
 #include "tests/support/sim_fixture.hpp"
 #include "tests/support/subprocess.hpp"
@@ -163,29 +165,14 @@ TEST(Sync, AStopDuringTheAbsenceChecksCancelsThemAndDeletesNothing) {
   scratch_database db;
   sync_deployment d(db, sim);
   (void)d.sync();
-  std::set<std::string> gone;
-  sim.with_sim([&](fakes::simulator& s) {
-    const auto live = s.posthog().live();
-    for (std::size_t i = 0; i < 300; ++i) gone.insert(live[i * 3]->uuid);
-    for (const std::string& uuid : gone) ASSERT_EQ(s.posthog().control({{"op", "delete"}, {"uuid", uuid}}), "");
+  const std::set<std::string> gone = testing::delete_posthog_persons(sim, 300);
+  ASSERT_EQ(gone.size(), 300u);
+  sim.with_sim([](fakes::simulator& s) {
     s.set_latency(std::chrono::milliseconds(100));  // 300 retrieves four at a time: about 8 s of checks
   });
   testing::running_process sync(d.argv({"sync", "--full", "--source", "product"}), d.env());
-  const auto retrieving = [&] {
-    return sim.with_sim([&](fakes::simulator& s) {
-      for (const auto& r : s.requests()) {
-        for (const std::string& uuid : gone) {
-          if (r.target.find("/persons/" + uuid) != std::string::npos) return true;
-        }
-      }
-      return false;
-    });
-  };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!retrieving() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ASSERT_TRUE(retrieving()) << "the absence checks should have started";
+  ASSERT_TRUE(testing::eventually([&] { return testing::retrieved_any(sim, gone); }, std::chrono::seconds(30)))
+      << "the absence checks should have started";
   const auto sent = std::chrono::steady_clock::now();
   sync.kill(SIGTERM);
   const process_result r = sync.wait(std::chrono::seconds(15));
