@@ -32,6 +32,7 @@ bool split_tuple(std::string_view& data, std::vector<std::optional<std::string_v
   const auto count = static_cast<std::int16_t>(read_big_endian<std::uint16_t>(data.data()));
   data.remove_prefix(2);
   if (count == -1) return false;
+  if (count < 0) throw malformed(fmt::format("a tuple of {} fields", count));
   for (std::int16_t i = 0; i < count; ++i) {
     if (data.size() < 4) throw malformed("a cut field");
     const auto length = static_cast<std::int32_t>(read_big_endian<std::uint32_t>(data.data()));
