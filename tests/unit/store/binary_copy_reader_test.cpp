@@ -2,6 +2,7 @@
 // (tests/fuzz/copy_binary_fuzz) found, each refused as documented.
 
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 
 #include "daemon/store/binary_copy_reader.hpp"
 #include "daemon/store/binary_copy_rows.hpp"
+#include "daemon/store/binary_format.hpp"
 
 namespace personsync::store {
 namespace {
@@ -56,6 +58,23 @@ TEST(BinaryCopyReader, ANegativeFieldCountOtherThanTheTrailersIsRefused) {
     SCOPED_TRACE(count);
     EXPECT_THROW(rows_read({header.data(), big_endian_bytes(count, 2)}), std::runtime_error);
   }
+}
+
+// The difference from 2000 overflowed before 290278 BC, and at its least it wrote -infinity.
+TEST(BinaryCopyRows, ATimeBeforeAnyTimestampIsRefusedAndNothingWritten) {
+  constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
+  binary_copy_rows rows;
+  const std::string before = rows.data();
+  for (const std::int64_t micros : {min, min + binary_format::postgres_epoch_unix_micros}) {
+    EXPECT_THROW(rows.timestamptz(micros), std::out_of_range);
+    EXPECT_EQ(rows.data(), before);
+  }
+  rows.timestamptz(min + binary_format::postgres_epoch_unix_micros + 1);
+  rows.end_row();
+  binary_copy_reader reader;
+  reader.read(rows.data(), [&](copy_row f) {
+    EXPECT_EQ(binary_field::timestamptz_unix_micros(*f[0]), min + binary_format::postgres_epoch_unix_micros + 1);
+  });
 }
 
 }  // namespace
