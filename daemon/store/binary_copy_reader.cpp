@@ -79,8 +79,11 @@ bool boolean(std::string_view field) { return fixed_size<std::uint8_t>(field, "b
 
 std::int64_t timestamptz_unix_micros(std::string_view field) {
   const auto micros = static_cast<std::int64_t>(fixed_size<std::uint64_t>(field, "timestamp"));
-  if (micros == std::numeric_limits<std::int64_t>::max() || micros == std::numeric_limits<std::int64_t>::min()) {
-    throw malformed("a timestamp at infinity");
+  constexpr auto max = std::numeric_limits<std::int64_t>::max();
+  if (micros == max || micros == std::numeric_limits<std::int64_t>::min()) throw malformed("a timestamp at infinity");
+  // PostgreSQL's timestamps reach 294276 AD, 64 bits of microseconds from 1970 only January 294247.
+  if (micros > max - binary_format::postgres_epoch_unix_micros) {
+    throw malformed("a timestamp past what microseconds from 1970 hold (294247 AD)");
   }
   return micros + binary_format::postgres_epoch_unix_micros;
 }

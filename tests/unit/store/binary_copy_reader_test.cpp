@@ -60,6 +60,17 @@ TEST(BinaryCopyReader, ANegativeFieldCountOtherThanTheTrailersIsRefused) {
   }
 }
 
+// PostgreSQL's timestamps reach 294276 AD; in microseconds from 1970 the sum overflowed past January 294247.
+TEST(BinaryCopyReader, ATimestampPastWhatUnixMicrosecondsHoldIsRefused) {
+  constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  const std::int64_t last = max - binary_format::postgres_epoch_unix_micros;
+  EXPECT_EQ(binary_field::timestamptz_unix_micros(big_endian_bytes(static_cast<std::uint64_t>(last), 8)), max);
+  for (const std::int64_t micros : {last + 1, std::int64_t{9'223'371'331'199'999'999}}) {  // to 294276-12-31 23:59:59.999999
+    EXPECT_THROW(binary_field::timestamptz_unix_micros(big_endian_bytes(static_cast<std::uint64_t>(micros), 8)),
+                 std::runtime_error);
+  }
+}
+
 // The difference from 2000 overflowed before 290278 BC, and at its least it wrote -infinity.
 TEST(BinaryCopyRows, ATimeBeforeAnyTimestampIsRefusedAndNothingWritten) {
   constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
