@@ -108,8 +108,9 @@ identity_config identity_config::from_config(const config::section& s) {
   const toml::table* kinds = s.table("kinds");
   if (!kinds) return out;
   for (auto&& [key, node] : *kinds) {
+    const std::string_view name = key.str();  // clang 14 cannot capture a structured binding
     const auto known = std::find_if(kind_defaults.begin(), kind_defaults.end(),
-                                    [&](const kind_default& d) { return d.name == key.str(); });
+                                    [&](const kind_default& d) { return d.name == name; });
     if (known == kind_defaults.end()) {
       std::string names;
       for (const kind_default& d : kind_defaults) names += (names.empty() ? "" : ", ") + std::string(d.name);

@@ -1,6 +1,7 @@
 #include "daemon/store/binary_copy_rows.hpp"
 
 #include <bit>
+#include <limits>
 #include <stdexcept>
 
 #include "common/uuid.hpp"
@@ -95,6 +96,10 @@ void binary_copy_rows::uuid(std::string_view canonical) {
 }
 
 void binary_copy_rows::timestamptz(std::int64_t unix_micros) {
+  // Below this the difference overflows, and at it stands for -infinity.
+  if (unix_micros <= std::numeric_limits<std::int64_t>::min() + binary_format::postgres_epoch_unix_micros) {
+    throw std::out_of_range("a time before any PostgreSQL timestamp");
+  }
   start_field(8);
   put_int64(data_, unix_micros - binary_format::postgres_epoch_unix_micros);
 }

@@ -32,6 +32,8 @@ class binary_copy_rows {
   void jsonb(std::string_view json_text);  // the server still parses and checks it
   // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", as PostgreSQL prints a uuid; throws on anything else.
   void uuid(std::string_view canonical);
+  // Throws std::out_of_range, writing nothing, for a time before what a timestamp's 64 bits of
+  // microseconds from 2000 can count (the server itself refuses any before 4714 BC).
   void timestamptz(std::int64_t unix_micros);
   void uuid_array(const std::vector<std::string>& canonical);
   void text_array(const std::vector<std::string>& values);

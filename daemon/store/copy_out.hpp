@@ -5,34 +5,20 @@
 // large reads, where formatting and parsing numbers, times and uuids as text
 // was a third of the server's time.
 
-#include <cstdint>
 #include <functional>
-#include <optional>
-#include <span>
-#include <string>
 #include <string_view>
 
 #include <soci/soci.h>
 
-namespace personsync::store {
+#include "daemon/store/binary_copy_reader.hpp"  // copy_row, binary_field
 
-// A row's fields, unescaped; nullopt for NULL. Valid only during the callback.
-using copy_row = std::span<const std::optional<std::string_view>>;
+namespace personsync::store {
 
 // `query` is a SELECT; its text goes into COPY (…) as is, so it must not take parameters.
 void copy_out(soci::session& session, std::string_view query, const std::function<void(copy_row)>& on_row);
 
-// The same in the binary format: each field holds the bytes its type sends, read with binary_field::….
+// The same in the binary format (read by binary_copy_reader): each field holds the bytes its type
+// sends, read with binary_field::…; malformed data throws std::runtime_error.
 void copy_out_binary(soci::session& session, std::string_view query, const std::function<void(copy_row)>& on_row);
-
-// A binary field as the type its column has; a field of the wrong size throws.
-namespace binary_field {
-std::int64_t int8(std::string_view field);
-double float8(std::string_view field);
-bool boolean(std::string_view field);
-std::int64_t timestamptz_unix_micros(std::string_view field);
-std::string uuid_text(std::string_view field);         // as PostgreSQL prints it
-std::string_view jsonb_text(std::string_view field);  // the text after jsonb's version byte
-}  // namespace binary_field
 
 }  // namespace personsync::store
