@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
-#include <regex>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include "common/ascii.hpp"
 
 namespace personsync::paging {
 namespace {
@@ -29,27 +30,26 @@ std::size_t sends_within(const std::deque<std::chrono::steady_clock::time_point>
 
 std::optional<std::vector<rate_window>> parse_rate_limit(std::string_view text) {
   std::vector<rate_window> windows;
-  const std::string s(text);
-  static const std::regex nothing(R"(\s*(none)?\s*)");
-  if (std::regex_match(s, nothing)) return windows;
-  static const std::regex part(R"(\s*(\d+)\s*/\s*(s|sec|second|min|minute|h|hour|d|day)\s*)");
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    const std::size_t comma = s.find(',', start);
-    const std::string piece = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    std::smatch m;
-    if (!std::regex_match(piece, m, part)) return std::nullopt;
+  if (const std::string_view all = trim_ascii(text); all.empty() || all == "none") return windows;
+  for (std::size_t start = 0; start <= text.size();) {
+    const std::size_t comma = text.find(',', start);
+    const std::string_view piece = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    const std::size_t slash = piece.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    const std::string_view count = trim_ascii(piece.substr(0, slash));
+    const std::string_view unit = trim_ascii(piece.substr(slash + 1));
     std::size_t n = 0;
-    const std::string count = m[1];
-    std::from_chars(count.data(), count.data() + count.size(), n);
-    if (n == 0) return std::nullopt;
-    const std::string unit = m[2];
+    if (!all_ascii_digits(count) ||
+        std::from_chars(count.data(), count.data() + count.size(), n).ec != std::errc() || n == 0) {
+      return std::nullopt;
+    }
     std::chrono::milliseconds period{1000};
     if (unit == "min" || unit == "minute") period = std::chrono::minutes(1);
     else if (unit == "h" || unit == "hour") period = std::chrono::hours(1);
     else if (unit == "d" || unit == "day") period = std::chrono::hours(24);
+    else if (unit != "s" && unit != "sec" && unit != "second") return std::nullopt;
     windows.push_back({n, period});
-    if (comma == std::string::npos) break;
+    if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
   return windows;

@@ -1,10 +1,10 @@
 #include "connectors/whop/whop_config.hpp"
 
 #include <array>
-#include <regex>
 
 #include <fmt/format.h>
 
+#include "common/ascii.hpp"
 #include "connectors/whop/people_filters.hpp"
 
 namespace personsync::whop {
@@ -67,8 +67,9 @@ whop_source_config whop_source_config::from_config(const config::section& s) {
   const std::string api = s.string("api");
   out.api = api == "offset" ? people_api::offset : api == "cursor" ? people_api::cursor : people_api::detect;
   out.api_version_date = s.string("api_version_date");
-  static const std::regex date_pattern("[0-9]{4}-[0-9]{2}-[0-9]{2}");
-  if (!std::regex_match(out.api_version_date, date_pattern)) {
+  const std::string_view date = out.api_version_date;
+  if (!(date.size() == 10 && date[4] == '-' && date[7] == '-' && all_ascii_digits(date.substr(0, 4)) &&
+        all_ascii_digits(date.substr(5, 2)) && all_ascii_digits(date.substr(8, 2)))) {
     s.error("api_version_date", fmt::format("'{}' is not a date (YYYY-MM-DD)", out.api_version_date));
   }
   out.sort = s.string("sort");
@@ -76,8 +77,7 @@ whop_source_config whop_source_config::from_config(const config::section& s) {
   out.full_sweep_window = s.duration("full_sweep_window");
   out.incremental_overlap = s.duration("incremental_overlap");
 
-  static const std::regex account_pattern("biz_[A-Za-z0-9]+");
-  if (out.account_id && !std::regex_match(*out.account_id, account_pattern)) {
+  if (out.account_id && !(out.account_id->starts_with("biz_") && all_ascii_alnum(out.account_id->substr(4)))) {
     s.error("account_id", fmt::format("'{}' does not look like a Whop account id (biz_...)", *out.account_id));
   }
   if (s.boolean("credential_spans_accounts") && !out.account_id) {

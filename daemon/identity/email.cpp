@@ -2,14 +2,9 @@
 
 #include <algorithm>
 
-namespace personsync::identity {
+#include "common/ascii.hpp"
 
-std::string_view trim_ascii(std::string_view s) {
-  constexpr std::string_view space = " \t\r\n\f\v";
-  const auto first = s.find_first_not_of(space);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(space) - first + 1);
-}
+namespace personsync::identity {
 
 std::optional<std::string> normalize_email(std::string_view raw) {
   const std::string_view trimmed = trim_ascii(raw);

@@ -16,7 +16,4 @@ std::optional<std::string> normalize_email(std::string_view raw);
 // Takes a normalized address.
 std::string loosen_email(std::string_view normalized);
 
-// ASCII whitespace (space, tab, CR, LF, FF, VT) off both ends.
-std::string_view trim_ascii(std::string_view s);
-
 }  // namespace personsync::identity

@@ -1,5 +1,7 @@
 #include "daemon/identity/normalize.hpp"
 
+#include "common/ascii.hpp"
+
 #include "daemon/identity/email.hpp"
 #include "daemon/identity/phone.hpp"
 

@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <regex>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
+
+#include "common/ascii.hpp"
 
 namespace personsync::store {
 namespace {
@@ -61,13 +62,24 @@ bool is_uri(std::string_view conninfo) {
   return conninfo.starts_with("postgresql://") || conninfo.starts_with("postgres://");
 }
 
+// A `password` keyword, a password in a URI's userinfo (`user:pw@`) or a `password=` parameter.
 bool carries_password(std::string_view conninfo) {
-  static const std::regex keyword(R"((^|\s)password\s*=)", std::regex::icase);
-  static const std::regex uri_userinfo(R"(^postgres(ql)?://[^/@]*:[^/@]*@)", std::regex::icase);
-  static const std::regex uri_param(R"([?&]password=)", std::regex::icase);
-  const std::string s(conninfo);
-  return is_uri(conninfo) ? (std::regex_search(s, uri_userinfo) || std::regex_search(s, uri_param))
-                          : std::regex_search(s, keyword);
+  if (!is_uri(conninfo)) {
+    for (std::size_t at = ifind_ascii(conninfo, "password"); at != std::string_view::npos;
+         at = ifind_ascii(conninfo, "password", at + 1)) {
+      if (at > 0 && trim_ascii(conninfo.substr(at - 1, 1)).size() == 1) continue;  // part of a longer word
+      const std::size_t next = conninfo.find_first_not_of(" \t\r\n\f\v", at + 8);
+      if (next != std::string_view::npos && conninfo[next] == '=') return true;
+    }
+    return false;
+  }
+  const std::string_view rest = conninfo.substr(conninfo.find("://") + 3);
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/@"));
+  if (authority.size() < rest.size() && rest[authority.size()] == '@' && authority.find(':') != std::string_view::npos) {
+    return true;
+  }
+  return ifind_ascii(conninfo, "?password=") != std::string_view::npos ||
+         ifind_ascii(conninfo, "&password=") != std::string_view::npos;
 }
 
 }  // namespace
@@ -75,8 +87,9 @@ bool carries_password(std::string_view conninfo) {
 std::span<const config::key_spec> database_config::config_keys() { return keys; }
 
 bool is_valid_schema_name(std::string_view name) {
-  static const std::regex pattern("[a-z_][a-z0-9_]{0,62}");
-  return std::regex_match(std::string(name), pattern);
+  const auto lower_or_underscore = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
+  return !name.empty() && name.size() <= 63 && lower_or_underscore(name.front()) &&
+         std::all_of(name.begin(), name.end(), [&](char c) { return lower_or_underscore(c) || (c >= '0' && c <= '9'); });
 }
 
 database_config database_config::from_config(const config::section& s) {

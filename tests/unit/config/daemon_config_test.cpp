@@ -156,6 +156,27 @@ token = "sk_live_hunter2"
   EXPECT_NE(text.find("database.conninfo: holds a password"), std::string::npos) << text;
 }
 
+// Values of a million characters get an answer, not a stack overflow (std::regex recursed once per
+// character where these checks are now single passes): a password after a million spaces is still
+// found, a long account id and a rate limit padded with spaces are still read, a long name refused.
+TEST(DaemonConfig, ValuesOfAMillionCharactersAreCheckedWithoutCrashing) {
+  testing::temp_dir dir;
+  const std::string spaces(1'000'000, ' ');
+  const std::string letters(1'000'000, 'a');
+  const auto file = dir.write("long.toml", "[database]\nconninfo = \"host=db" + spaces + "password=hunter2\"\n"
+                                           "[[whop]]\nname = \"" + letters + "\"\ntoken_env = \"T\"\n"
+                                           "account_id = \"biz_" + letters + "\"\nrate_limit = \"" + spaces + "20/s" +
+                                           spaces + "\"\napi_version_date = \"" + letters + "\"\n");
+  const loaded_config loaded = load_config(file, env_of({{"T", "x"}}));
+  const std::string text = all_messages(loaded.diagnostics);
+  EXPECT_NE(text.find("database.conninfo: holds a password"), std::string::npos) << text.substr(0, 2000);
+  EXPECT_NE(text.find("whop[0].name: '"), std::string::npos) << text.substr(0, 2000);
+  EXPECT_NE(text.find("whop[0].api_version_date"), std::string::npos) << text.substr(0, 2000);
+  EXPECT_EQ(text.find("account_id"), std::string::npos) << text.substr(0, 2000);
+  EXPECT_EQ(text.find("rate_limit"), std::string::npos) << text.substr(0, 2000);
+  EXPECT_EQ(loaded.diagnostics.error_count(), 3u) << text.substr(0, 2000);
+}
+
 TEST(DaemonConfig, PlainHttpOnlyToLoopbackUnlessAllowed) {
   testing::temp_dir dir;
   const auto body = [](const std::string& url, bool allow) {

@@ -22,7 +22,9 @@ TEST(RateLimit, ParsesSeveralWindows) {
   EXPECT_EQ(parse_rate_limit(" 5 / second ,10/day")->size(), 2u);
   EXPECT_TRUE(parse_rate_limit("none")->empty());
   EXPECT_TRUE(parse_rate_limit("")->empty());
-  for (const char* bad : {"180", "180/fortnight", "0/min", "x/min", "180/min,", "180/min 1200/hour"}) {
+  EXPECT_EQ(parse_rate_limit(std::string(100'000, ' ') + "7/h")->front(), (rate_window{7, std::chrono::hours(1)}));
+  for (const std::string& bad : std::vector<std::string>{"180", "180/fortnight", "0/min", "x/min", "180/min,", "180/min 1200/hour", "+5/s",
+                                "99999999999999999999999/s", std::string(100'000, '9') + "/s"}) {
     EXPECT_FALSE(parse_rate_limit(bad)) << bad;
   }
 }
