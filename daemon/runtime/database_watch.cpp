@@ -20,7 +20,7 @@ namespace {
 // looks' worth at the longest period, and the leases go with it.
 constexpr auto lease_silence_limit = std::chrono::seconds(30);
 
-std::unique_ptr<soci::session> connect_for_leases(const store::database_config& cfg) {
+store::session_handle connect_for_leases(const store::database_config& cfg) {
   auto session = store::connect(cfg);
   const std::string limit = std::to_string(std::chrono::milliseconds(lease_silence_limit).count());
   *session << "SELECT set_config('idle_session_timeout', :v, false)", soci::use(limit);
@@ -109,7 +109,7 @@ std::string database_watch::look(soci::session& session, std::set<std::string>& 
 }
 
 void database_watch::loop() {
-  std::unique_ptr<soci::session> session;
+  store::session_handle session;
   std::set<std::string> held;
   std::unique_lock lock(mutex_);
   while (!stopping_) {

@@ -1,13 +1,42 @@
 #include "daemon/store/database.hpp"
 
+#include "daemon/store/silent_server_watch.hpp"
+
 #include <soci/postgresql/soci-postgresql.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace personsync::store {
 
-std::unique_ptr<soci::session> connect(const database_config& cfg) {
-  auto session = std::make_unique<soci::session>();
+namespace {
+
+// Ends the backends that connections shut for silence left behind (silent_server_watch.hpp), so that
+// their locks go now rather than when the stalled path finally drops them. Best effort: the backend may
+// be gone already, or belong to another cluster than this session's.
+void end_abandoned_backends(soci::session& session) {
+  for (const backend_identity& backend : take_abandoned_backends()) {
+    try {
+      int ended = 0;
+      // CASE, because the planner may reorder the quals of a WHERE and signal every backend it scans.
+      session << "SELECT count(*) FROM pg_stat_activity WHERE CASE WHEN pid = :pid AND backend_start::text = :started "
+                 "THEN pg_terminate_backend(pid) ELSE false END",
+          soci::use(backend.pid), soci::use(backend.started), soci::into(ended);
+      if (ended > 0) spdlog::warn("ended the backend (pid {}) a stalled connection left holding its locks", backend.pid);
+    } catch (const std::exception& e) {
+      spdlog::warn("could not end the backend (pid {}) a stalled connection left: {}", backend.pid, describe(e));
+    }
+  }
+}
+
+}  // namespace
+
+void session_closer::operator()(soci::session* session) const noexcept {
+  if (session->get_backend() != nullptr) forget_connection(native_handle(*session));
+  delete session;
+}
+
+session_handle connect(const database_config& cfg) {
+  session_handle session(new soci::session);
   try {
     session->open(soci::postgresql, libpq_connection_string(cfg));
   } catch (const soci::soci_error& e) {
@@ -16,6 +45,7 @@ std::unique_ptr<soci::session> connect(const database_config& cfg) {
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
     throw database_unavailable(fmt::format("cannot connect to PostgreSQL: {}", reason));
   }
+  watch_connection(native_handle(*session), answer_deadline(cfg.statement_timeout));
   // Server notices ("already exists, skipping") belong in the debug log, not on stderr.
   PQsetNoticeProcessor(native_handle(*session), [](void*, const char* message) {
     std::string_view text(message);
@@ -31,6 +61,11 @@ std::unique_ptr<soci::session> connect(const database_config& cfg) {
                                        "SET lock_timeout = {}",
                                        quote_identifier(cfg.schema), cfg.statement_timeout.count(),
                                        cfg.lock_timeout.count()));
+  backend_identity backend;
+  *session << "SELECT pid, backend_start::text FROM pg_stat_activity WHERE pid = pg_backend_pid()",
+      soci::into(backend.pid), soci::into(backend.started);
+  name_backend(native_handle(*session), std::move(backend));
+  end_abandoned_backends(*session);
   return session;
 }
 
@@ -55,7 +90,10 @@ void throw_result_error(PGconn* conn, const PGresult* result, std::string_view c
 
 void throw_server_error(PGconn* conn, std::string message, std::string_view context, std::string sqlstate) {
   while (!message.empty() && message.back() == '\n') message.pop_back();
-  if (PQstatus(conn) != CONNECTION_OK) throw database_unavailable("lost the connection to PostgreSQL: " + message);
+  if (PQstatus(conn) != CONNECTION_OK) {
+    if (closed_for_silence(conn)) message = "PostgreSQL stopped answering and the connection was closed (" + message + ")";
+    throw database_unavailable("lost the connection to PostgreSQL: " + message);
+  }
   throw server_error(context.empty() ? message : std::string(context) + ": " + message, std::move(sqlstate));
 }
 

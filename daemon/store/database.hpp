@@ -20,8 +20,15 @@ class database_unavailable : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Opens one session with search_path set to the configured schema.
-std::unique_ptr<soci::session> connect(const database_config& cfg);
+// Takes a session off the silent-server watch, then closes it.
+struct session_closer {
+  void operator()(soci::session* session) const noexcept;
+};
+using session_handle = std::unique_ptr<soci::session, session_closer>;
+
+// Opens one session with search_path, statement_timeout and lock_timeout set, its socket watched for a
+// server that stops answering (silent_server_watch.hpp).
+session_handle connect(const database_config& cfg);
 
 PGconn* native_handle(soci::session& session);
 

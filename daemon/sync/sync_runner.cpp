@@ -30,7 +30,7 @@ struct job {
   // A loop per source: two sources parse their pages on two cores.
   boost::asio::io_context io;
   std::unique_ptr<source_sync> provider;
-  std::unique_ptr<soci::session> session;
+  store::session_handle session;
   std::unique_ptr<store::landing_store> store;
   planned_sweep sweep;
   std::int64_t run_id = 0;
@@ -89,10 +89,16 @@ void apply_absences(job& j) {
 }
 
 // After closing a run failed (a database error mid-close): one more try to close it `failed` with the
-// error, so that it is not left `running` while this process lives on (`personsync run`). When the
+// error, so that it is not left `running` while this process lives on (`personsync run`), over a new
+// session when the job's own was lost (a stalled path: connecting ends the backend it left). When the
 // database is gone too, the next run of the source closes it `interrupted`.
-void close_failed_run(job& j, const std::string& error) {
+void close_failed_run(job& j, const store::database_config& database, const std::string& error) {
   try {
+    if (PQstatus(store::native_handle(*j.session)) != CONNECTION_OK) {
+      j.store.reset();
+      j.session = store::connect(database);
+      j.store = std::make_unique<store::landing_store>(*j.session);
+    }
     j.store->finish_run(j.run_id, store::run_outcome{"failed", 0, error});
   } catch (const std::exception& e) {
     spdlog::warn("{}: the run stays open until the next one closes it: {}", j.summary.name, store::describe(e));
@@ -257,7 +263,7 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
       s.status = "failed";
       s.error = s.error.value_or(store::describe(e));
       spdlog::error("{}: closing the run failed: {}", s.name, store::describe(e));
-      close_failed_run(*j, *s.error);
+      close_failed_run(*j, cfg.database, *s.error);
     }
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - j->started).count();
     if (s.error) spdlog::error("{}: sync failed: {}", s.name, *s.error);

@@ -1,7 +1,8 @@
 // personsync sync end to end when things go wrong around it: every wait has a
 // deadline (a DNS server that never answers, a lock another session holds),
 // every stop is clean (SIGINT and SIGTERM mid-sweep and during the absence
-// checks close the runs and delete nothing), and what a sweep met that a
+// checks close the runs and delete nothing; a stalled database path fails the
+// run instead of hanging it), and what a sweep met that a
 // healthy one does not is counted as the simulator injected it.
 
 #include <csignal>
@@ -13,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/json.hpp>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "daemon/cli/exit_codes.hpp"
@@ -21,6 +23,7 @@
 #include "tests/support/eventually.hpp"
 #include "tests/support/landing_truth.hpp"
 #include "tests/support/sim_fixture.hpp"
+#include "tests/support/stalling_proxy.hpp"
 #include "tests/support/subprocess.hpp"
 #include "tests/support/test_cluster.hpp"
 
@@ -84,12 +87,7 @@ TEST(Sync, ALockHeldByAnotherSessionFailsTheRunWithinTheLockTimeoutNamingTheHold
   sim_fixture sim(sim_options(300, 0));
   scratch_database db;
   sync_deployment d(db, sim);
-  {
-    std::ifstream in(d.config);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    text.replace(text.find("[database]\n"), 11, "[database]\nlock_timeout = \"1s\"\n");
-    d.dir.write("personsync.toml", text);
-  }
+  d.add_database_setting("lock_timeout = \"1s\"");
   soci::session holder(soci::postgresql, db.conninfo() + " password=" + testing::test_cluster::get().password() +
                                              " application_name=dba-console");
   holder << "BEGIN";
@@ -112,6 +110,39 @@ TEST(Sync, ALockHeldByAnotherSessionFailsTheRunWithinTheLockTimeoutNamingTheHold
 
   // Once the lock is gone the next run lands everything.
   EXPECT_EQ(d.sync({"--source", "store"}).at("store").at("status").as_string(), "succeeded");
+}
+
+// A database path that stalls mid-sweep (a pooler or NAT flow that stops forwarding but keeps
+// acknowledging) fails the run within statement_timeout plus its margin instead of parking the writer
+// for ever; the failed runs are closed over a new connection, and the next sync lands the truth.
+TEST(Sync, ADatabasePathThatStallsFailsTheRunWithinTheStatementDeadline) {
+  auto options = sim_options(3000, 3000);
+  options.latency = std::chrono::milliseconds(50);  // 30 pages each: a sweep of seconds
+  sim_fixture sim(options);
+  scratch_database db;
+  const testing::test_cluster& cluster = testing::test_cluster::get();
+  testing::stalling_proxy proxy(cluster.host, cluster.port);
+  sync_deployment d(fmt::format("host=127.0.0.1 port={} user={} dbname={}", proxy.port(), cluster.user, db.name()),
+                    cluster.password(), sim);
+  d.add_database_setting("statement_timeout = \"1s\"");
+
+  testing::running_process sync(d.argv({"sync", "--json"}), d.env());
+  ASSERT_TRUE(testing::eventually(
+      [&] { return db.count("SELECT count(*) FROM personsync.source_records") > 0; }, std::chrono::seconds(30)))
+      << "the sweep should have started landing";
+  ASSERT_GT(proxy.go_silent(), 0);
+  const auto stalled = std::chrono::steady_clock::now();
+  const process_result r = sync.wait(std::chrono::seconds(30));
+  EXPECT_LT(std::chrono::steady_clock::now() - stalled, std::chrono::seconds(10)) << "2 s of silence and a look";
+  EXPECT_EQ(r.exit_code, cli::exit_failure) << r.out << r.err;
+  EXPECT_NE(r.err.find("PostgreSQL has sent nothing for"), std::string::npos) << r.err;
+  EXPECT_EQ(db.count("SELECT count(*) FROM personsync.sync_runs WHERE status = 'running'"), 0);
+  EXPECT_GE(db.count("SELECT count(*) FROM personsync.sync_runs WHERE status = 'failed'"), 1);
+
+  sim.with_sim([](fakes::simulator& s) { s.set_latency(std::chrono::milliseconds(0)); });
+  (void)d.sync({"--full"});
+  expect_same(landed(db, "whop"), whop_truth(sim));
+  expect_same(landed(db, "posthog"), posthog_truth(sim));
 }
 
 // `sync` stops on SIGINT and on SIGTERM as `run` does: requests cancelled, the open batch committed

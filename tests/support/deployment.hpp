@@ -3,6 +3,8 @@
 // scratch database and an in-process simulator, the schema migrated, and the
 // binary run as a subprocess with the simulator's tokens in its environment.
 
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -53,6 +55,14 @@ struct sync_deployment {
                        "retry_base_delay = \"5ms\"\n" + extra_posthog + extra_sections);
     const process_result migrated = run({"migrate"});
     EXPECT_EQ(migrated.exit_code, 0) << migrated.err;
+  }
+
+  // Adds a `[database]` key to the config ("lock_timeout = \"1s\"").
+  void add_database_setting(const std::string& line) const {
+    std::ifstream in(config);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.replace(text.find("[database]\n"), 11, "[database]\n" + line + "\n");
+    dir.write("personsync.toml", text);
   }
 
   [[nodiscard]] std::vector<std::string> argv(std::vector<std::string> args) const {
