@@ -301,7 +301,7 @@ void landing_store::finish_run(std::int64_t run_id, const run_outcome& outcome) 
   long long inserted = 0;
   session_ << "UPDATE sync_runs SET status = :s, finished_at = now(), deleted = :d, error = :e,"
               " deletes_withheld = :w, provider_clock_skew_seconds = :k, anomalies = CAST(:a AS jsonb)"
-              " WHERE run_id = :id RETURNING inserted",
+              " WHERE run_id = :id AND status = 'running' RETURNING inserted",
       soci::use(outcome.status), soci::use(gone), soci::use(error_text, error_ind), soci::use(withheld, withheld_ind),
       soci::use(skew, skew_ind), soci::use(outcome.anomalies), soci::use(run), soci::into(inserted);
   // After a bulk load the planner's idea of the table is stale; the resolver and consumers plan against it.

@@ -83,6 +83,8 @@ class landing_store {
   batch_counts land(std::int64_t run_id, const run_identity& run, const std::vector<connectors::source_record>& records,
                     const std::vector<connectors::rejected_item>& rejected, const std::optional<std::string>& cursor);
 
+  // Closes a run still `running`; one already closed (`interrupted` by the process that took
+  // the source over while this one was frozen or cut off) keeps what that process wrote.
   void finish_run(std::int64_t run_id, const run_outcome& outcome);
 
   [[nodiscard]] source_state state(const std::string& source_name);

@@ -13,6 +13,16 @@ std::string lease_key(const std::string& schema, const std::string& source_name)
   return "personsync.lease." + schema + "." + source_name;
 }
 
+// The sessions holding the advisory lock `key` (bound as :k) in this database, with their
+// application_name. A bigint advisory key shows in pg_locks as its high half in classid and its
+// low half in objid.
+constexpr std::string_view holders_of_key =
+    "SELECT a.pid, coalesce(a.application_name, '') AS application_name"
+    " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+    " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+    " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    " AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(:k, 0)";
+
 bool try_lock(soci::session& session, const std::string& key) {
   int locked = 0;
   session << "SELECT CASE WHEN pg_try_advisory_lock(hashtextextended(:k, 0)) THEN 1 ELSE 0 END", soci::use(key),
@@ -51,18 +61,34 @@ std::map<std::string, std::string> lease_holders(soci::session& session, const s
   std::map<std::string, std::string> out;
   for (const std::string& source : sources) {
     const std::string key = lease_key(schema, source);
-    // A bigint advisory key shows in pg_locks as its high half in classid and its low half in objid.
     std::string application_name;
-    soci::indicator ind = soci::i_null;
-    session << "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-               " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
-               " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-               " AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(:k, 0) LIMIT 1",
-        soci::use(key), soci::into(application_name, ind);
+    session << "SELECT application_name FROM (" + std::string(holders_of_key) + ") h LIMIT 1", soci::use(key),
+        soci::into(application_name);
     if (!session.got_data()) continue;
-    if (ind != soci::i_ok) application_name.clear();
     const std::string replica = replica_of_application_name(application_name);
     out[source] = replica.empty() ? "(not a personsync replica: " + application_name + ")" : replica;
+  }
+  return out;
+}
+
+std::vector<stale_run> end_runs_of_other_replicas(soci::session& session, const std::string& schema,
+                                                  const std::string& source_name, std::string_view replica) {
+  const std::string key = run_lock_key(schema, source_name);
+  const std::string ours = replica_application_name(replica);
+  const std::string others = std::string(replica_prefix) + "%";
+  // MATERIALIZED: the holders are chosen first and only they are signalled; a planner free to
+  // push the filter below pg_terminate_backend could signal every backend it looked at.
+  soci::rowset<soci::row> rows = (session.prepare << "WITH holders AS MATERIALIZED (" + std::string(holders_of_key) +
+                                      " AND a.application_name LIKE :others AND a.application_name <> :ours"
+                                      " AND a.pid <> pg_backend_pid())"
+                                      " SELECT pid, application_name, CASE WHEN pg_terminate_backend(pid) THEN 1"
+                                      " ELSE 0 END FROM holders",
+                                  soci::use(key), soci::use(others), soci::use(ours));
+  std::vector<stale_run> out;
+  for (const soci::row& r : rows) {
+    out.push_back({.pid = r.get<int>(0),
+                   .replica = replica_of_application_name(r.get<std::string>(1)),
+                   .ended = r.get<int>(2) == 1});
   }
   return out;
 }

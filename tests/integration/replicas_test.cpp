@@ -4,7 +4,8 @@
 // hands its sources to another, which closes the dead run `interrupted` and
 // carries on from its checkpoint. At the end the landing equals the truth, no
 // run is left `running`, and no two runs of a source ever overlapped (so no
-// batch was landed by two processes).
+// batch was landed by two processes). A replica frozen mid-sweep loses its
+// sources and its run the same way, once the server ends its silent lease session.
 
 #include <csignal>
 #include <fstream>
@@ -241,6 +242,53 @@ TEST(Replicas, AReplicaCutFromTheDatabaseHandsItsSourcesOverAndStandsBy) {
   EXPECT_NE(db.count(fmt::format("SELECT count(*) FROM personsync.sync_runs WHERE run_id = {}"
                                   " AND status IN ('failed', 'interrupted')", run)), 0)
       << "the cut run is closed, by its own replica or by the next";
+
+  ASSERT_TRUE(eventually([&] { return all_resolved(db); }, 60s)) << "the resolutions never caught up";
+  for (replica* r : {&one, &two}) {
+    r->process->kill(SIGTERM);
+    const testing::process_result stopped = r->process->wait(15s);
+    EXPECT_EQ(stopped.exit_code, 0) << r->name << ": " << stopped.err;
+  }
+  expect_landing_whole(db, sim);
+}
+
+// A replica frozen in the middle of a sweep (SIGSTOP: its process still there, its connections
+// up, its run holding the run lock) loses its leases to the server's silence limit; the standby
+// then ends the frozen run's session, takes the source over from its checkpoint and closes the
+// frozen run `interrupted`. Woken up, the frozen replica writes nothing over that: it stands by.
+TEST(Replicas, AFrozenReplicaLosesItsSourcesAndItsRunToTheStandby) {
+  scratch_database db;
+  auto options = testing::sim_options(4000, 3000);
+  options.latency = 60ms;
+  sim_fixture sim(options);
+  sync_deployment d(db, sim, "", "[schedule]\ninterval = \"2s\"\njitter = \"0s\"\n[http]\nport = 0\n");
+  replica one(d, "one"), two(d, "two");
+  ASSERT_TRUE(one.ready());
+  ASSERT_TRUE(two.ready());
+
+  long long run = 0;
+  ASSERT_TRUE(eventually([&] { return (run = store_run_mid_sweep(db, 0)) > 0; }, 60s));
+  replica& frozen = scheduled_by(d).at("store") == "one" ? one : two;
+  const std::string other = frozen.name == "one" ? "two" : "one";
+  frozen.process->kill(SIGSTOP);
+  const auto frozen_at = std::chrono::steady_clock::now();
+
+  ASSERT_TRUE(eventually([&] {
+    return db.count(fmt::format("SELECT count(*) FROM personsync.sync_runs WHERE source_name = 'store'"
+                                 " AND run_id > {}", run)) > 0;
+  }, 75s)) << "the standby never took the store over from the frozen replica";
+  const auto took = std::chrono::steady_clock::now() - frozen_at;
+  std::printf("%s frozen: the store ran again %.1f s later\n", frozen.name.c_str(),
+              std::chrono::duration<double>(took).count());
+  EXPECT_LT(took, 60s) << "the lease silence limit (30 s), a look (2 s) and the interval, with room for a loaded runner";
+  EXPECT_EQ(scheduled_by(d).at("store"), other);
+
+  frozen.process->kill(SIGCONT);
+  ASSERT_TRUE(eventually([&] { return both_succeeded_after(db, run); }, 90s));
+  EXPECT_EQ(scheduled_by(d).at("store"), other) << "woken up, the frozen replica takes nothing back";
+  EXPECT_EQ(db.count(fmt::format("SELECT count(*) FROM personsync.sync_runs WHERE run_id = {}"
+                                  " AND status = 'interrupted'", run)), 1)
+      << "the frozen run stays closed as the replica that took over closed it";
 
   ASSERT_TRUE(eventually([&] { return all_resolved(db); }, 60s)) << "the resolutions never caught up";
   for (replica* r : {&one, &two}) {
