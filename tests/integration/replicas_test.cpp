@@ -204,99 +204,95 @@ TEST(Replicas, ThreeShareTheSourcesAndTheBusyOneKilledTwiceLosesNothing) {
   EXPECT_EQ(db.count("SELECT count(*) FROM personsync.person_sources"), 7000);
 }
 
-TEST(Replicas, AReplicaCutFromTheDatabaseHandsItsSourcesOverAndStandsBy) {
-  scratch_database db;
+// Simulators slow enough (60 ms a request) for sweeps of several seconds, a 2-s schedule.
+fakes::simulator_options slow_sweeps() {
   auto options = testing::sim_options(4000, 3000);
   options.latency = 60ms;
-  sim_fixture sim(options);
-  sync_deployment d(db, sim, "", "[schedule]\ninterval = \"2s\"\njitter = \"0s\"\n[http]\nport = 0\n");
-  replica one(d, "one"), two(d, "two");
-  ASSERT_TRUE(one.ready());
-  ASSERT_TRUE(two.ready());
+  return options;
+}
 
-  long long run = 0;
-  ASSERT_TRUE(eventually([&] { return (run = store_run_mid_sweep(db, 0)) > 0; }, 60s));
-  const std::string cut = scheduled_by(d).at("store");
-  const std::string other = cut == "one" ? "two" : "one";
+// Two replicas on one deployment, caught while one of them is in the middle of the store's sweep.
+class TwoReplicas : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(one.ready());
+    ASSERT_TRUE(two.ready());
+    ASSERT_TRUE(eventually([&] { return (store_run = store_run_mid_sweep(db, 0)) > 0; }, 60s));
+    busy = scheduled_by(d).at("store") == "one" ? &one : &two;
+    standby = busy == &one ? &two : &one;
+  }
+
+  // Waits for both sources to complete after the interrupted run and resolve, stops both
+  // replicas (each exits 0) and checks the landing whole.
+  void finish_and_expect_whole() {
+    ASSERT_TRUE(eventually([&] { return both_succeeded_after(db, store_run); }, 90s));
+    EXPECT_EQ(scheduled_by(d).at("store"), standby->name) << "the replica that lost the store takes nothing back";
+    ASSERT_TRUE(eventually([&] { return all_resolved(db); }, 60s)) << "the resolutions never caught up";
+    for (replica* r : {&one, &two}) {
+      r->process->kill(SIGTERM);
+      const testing::process_result stopped = r->process->wait(15s);
+      EXPECT_EQ(stopped.exit_code, 0) << r->name << ": " << stopped.err;
+    }
+    expect_landing_whole(db, sim);
+  }
+
+  scratch_database db;
+  sim_fixture sim{slow_sweeps()};
+  sync_deployment d{db, sim, "", "[schedule]\ninterval = \"2s\"\njitter = \"0s\"\n[http]\nport = 0\n"};
+  replica one{d, "one"}, two{d, "two"};
+  long long store_run = 0;  // the store's run caught mid-sweep
+  replica* busy = nullptr;  // the replica running it
+  replica* standby = nullptr;
+};
+
+TEST_F(TwoReplicas, OneCutFromTheDatabaseHandsItsSourcesOverAndStandsBy) {
   // The link goes: every session of the replica syncing the store is ended, again and again
   // for 5 s, as a partition would (each reconnection it tries is cut too).
   const auto admin = db.session();
   const std::string cut_sessions = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                                   " WHERE application_name = 'personsync-replica-" + cut + "'";
+                                   " WHERE application_name = 'personsync-replica-" + busy->name + "'";
   const auto cut_until = std::chrono::steady_clock::now() + 5s;
   while (std::chrono::steady_clock::now() < cut_until) {
     *admin << cut_sessions;
     std::this_thread::sleep_for(50ms);
   }
   const auto holders = scheduled_by(d);
-  EXPECT_EQ(holders.count("store") ? holders.at("store") : "", other) << "the standby took the store";
-  EXPECT_EQ(holders.count("product") ? holders.at("product") : "", other);
+  EXPECT_EQ(holders.count("store") ? holders.at("store") : "", standby->name) << "the standby took the store";
+  EXPECT_EQ(holders.count("product") ? holders.at("product") : "", standby->name);
 
-  // The cut replica is back on the database, and stands by: it takes nothing back.
+  // The cut replica is back on the database, and stands by.
   ASSERT_TRUE(eventually([&] {
-    return db.count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'personsync-replica-" + cut +
-                         "'") > 0;
-  }, 20s)) << cut << " did not reconnect";
-  ASSERT_TRUE(eventually([&] { return both_succeeded_after(db, run); }, 90s));
-  EXPECT_EQ(scheduled_by(d).at("store"), other);
+    return db.count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'personsync-replica-" +
+                    busy->name + "'") > 0;
+  }, 20s)) << busy->name << " did not reconnect";
+  finish_and_expect_whole();
   EXPECT_NE(db.count(fmt::format("SELECT count(*) FROM personsync.sync_runs WHERE run_id = {}"
-                                  " AND status IN ('failed', 'interrupted')", run)), 0)
+                                  " AND status IN ('failed', 'interrupted')", store_run)), 0)
       << "the cut run is closed, by its own replica or by the next";
-
-  ASSERT_TRUE(eventually([&] { return all_resolved(db); }, 60s)) << "the resolutions never caught up";
-  for (replica* r : {&one, &two}) {
-    r->process->kill(SIGTERM);
-    const testing::process_result stopped = r->process->wait(15s);
-    EXPECT_EQ(stopped.exit_code, 0) << r->name << ": " << stopped.err;
-  }
-  expect_landing_whole(db, sim);
 }
 
 // A replica frozen in the middle of a sweep (SIGSTOP: its process still there, its connections
 // up, its run holding the run lock) loses its leases to the server's silence limit; the standby
 // then ends the frozen run's session, takes the source over from its checkpoint and closes the
 // frozen run `interrupted`. Woken up, the frozen replica writes nothing over that: it stands by.
-TEST(Replicas, AFrozenReplicaLosesItsSourcesAndItsRunToTheStandby) {
-  scratch_database db;
-  auto options = testing::sim_options(4000, 3000);
-  options.latency = 60ms;
-  sim_fixture sim(options);
-  sync_deployment d(db, sim, "", "[schedule]\ninterval = \"2s\"\njitter = \"0s\"\n[http]\nport = 0\n");
-  replica one(d, "one"), two(d, "two");
-  ASSERT_TRUE(one.ready());
-  ASSERT_TRUE(two.ready());
-
-  long long run = 0;
-  ASSERT_TRUE(eventually([&] { return (run = store_run_mid_sweep(db, 0)) > 0; }, 60s));
-  replica& frozen = scheduled_by(d).at("store") == "one" ? one : two;
-  const std::string other = frozen.name == "one" ? "two" : "one";
-  frozen.process->kill(SIGSTOP);
+TEST_F(TwoReplicas, OneFrozenLosesItsSourcesAndItsRunToTheStandby) {
+  busy->process->kill(SIGSTOP);
   const auto frozen_at = std::chrono::steady_clock::now();
-
   ASSERT_TRUE(eventually([&] {
     return db.count(fmt::format("SELECT count(*) FROM personsync.sync_runs WHERE source_name = 'store'"
-                                 " AND run_id > {}", run)) > 0;
+                                 " AND run_id > {}", store_run)) > 0;
   }, 75s)) << "the standby never took the store over from the frozen replica";
   const auto took = std::chrono::steady_clock::now() - frozen_at;
-  std::printf("%s frozen: the store ran again %.1f s later\n", frozen.name.c_str(),
+  std::printf("%s frozen: the store ran again %.1f s later\n", busy->name.c_str(),
               std::chrono::duration<double>(took).count());
   EXPECT_LT(took, 60s) << "the lease silence limit (30 s), a look (2 s) and the interval, with room for a loaded runner";
-  EXPECT_EQ(scheduled_by(d).at("store"), other);
+  EXPECT_EQ(scheduled_by(d).at("store"), standby->name);
 
-  frozen.process->kill(SIGCONT);
-  ASSERT_TRUE(eventually([&] { return both_succeeded_after(db, run); }, 90s));
-  EXPECT_EQ(scheduled_by(d).at("store"), other) << "woken up, the frozen replica takes nothing back";
+  busy->process->kill(SIGCONT);
+  finish_and_expect_whole();
   EXPECT_EQ(db.count(fmt::format("SELECT count(*) FROM personsync.sync_runs WHERE run_id = {}"
-                                  " AND status = 'interrupted'", run)), 1)
+                                  " AND status = 'interrupted'", store_run)), 1)
       << "the frozen run stays closed as the replica that took over closed it";
-
-  ASSERT_TRUE(eventually([&] { return all_resolved(db); }, 60s)) << "the resolutions never caught up";
-  for (replica* r : {&one, &two}) {
-    r->process->kill(SIGTERM);
-    const testing::process_result stopped = r->process->wait(15s);
-    EXPECT_EQ(stopped.exit_code, 0) << r->name << ": " << stopped.err;
-  }
-  expect_landing_whole(db, sim);
 }
 
 }  // namespace
