@@ -9,18 +9,21 @@
 namespace personsync::http {
 namespace {
 
-using config::key_spec;
 using config::reload;
 using config::value_kind;
+using row = config::bound_key<http_config>;
 
 constexpr std::array keys{
-    key_spec{.name = "enabled", .kind = value_kind::boolean, .default_value = "true",
-             .on_reload = reload::needs_restart, .help = "Serve /metrics, /healthz and /readyz."},
-    key_spec{.name = "listen_address", .kind = value_kind::string, .default_value = "127.0.0.1",
-             .on_reload = reload::needs_restart,
-             .help = "IPv4 or IPv6 address to listen on. Loopback by default: put a proxy in front to expose it."},
-    key_spec{.name = "port", .kind = value_kind::integer, .default_value = "9187", .on_reload = reload::needs_restart,
-             .min = 0, .max = 65535, .help = "TCP port (0: the OS picks one, for tests)."},
+    row{{.name = "enabled", .kind = value_kind::boolean,
+         .on_reload = reload::needs_restart, .help = "Serve /metrics, /healthz and /readyz."},
+        &http_config::enabled},
+    row{{.name = "listen_address", .kind = value_kind::string,
+         .on_reload = reload::needs_restart,
+         .help = "IPv4 or IPv6 address to listen on. Loopback by default: put a proxy in front to expose it."},
+        &http_config::listen_address},
+    row{{.name = "port", .kind = value_kind::integer, .on_reload = reload::needs_restart,
+         .min = 0, .max = 65535, .help = "TCP port (0: the OS picks one, for tests)."},
+        &http_config::port},
 };
 
 bool is_ip_address(const std::string& text) {
@@ -30,13 +33,14 @@ bool is_ip_address(const std::string& text) {
 
 }  // namespace
 
-std::span<const config::key_spec> http_config::config_keys() { return keys; }
+const config::key_table<http_config>& http_config::table() {
+  static const config::key_table<http_config> table(keys);
+  return table;
+}
 
 http_config http_config::from_config(const config::section& s) {
   http_config out;
-  out.enabled = s.boolean("enabled");
-  out.listen_address = s.string("listen_address");
-  out.port = static_cast<std::uint16_t>(s.integer("port"));
+  table().read(s, out);
   if (!is_ip_address(out.listen_address)) {
     s.error("listen_address", fmt::format("'{}' is not an IP address", out.listen_address));
   }

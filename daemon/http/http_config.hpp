@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 
+#include "common/config/key_table.hpp"
 #include "common/config/section.hpp"
 
 namespace personsync::http {
@@ -14,7 +15,8 @@ struct http_config {
   std::string listen_address = "127.0.0.1";
   std::uint16_t port = 9187;
 
-  static std::span<const config::key_spec> config_keys();
+  static const config::key_table<http_config>& table();
+  static std::span<const config::key_spec> config_keys() { return table().specs(); }
   static http_config from_config(const config::section& s);
 };
 

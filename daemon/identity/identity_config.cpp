@@ -12,34 +12,45 @@
 namespace personsync::identity {
 namespace {
 
-using config::key_spec;
 using config::value_kind;
+using row = config::bound_key<identity_config>;
+using kind_row = config::bound_key<kind_rule>;
 
 constexpr std::array keys{
-    key_spec{.name = "phone_default_region", .kind = value_kind::string, .default_value = "US",
-             .help = "ISO 3166 region for phone numbers written without a country code: US, CA, GB, DE, FR, IN or BR."},
-    key_spec{.name = "max_component_size", .kind = value_kind::integer, .default_value = "1000", .min = 2,
-             .max = 1'000'000, .help = "A component with more records is frozen and alerted, not published."},
-    key_spec{.name = "upstream_split_pins_cannot_link", .kind = value_kind::boolean, .default_value = "true",
-             .help = "When PostHog splits a person, keep the parts apart here too."},
-    key_spec{.name = "blocked_values", .kind = value_kind::string_list,
-             .help = "Identifier values that never link, besides the built-in list."},
-    key_spec{.name = "blocked_patterns", .kind = value_kind::string_list,
-             .help = "Regular expressions (RE2 syntax, matched against the whole value) for values that never link."},
-    key_spec{.name = "kinds", .kind = value_kind::table,
-             .help = "Per identifier kind: [identity.kinds.<kind>] with the keys below."},
+    row{{.name = "phone_default_region", .kind = value_kind::string,
+         .help = "ISO 3166 region for phone numbers written without a country code: US, CA, GB, DE, FR, IN or BR."},
+        &identity_config::phone_default_region},
+    row{{.name = "max_component_size", .kind = value_kind::integer, .min = 2,
+         .max = 1'000'000, .help = "A component with more records is frozen and alerted, not published."},
+        &identity_config::max_component_size},
+    row{{.name = "upstream_split_pins_cannot_link", .kind = value_kind::boolean,
+         .help = "When PostHog splits a person, keep the parts apart here too."},
+        &identity_config::upstream_split_pins_cannot_link},
+    row{{.name = "blocked_values", .kind = value_kind::string_list,
+         .help = "Identifier values that never link, besides the built-in list."},
+        &identity_config::blocked_values},
+    row{{.name = "blocked_patterns", .kind = value_kind::string_list,
+         .help = "Regular expressions (RE2 syntax, matched against the whole value) for values that never link."},
+        &identity_config::blocked_patterns},
+    row{{.name = "kinds", .kind = value_kind::table,
+         .help = "Per identifier kind: [identity.kinds.<kind>] with the keys below."},
+        std::monostate{}},
 };
 
-// Each kind's key gets its default from the table of kind defaults below, so
-// these entries document the keys and bounds only.
+// Each kind's key gets its default from the table of kind defaults below, not from
+// kind_rule's initializers.
 constexpr std::array per_kind_keys{
-    key_spec{.name = "enabled", .kind = value_kind::boolean, .help = "Use this kind at all."},
-    key_spec{.name = "priority", .kind = value_kind::integer, .min = 0, .max = 1000,
-             .help = "Lower links first when links compete."},
-    key_spec{.name = "cross_source", .kind = value_kind::boolean,
-             .help = "Links records of different providers."},
-    key_spec{.name = "max_records", .kind = value_kind::integer, .min = 2, .max = 1'000'000,
-             .help = "A value on more records than this is quarantined, never a link."},
+    kind_row{{.name = "enabled", .kind = value_kind::boolean, .help = "Use this kind at all."},
+        &kind_rule::enabled},
+    kind_row{{.name = "priority", .kind = value_kind::integer, .min = 0, .max = 1000,
+         .help = "Lower links first when links compete."},
+        &kind_rule::priority},
+    kind_row{{.name = "cross_source", .kind = value_kind::boolean,
+         .help = "Links records of different providers."},
+        &kind_rule::cross_source},
+    kind_row{{.name = "max_records", .kind = value_kind::integer, .min = 2, .max = 1'000'000,
+         .help = "A value on more records than this is quarantined, never a link."},
+        &kind_rule::max_records},
 };
 
 struct kind_default {
@@ -74,8 +85,21 @@ std::string_view name_of(identifier_kind kind) {
   return "unknown";
 }
 
-std::span<const config::key_spec> identity_config::config_keys() { return keys; }
-std::span<const config::key_spec> identity_config::kind_keys() { return per_kind_keys; }
+const config::key_table<identity_config>& identity_config::table() {
+  static const config::key_table<identity_config> table(keys);
+  return table;
+}
+
+const config::key_table<kind_rule>& identity_config::kind_table() {
+  static const config::key_table<kind_rule> table(per_kind_keys, config::key_table<kind_rule>::defaults::from_caller);
+  return table;
+}
+
+std::string identity_config::canonical_text() const {
+  std::string out = table().canonical_text(*this);
+  for (const auto& [kind, rule] : kinds) out += fmt::format("[{}]\n{}", name_of(kind), kind_table().canonical_text(rule));
+  return out;
+}
 
 identity_config identity_config::defaults() {
   identity_config out;
@@ -85,12 +109,7 @@ identity_config identity_config::defaults() {
 
 identity_config identity_config::from_config(const config::section& s) {
   identity_config out = defaults();
-  out.phone_default_region = s.string("phone_default_region");
-  out.max_component_size = static_cast<int>(s.integer("max_component_size"));
-  out.upstream_split_pins_cannot_link = s.boolean("upstream_split_pins_cannot_link");
-  out.blocked_values = s.strings("blocked_values");
-  out.blocked_patterns = s.strings("blocked_patterns");
-
+  table().read(s, out);
   const auto regions = phone_regions();
   if (std::find(regions.begin(), regions.end(), out.phone_default_region) == regions.end()) {
     s.error("phone_default_region",
@@ -124,13 +143,9 @@ identity_config identity_config::from_config(const config::section& s) {
                               "expected a table");
       continue;
     }
-    const config::section kind_section(node.as_table(), s.path_of("kinds." + std::string(key.str())), per_kind_keys,
-                                       s.context());
-    kind_rule& rule = out.kinds[known->kind];
-    if (kind_section.has("enabled")) rule.enabled = kind_section.boolean("enabled");
-    if (kind_section.has("priority")) rule.priority = static_cast<int>(kind_section.integer("priority"));
-    if (kind_section.has("cross_source")) rule.cross_source = kind_section.boolean("cross_source");
-    if (kind_section.has("max_records")) rule.max_records = static_cast<int>(kind_section.integer("max_records"));
+    const config::section kind_section(node.as_table(), s.path_of("kinds." + std::string(key.str())),
+                                       kind_table().specs(), s.context());
+    kind_table().read(kind_section, out.kinds[known->kind]);
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/config/key_table.hpp"
 #include "common/config/section.hpp"
 
 namespace personsync::identity {
@@ -34,8 +35,13 @@ struct identity_config {
   std::vector<std::string> blocked_patterns;  // RE2 regular expressions, matched whole
   std::map<identifier_kind, kind_rule> kinds;
 
-  static std::span<const config::key_spec> config_keys();
-  static std::span<const config::key_spec> kind_keys();
+  static const config::key_table<identity_config>& table();
+  static const config::key_table<kind_rule>& kind_table();
+  static std::span<const config::key_spec> config_keys() { return table().specs(); }
+  static std::span<const config::key_spec> kind_keys() { return kind_table().specs(); }
+  // Every key's value, each kind's included, as the tables list them: what a resolution
+  // hashes to notice that the rules changed (a new key is in it without anyone adding it).
+  [[nodiscard]] std::string canonical_text() const;
   static identity_config from_config(const config::section& s);
   // Every default, as an empty [identity] section gives.
   static identity_config defaults();

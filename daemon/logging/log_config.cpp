@@ -6,27 +6,32 @@
 namespace personsync::logging {
 namespace {
 
-using config::key_spec;
 using config::value_kind;
+using row = config::bound_key<log_config>;
 
+// In the order of their enumerators: spdlog::level::level_enum, log_format.
 constexpr std::array<std::string_view, 7> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
 constexpr std::array<std::string_view, 2> formats{"text", "json"};
 
 constexpr std::array keys{
-    key_spec{.name = "level", .kind = value_kind::string, .default_value = "info", .one_of = levels,
-             .help = "Least severe level written: trace, debug, info, warn, error, critical or off."},
-    key_spec{.name = "format", .kind = value_kind::string, .default_value = "text", .one_of = formats,
-             .help = "text for terminals; json (one object a line) for journald and log shippers."},
+    row{{.name = "level", .kind = value_kind::string, .one_of = levels,
+         .help = "Least severe level written: trace, debug, info, warn, error, critical or off."},
+        config::choice<&log_config::level>()},
+    row{{.name = "format", .kind = value_kind::string, .one_of = formats,
+         .help = "text for terminals; json (one object a line) for journald and log shippers."},
+        config::choice<&log_config::format>()},
 };
 
 }  // namespace
 
-std::span<const config::key_spec> log_config::config_keys() { return keys; }
+const config::key_table<log_config>& log_config::table() {
+  static const config::key_table<log_config> table(keys);
+  return table;
+}
 
 log_config log_config::from_config(const config::section& s) {
   log_config out;
-  out.level = spdlog::level::from_str(s.string("level"));
-  out.format = s.string("format") == "json" ? log_format::json : log_format::text;
+  table().read(s, out);
   return out;
 }
 

@@ -30,18 +30,9 @@ constexpr double full_resolution_share = 0.25;
 // more than a thread costs the daemon.
 constexpr std::size_t rewrite_worth_a_thread = 5000;
 
-// Whatever changes how records link: a change forces a full resolution.
-std::string settings_hash(const identity::identity_config& config) {
-  std::string text = fmt::format("{}|{}|{}|", config.phone_default_region, config.max_component_size,
-                                 config.upstream_split_pins_cannot_link);
-  for (const auto& v : config.blocked_values) text += "v:" + v + "|";
-  for (const auto& p : config.blocked_patterns) text += "p:" + p + "|";
-  for (const auto& [kind, rule] : config.kinds) {
-    text += fmt::format("{}:{}:{}:{}:{}|", identity::name_of(kind), rule.enabled, rule.priority, rule.cross_source,
-                        rule.max_records);
-  }
-  return sha256_hex(text);
-}
+// Whatever changes how records link: a change forces a full resolution. Every [identity] key
+// is in it, read from the section's tables.
+std::string settings_hash(const identity::identity_config& config) { return sha256_hex(config.canonical_text()); }
 
 // The scope part of a record key ("source/scope/source_key").
 std::string_view scope_of_key(std::string_view key) {

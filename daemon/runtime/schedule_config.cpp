@@ -12,28 +12,35 @@
 namespace personsync::runtime {
 namespace {
 
-using config::key_spec;
 using config::value_kind;
+using row = config::bound_key<schedule_config>;
 
 constexpr std::array keys{
-    key_spec{.name = "interval", .kind = value_kind::duration, .default_value = "15m", .min = 1, .max = 7 * 86400,
-             .help = "Time between incremental runs of a source."},
-    key_spec{.name = "full_interval", .kind = value_kind::duration, .default_value = "24h", .min = 60,
-             .max = 90 * 86400, .help = "Time between full sweeps of a source (the only runs that find deletions)."},
-    key_spec{.name = "jitter", .kind = value_kind::duration, .default_value = "30s", .min = 0, .max = 86400,
-             .help = "Up to this much is added at random to each wait, so that sources and replicas do not fire together."},
-    key_spec{.name = "max_backoff", .kind = value_kind::duration, .default_value = "1h", .min = 1, .max = 86400,
-             .help = "After failed runs a source waits interval, doubled per failure, up to this."},
-    key_spec{.name = "unready_after", .kind = value_kind::duration, .default_value = "1h", .min = 1,
-             .max = 30 * 86400, .help = "/readyz fails while a source has been failing for longer than this."},
-    key_spec{.name = "max_run_time", .kind = value_kind::duration, .default_value = "24h", .min = 1,
-             .max = 30 * 86400,
-             .help = "/readyz fails, and status warns, while a run has been going on longer than this (a full "
-                     "sweep of ten million PostHog persons at 1,200 requests an hour takes about 8 hours)."},
-    key_spec{.name = "replica_name", .kind = value_kind::string, .on_reload = config::reload::needs_restart,
-             .help = "What this process is called among the replicas of `personsync run` that share one database "
-                     "(in /metrics, `status` and its sessions' application_name): letters, digits, '.', '_' and "
-                     "'-', at most 40. Unset: the host name and the process id."},
+    row{{.name = "interval", .kind = value_kind::duration, .min = 1, .max = 7 * 86400,
+         .help = "Time between incremental runs of a source."},
+        &schedule_config::interval},
+    row{{.name = "full_interval", .kind = value_kind::duration, .min = 60,
+         .max = 90 * 86400, .help = "Time between full sweeps of a source (the only runs that find deletions)."},
+        &schedule_config::full_interval},
+    row{{.name = "jitter", .kind = value_kind::duration, .min = 0, .max = 86400,
+         .help = "Up to this much is added at random to each wait, so that sources and replicas do not fire together."},
+        &schedule_config::jitter},
+    row{{.name = "max_backoff", .kind = value_kind::duration, .min = 1, .max = 86400,
+         .help = "After failed runs a source waits interval, doubled per failure, up to this."},
+        &schedule_config::max_backoff},
+    row{{.name = "unready_after", .kind = value_kind::duration, .min = 1,
+         .max = 30 * 86400, .help = "/readyz fails while a source has been failing for longer than this."},
+        &schedule_config::unready_after},
+    row{{.name = "max_run_time", .kind = value_kind::duration, .min = 1,
+         .max = 30 * 86400,
+         .help = "/readyz fails, and status warns, while a run has been going on longer than this (a full "
+                 "sweep of ten million PostHog persons at 1,200 requests an hour takes about 8 hours)."},
+        &schedule_config::max_run_time},
+    row{{.name = "replica_name", .kind = value_kind::string, .on_reload = config::reload::needs_restart,
+         .help = "What this process is called among the replicas of `personsync run` that share one database "
+                 "(in /metrics, `status` and its sessions' application_name): letters, digits, '.', '_' and "
+                 "'-', at most 40. Unset: the host name and the process id."},
+        &schedule_config::replica_name},
 };
 
 // Short enough for PostgreSQL's 63-byte application_name after its prefix, and plain
@@ -46,17 +53,14 @@ bool is_valid_replica_name(const std::string& name) {
 
 }  // namespace
 
-std::span<const config::key_spec> schedule_config::config_keys() { return keys; }
+const config::key_table<schedule_config>& schedule_config::table() {
+  static const config::key_table<schedule_config> table(keys);
+  return table;
+}
 
 schedule_config schedule_config::from_config(const config::section& s) {
   schedule_config out;
-  out.interval = s.duration("interval");
-  out.full_interval = s.duration("full_interval");
-  out.jitter = s.duration("jitter");
-  out.max_backoff = s.duration("max_backoff");
-  out.unready_after = s.duration("unready_after");
-  out.max_run_time = s.duration("max_run_time");
-  out.replica_name = s.string("replica_name");
+  table().read(s, out);
   if (!out.replica_name.empty() && !is_valid_replica_name(out.replica_name)) {
     s.error("replica_name", fmt::format("'{}' is not a replica name: letters, digits, '.', '_' and '-', at most 40",
                                         out.replica_name));

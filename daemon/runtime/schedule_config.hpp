@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 
+#include "common/config/key_table.hpp"
 #include "common/config/section.hpp"
 
 namespace personsync::runtime {
@@ -23,7 +24,8 @@ struct schedule_config {
   // The name this process goes by among the replicas: replica_name, or its default.
   [[nodiscard]] std::string replica() const;
 
-  static std::span<const config::key_spec> config_keys();
+  static const config::key_table<schedule_config>& table();
+  static std::span<const config::key_spec> config_keys() { return table().specs(); }
   static schedule_config from_config(const config::section& s);
 };
 

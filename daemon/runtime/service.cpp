@@ -22,6 +22,7 @@
 #include "daemon/runtime/scheduler.hpp"
 #include "daemon/runtime/sync_cycle.hpp"
 #include "daemon/runtime/systemd_notify.hpp"
+#include "daemon/settings/reload_policy.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/sync/source_lock.hpp"
 
@@ -302,20 +303,10 @@ class service {
       return;
     }
     settings::daemon_config next = std::move(*loaded.config);
-    if (next.database.conninfo != cfg_.database.conninfo || next.database.schema != cfg_.database.schema) {
-      spdlog::warn("reload: [database] changed; it applies at the next restart");
-      next.database = cfg_.database;
+    for (const std::string& key : settings::keep_what_needs_restart(cfg_, next)) {
+      spdlog::warn("reload: {} changed; it applies at the next restart", key);
     }
-    if (next.http.enabled != cfg_.http.enabled || next.http.listen_address != cfg_.http.listen_address ||
-        next.http.port != cfg_.http.port) {
-      spdlog::warn("reload: [http] changed; it applies at the next restart");
-      next.http = cfg_.http;
-    }
-    next.database.application_name = cfg_.database.application_name;
-    if (next.schedule.replica_name != cfg_.schedule.replica_name) {
-      spdlog::warn("reload: [schedule] replica_name changed; it applies at the next restart");
-      next.schedule.replica_name = cfg_.schedule.replica_name;
-    }
+    next.database.application_name = cfg_.database.application_name;  // not a key: the replica's name gives it
     cfg_ = std::move(next);
     logging::configure(cfg_.log);
     schedule_.set_config(cfg_.schedule);

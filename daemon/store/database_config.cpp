@@ -13,38 +13,47 @@
 namespace personsync::store {
 namespace {
 
+using config::bound_key;
 using config::key_spec;
 using config::reload;
 using config::value_kind;
+using row = bound_key<database_config>;
 
-constexpr std::array keys{
-    key_spec{.name = "conninfo", .kind = value_kind::string, .default_value = "dbname=personsync",
-             .on_reload = reload::needs_restart,
-             .help = "libpq connection string (keywords or postgresql:// URI) without a password; the PG* "
-                     "environment variables and ~/.pgpass apply as usual."},
-    key_spec{.name = "password", .kind = value_kind::credential, .on_reload = reload::needs_restart,
-             .help = "Database password, if the server asks for one: password_file or password_env."},
-    key_spec{.name = "schema", .kind = value_kind::string, .default_value = "personsync",
-             .on_reload = reload::needs_restart, .help = "Schema that holds every personsync table and view."},
-    key_spec{.name = "pool_size", .kind = value_kind::integer, .default_value = "4", .on_reload = reload::needs_restart,
-             .min = 1, .max = 64, .help = "Database connections the daemon keeps open."},
-    key_spec{.name = "connect_timeout", .kind = value_kind::duration, .default_value = "10s",
-             .on_reload = reload::needs_restart, .min = 1, .max = 300,
-             .help = "How long one connection attempt may take."},
-    key_spec{.name = "statement_timeout", .kind = value_kind::duration, .default_value = "1h",
-             .on_reload = reload::needs_restart, .min = 1, .max = 86400,
-             .help = "How long one statement may run: a full resolution's largest (indexing ten million "
-                     "rows) takes minutes, so the default only ends what is stuck."},
-    key_spec{.name = "lock_timeout", .kind = value_kind::duration, .default_value = "30s",
-             .on_reload = reload::needs_restart, .min = 0.1, .max = 3600,
-             .help = "How long a statement may wait for a lock another session holds; a landing batch "
-                     "that times out is tried again twice, then the run fails naming the holders."},
-    key_spec{.name = "tcp_user_timeout", .kind = value_kind::duration, .default_value = "60s",
-             .on_reload = reload::needs_restart, .min = 1, .max = 3600,
-             .help = "How long sent data may stay unacknowledged before the connection is dropped (with "
-                     "TCP keepalives every 10 s after 30 s idle: a server that vanished without a reset "
-                     "is noticed within about a minute)."},
+constexpr std::array rows{
+    row{{.name = "conninfo", .kind = value_kind::string, .on_reload = reload::needs_restart,
+         .help = "libpq connection string (keywords or postgresql:// URI) without a password; the PG* "
+                 "environment variables and ~/.pgpass apply as usual."},
+        &database_config::conninfo},
+    row{{.name = "password", .kind = value_kind::credential, .on_reload = reload::needs_restart,
+         .help = "Database password, if the server asks for one: password_file or password_env."},
+        &database_config::password},
+    row{{.name = "schema", .kind = value_kind::string, .on_reload = reload::needs_restart,
+         .help = "Schema that holds every personsync table and view."},
+        &database_config::schema},
+    row{{.name = "pool_size", .kind = value_kind::integer, .on_reload = reload::needs_restart, .min = 1, .max = 64,
+         .help = "Database connections the daemon keeps open."},
+        &database_config::pool_size},
+    row{{.name = "connect_timeout", .kind = value_kind::duration, .on_reload = reload::needs_restart, .min = 1,
+         .max = 300, .help = "How long one connection attempt may take."},
+        &database_config::connect_timeout},
+    row{{.name = "statement_timeout", .kind = value_kind::duration, .on_reload = reload::needs_restart, .min = 1,
+         .max = 86400,
+         .help = "How long one statement may run: a full resolution's largest (indexing ten million "
+                 "rows) takes minutes, so the default only ends what is stuck."},
+        &database_config::statement_timeout},
+    row{{.name = "lock_timeout", .kind = value_kind::duration, .on_reload = reload::needs_restart, .min = 0.1,
+         .max = 3600,
+         .help = "How long a statement may wait for a lock another session holds; a landing batch "
+                 "that times out is tried again twice, then the run fails naming the holders."},
+        &database_config::lock_timeout},
+    row{{.name = "tcp_user_timeout", .kind = value_kind::duration, .on_reload = reload::needs_restart, .min = 1,
+         .max = 3600,
+         .help = "How long sent data may stay unacknowledged before the connection is dropped (with "
+                 "TCP keepalives every 10 s after 30 s idle: a server that vanished without a reset "
+                 "is noticed within about a minute)."},
+        &database_config::tcp_user_timeout},
 };
+
 
 std::string percent_encode(std::string_view value) {
   std::string out;
@@ -84,7 +93,10 @@ bool carries_password(std::string_view conninfo) {
 
 }  // namespace
 
-std::span<const config::key_spec> database_config::config_keys() { return keys; }
+const config::key_table<database_config>& database_config::table() {
+  static const config::key_table<database_config> table(rows);
+  return table;
+}
 
 bool is_valid_schema_name(std::string_view name) {
   const auto lower_or_underscore = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
@@ -94,15 +106,7 @@ bool is_valid_schema_name(std::string_view name) {
 
 database_config database_config::from_config(const config::section& s) {
   database_config out;
-  out.conninfo = s.string("conninfo");
-  out.password = s.credential("password");
-  out.schema = s.string("schema");
-  out.pool_size = static_cast<int>(s.integer("pool_size"));
-  out.connect_timeout = s.duration("connect_timeout");
-  out.statement_timeout = s.duration("statement_timeout");
-  out.lock_timeout = s.duration("lock_timeout");
-  out.tcp_user_timeout = s.duration("tcp_user_timeout");
-
+  table().read(s, out);
   if (carries_password(out.conninfo)) {
     // The message must not repeat the conninfo: it holds the password.
     s.error("conninfo", "holds a password: secrets are never written in the config file; use password_file "

@@ -7,13 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "common/config/key_table.hpp"
 #include "common/config/section.hpp"
 #include "common/secret.hpp"
 
 namespace personsync::store {
 
 struct database_config {
-  std::string conninfo;                // libpq keyword/value string or URI, never with a password
+  std::string conninfo = "dbname=personsync";  // libpq keyword/value string or URI, never with a password
   std::optional<secret> password;      // password_file / password_env
   std::string schema = "personsync";
   int pool_size = 4;
@@ -25,7 +26,8 @@ struct database_config {
   // `personsync run` gives its name here, so that a DBA and a lock error can tell replicas apart).
   std::string application_name = "personsync";
 
-  static std::span<const config::key_spec> config_keys();
+  static const config::key_table<database_config>& table();
+  static std::span<const config::key_spec> config_keys() { return table().specs(); }
   static database_config from_config(const config::section& s);
 };
 

@@ -1,0 +1,214 @@
+// The key tables as the one declaration of each key: every default (a struct's
+// initializer, or an identifier kind's own) is a valid value of its key; the
+// example config shows each key in its section, line by line, with that default
+// and "(restart)" exactly where a reload cannot change it; a reload keeps what
+// needs a restart and takes the rest.
+
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "common/config/duration.hpp"
+#include "daemon/settings/daemon_config.hpp"
+#include "daemon/settings/reload_policy.hpp"
+#include "tests/support/example_config.hpp"
+#include "tests/support/subprocess.hpp"
+
+namespace personsync::settings {
+namespace {
+
+// A key as TOML writes its value: strings and durations quoted, lists in brackets.
+std::string toml_value(config::value_kind kind, const std::string& text) {
+  switch (kind) {
+    case config::value_kind::string:
+    case config::value_kind::duration:
+      return "\"" + text + "\"";
+    default:
+      return text;
+  }
+}
+
+// Reads `key = <default>` for every bound key of `table` back through a section: no
+// diagnostic, and the values read are the defaults. A default outside its bounds, or one
+// that does not read as its kind, fails here.
+template <class Config>
+void expect_defaults_valid(const config::key_table<Config>& table, const Config& defaults, const std::string& name) {
+  std::string text;
+  for (const auto& row : table.rows()) {
+    if (std::holds_alternative<std::monostate>(row.member) || row.spec.kind == config::value_kind::credential ||
+        row.spec.kind == config::value_kind::string_list) {
+      continue;
+    }
+    const std::string value = config::key_table<Config>::text_of(row, defaults);
+    if (value.empty()) continue;  // unset by default (replica_name)
+    text += std::string(row.spec.name) + " = " + toml_value(row.spec.kind, value) + "\n";
+  }
+  const toml::table parsed = toml::parse(text);
+  config::diagnostics diag;
+  config::load_context ctx{"defaults.toml", ".", [](std::string_view) { return std::nullopt; }, &diag};
+  const config::section s(&parsed, name, table.specs(), ctx);
+  for (const auto& d : diag.all()) ADD_FAILURE() << name << ": " << config::to_string(d) << "\n" << text;
+  Config read = defaults;
+  table.read(s, read);
+  EXPECT_EQ(table.canonical_text(read), table.canonical_text(defaults)) << name;
+}
+
+TEST(KeyTables, EveryDefaultIsAValidValueOfItsKey) {
+  expect_defaults_valid(store::database_config::table(), store::database_config{}, "database");
+  expect_defaults_valid(logging::log_config::table(), logging::log_config{}, "log");
+  expect_defaults_valid(http::http_config::table(), http::http_config{}, "http");
+  expect_defaults_valid(runtime::schedule_config::table(), runtime::schedule_config{}, "schedule");
+  expect_defaults_valid(identity::identity_config::table(), identity::identity_config::defaults(), "identity");
+  for (const auto& [kind, rule] : identity::identity_config::defaults().kinds) {
+    expect_defaults_valid(identity::identity_config::kind_table(), rule,
+                          "identity.kinds." + std::string(identity::name_of(kind)));
+  }
+}
+
+// The example's lines (its source blocks switched on) by section ("database", "identity.kinds.email",
+// "whop.filters"), in order.
+struct example_line {
+  std::string key;        // empty: not a key line
+  std::string value;      // as written
+  bool commented = false;  // "# key = value": documented, not set
+  std::string comment;    // the comment lines just above it
+};
+
+std::map<std::string, std::vector<example_line>> example_sections() {
+  std::map<std::string, std::vector<example_line>> out;
+  std::istringstream in(testing::example_config_with_sources());
+  std::string line, section, comment;
+  while (std::getline(in, line)) {
+    if (line.starts_with("[")) {
+      section = line.substr(line.find_first_not_of('['), line.find(']') - line.find_first_not_of('['));
+      comment.clear();
+      continue;
+    }
+    const bool commented = line.starts_with("# ");
+    const std::string body = commented ? line.substr(2) : line;
+    const auto eq = body.find(" = ");
+    const bool key_line = eq != std::string::npos && eq > 0 &&
+                          body.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == eq;
+    if (key_line) {
+      out[section].push_back({body.substr(0, eq), body.substr(eq + 3), commented, comment});
+      comment.clear();
+    } else if (line.starts_with("#")) {
+      comment += line + "\n";
+    } else {
+      comment.clear();
+    }
+  }
+  return out;
+}
+
+// Every bound key of `table` has its line in the section, set to its default (a credential
+// shown commented out, as `<name>_file`), "(restart)" in its comment exactly when a reload
+// cannot change it; and every key line of the section is a key of the table.
+template <class Config>
+void expect_documented(const config::key_table<Config>& table, const Config& defaults, const std::string& name,
+                       const std::vector<example_line>& lines) {
+  for (const auto& row : table.rows()) {
+    if (std::holds_alternative<std::monostate>(row.member)) continue;
+    const bool credential = row.spec.kind == config::value_kind::credential;
+    const std::string key = std::string(row.spec.name) + (credential ? "_file" : "");
+    const auto line = std::find_if(lines.begin(), lines.end(), [&](const example_line& l) { return l.key == key; });
+    if (line == lines.end()) {
+      ADD_FAILURE() << name << ": the example has no line for " << key;
+      continue;
+    }
+    const std::string value = config::key_table<Config>::text_of(row, defaults);
+    if (credential || (value.empty() && row.spec.kind == config::value_kind::string)) {
+      EXPECT_TRUE(line->commented) << name << "." << key << ": has no default, so the example shows it commented out";
+    } else if (row.spec.kind == config::value_kind::string_list) {
+      EXPECT_EQ(line->value, "[]") << name << "." << key;
+    } else {
+      EXPECT_FALSE(line->commented) << name << "." << key;
+      // Durations compare by value: the example may say "24h" for what the table writes "1d".
+      if (row.spec.kind == config::value_kind::duration) {
+        const auto written = config::parse_duration(line->value.substr(1, line->value.size() - 2));
+        EXPECT_EQ(written, config::parse_duration(value)) << name << "." << key << " = " << line->value;
+      } else {
+        EXPECT_EQ(line->value, toml_value(row.spec.kind, value)) << name << "." << key;
+      }
+    }
+    const bool restart = row.spec.on_reload == config::reload::needs_restart;
+    EXPECT_EQ(line->comment.find("(restart)") != std::string::npos, restart)
+        << name << "." << key << ": the comment above it should " << (restart ? "" : "not ") << "say (restart):\n"
+        << line->comment;
+  }
+  for (const example_line& l : lines) {
+    const bool known = std::any_of(table.rows().begin(), table.rows().end(), [&](const auto& r) {
+      return l.key == r.spec.name || l.key == std::string(r.spec.name) + "_file" ||
+             l.key == std::string(r.spec.name) + "_env";
+    });
+    EXPECT_TRUE(known) << name << ": the example shows " << l.key << ", which is no key of it";
+  }
+}
+
+TEST(KeyTables, TheExampleShowsEveryKeyInItsSectionWithItsDefaultAndReloadPolicy) {
+  const auto sections = example_sections();
+  const auto at = [&](const std::string& name) {
+    const auto it = sections.find(name);
+    return it == sections.end() ? std::vector<example_line>{} : it->second;
+  };
+  expect_documented(store::database_config::table(), store::database_config{}, "database", at("database"));
+  expect_documented(logging::log_config::table(), logging::log_config{}, "log", at("log"));
+  expect_documented(http::http_config::table(), http::http_config{}, "http", at("http"));
+  expect_documented(runtime::schedule_config::table(), runtime::schedule_config{}, "schedule", at("schedule"));
+  expect_documented(identity::identity_config::table(), identity::identity_config::defaults(), "identity",
+                    at("identity"));
+  for (const auto& [kind, rule] : identity::identity_config::defaults().kinds) {
+    const std::string name = "identity.kinds." + std::string(identity::name_of(kind));
+    EXPECT_TRUE(sections.contains(name)) << "the example has no [" << name << "]";
+    expect_documented(identity::identity_config::kind_table(), rule, name, at(name));
+  }
+}
+
+TEST(ReloadPolicy, KeysThatNeedARestartKeepTheirRunningValueAndTheRestChange) {
+  testing::temp_dir dir;
+  dir.write("db_password", "first\n", 0600);
+  const auto running_file = dir.write("running.toml", "[database]\npassword_file = \"db_password\"\n");
+  const auto env = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
+  const loaded_config running = load_config(running_file, env);
+  ASSERT_TRUE(running.config.has_value());
+
+  dir.write("db_password", "second\n", 0600);
+  const auto next_file = dir.write("next.toml", R"([database]
+password_file = "db_password"
+pool_size = 8
+connect_timeout = "5s"
+[http]
+port = 1234
+[log]
+level = "debug"
+[schedule]
+interval = "1m"
+replica_name = "elsewhere"
+[identity]
+max_component_size = 500
+[identity.kinds.email]
+max_records = 7
+)");
+  loaded_config next = load_config(next_file, env);
+  ASSERT_TRUE(next.config.has_value());
+  daemon_config& n = *next.config;
+
+  const std::vector<std::string> kept = keep_what_needs_restart(*running.config, n);
+  EXPECT_EQ(kept, (std::vector<std::string>{"database.password", "database.pool_size", "database.connect_timeout",
+                                            "http.port", "schedule.replica_name"}));
+  EXPECT_EQ(n.database.password->reveal(), "first");
+  EXPECT_EQ(n.database.pool_size, 4);
+  EXPECT_EQ(n.database.connect_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(n.http.port, 9187);
+  EXPECT_EQ(n.schedule.replica_name, "");
+  EXPECT_EQ(n.log.level, spdlog::level::debug) << "reloadable: taken";
+  EXPECT_EQ(n.schedule.interval, std::chrono::minutes(1));
+  EXPECT_EQ(n.identity.max_component_size, 500);
+  EXPECT_EQ(n.identity.kinds.at(identity::identifier_kind::email).max_records, 7);
+  EXPECT_TRUE(keep_what_needs_restart(*running.config, n).empty()) << "nothing left to keep";
+}
+
+}  // namespace
+}  // namespace personsync::settings
