@@ -1,5 +1,6 @@
 #pragma once
-// The [identity] section: how records are linked into persons. Per identifier
+// How records are linked into persons, as the [identity] section sets it (read by
+// settings/identity_section: this layer knows no config file). Per identifier
 // kind ([identity.kinds.<kind>]): whether it is used, its priority, whether it
 // links records of different providers, and how many records one value may link
 // before it is quarantined.
@@ -9,9 +10,6 @@
 #include <span>
 #include <string>
 #include <vector>
-
-#include "common/config/key_table.hpp"
-#include "common/config/section.hpp"
 
 namespace personsync::identity {
 
@@ -35,14 +33,6 @@ struct identity_config {
   std::vector<std::string> blocked_patterns;  // RE2 regular expressions, matched whole
   std::map<identifier_kind, kind_rule> kinds;
 
-  static const config::key_table<identity_config>& table();
-  static const config::key_table<kind_rule>& kind_table();
-  static std::span<const config::key_spec> config_keys() { return table().specs(); }
-  static std::span<const config::key_spec> kind_keys() { return kind_table().specs(); }
-  // Every key's value, each kind's included, as the tables list them: what a resolution
-  // hashes to notice that the rules changed (a new key is in it without anyone adding it).
-  [[nodiscard]] std::string canonical_text() const;
-  static identity_config from_config(const config::section& s);
   // Every default, as an empty [identity] section gives.
   static identity_config defaults();
 };

@@ -16,6 +16,7 @@
 #include "daemon/identity/value_policy.hpp"
 #include "daemon/logging/step_timer.hpp"
 #include "daemon/resolution/area.hpp"
+#include "daemon/settings/identity_section.hpp"
 
 namespace personsync::resolution {
 namespace {
@@ -32,7 +33,9 @@ constexpr std::size_t rewrite_worth_a_thread = 5000;
 
 // Whatever changes how records link: a change forces a full resolution. Every [identity] key
 // is in it, read from the section's tables.
-std::string settings_hash(const identity::identity_config& config) { return sha256_hex(config.canonical_text()); }
+std::string settings_hash(const identity::identity_config& config) {
+  return sha256_hex(settings::identity_canonical_text(config));
+}
 
 // The scope part of a record key ("source/scope/source_key").
 std::string_view scope_of_key(std::string_view key) {

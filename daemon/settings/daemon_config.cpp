@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "daemon/settings/identity_section.hpp"
+
 namespace personsync::settings {
 namespace {
 
@@ -79,8 +81,8 @@ loaded_config load_config(const std::filesystem::path& file, config::load_contex
       config::section(root.table("http"), "http", http::http_config::config_keys(), ctx));
   cfg.schedule = runtime::schedule_config::from_config(
       config::section(root.table("schedule"), "schedule", runtime::schedule_config::config_keys(), ctx));
-  cfg.identity = identity::identity_config::from_config(
-      config::section(root.table("identity"), "identity", identity::identity_config::config_keys(), ctx));
+  cfg.identity =
+      read_identity_config(config::section(root.table("identity"), "identity", identity_keys().specs(), ctx));
   std::map<std::string, std::string> names_seen;
   read_sources(root, "whop", cfg.whop_sources, names_seen);
   read_sources(root, "posthog", cfg.posthog_sources, names_seen);

@@ -12,6 +12,7 @@
 
 #include "common/config/duration.hpp"
 #include "daemon/settings/daemon_config.hpp"
+#include "daemon/settings/identity_section.hpp"
 #include "daemon/settings/reload_policy.hpp"
 #include "tests/support/example_config.hpp"
 #include "tests/support/subprocess.hpp"
@@ -60,9 +61,9 @@ TEST(KeyTables, EveryDefaultIsAValidValueOfItsKey) {
   expect_defaults_valid(logging::log_config::table(), logging::log_config{}, "log");
   expect_defaults_valid(http::http_config::table(), http::http_config{}, "http");
   expect_defaults_valid(runtime::schedule_config::table(), runtime::schedule_config{}, "schedule");
-  expect_defaults_valid(identity::identity_config::table(), identity::identity_config::defaults(), "identity");
+  expect_defaults_valid(settings::identity_keys(), identity::identity_config::defaults(), "identity");
   for (const auto& [kind, rule] : identity::identity_config::defaults().kinds) {
-    expect_defaults_valid(identity::identity_config::kind_table(), rule,
+    expect_defaults_valid(settings::identity_kind_keys(), rule,
                           "identity.kinds." + std::string(identity::name_of(kind)));
   }
 }
@@ -157,12 +158,12 @@ TEST(KeyTables, TheExampleShowsEveryKeyInItsSectionWithItsDefaultAndReloadPolicy
   expect_documented(logging::log_config::table(), logging::log_config{}, "log", at("log"));
   expect_documented(http::http_config::table(), http::http_config{}, "http", at("http"));
   expect_documented(runtime::schedule_config::table(), runtime::schedule_config{}, "schedule", at("schedule"));
-  expect_documented(identity::identity_config::table(), identity::identity_config::defaults(), "identity",
+  expect_documented(settings::identity_keys(), identity::identity_config::defaults(), "identity",
                     at("identity"));
   for (const auto& [kind, rule] : identity::identity_config::defaults().kinds) {
     const std::string name = "identity.kinds." + std::string(identity::name_of(kind));
     EXPECT_TRUE(sections.contains(name)) << "the example has no [" << name << "]";
-    expect_documented(identity::identity_config::kind_table(), rule, name, at(name));
+    expect_documented(settings::identity_kind_keys(), rule, name, at(name));
   }
 }
 
