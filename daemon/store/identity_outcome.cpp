@@ -14,6 +14,7 @@
 #include "daemon/store/copy_in.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/store/golden_update.sql.hpp"
+#include "daemon/store/indexes_set_aside.hpp"
 #include "daemon/store/sql_arrays.hpp"
 
 namespace personsync::store {
@@ -57,10 +58,11 @@ void identity_store::publish_golden(const std::vector<golden_row>& new_persons,
     if (full && known_persons.empty()) {
       session_ << "SELECT (NOT EXISTS (SELECT 1 FROM persons))::int", soci::into(empty);
     }
-    if (empty) execute_script(session_, "ALTER TABLE persons DROP CONSTRAINT persons_pkey;");
+    std::optional<indexes_set_aside> indexes;
+    if (empty) indexes.emplace(session_, "persons");
     binary_chunked_copy copy(session_, fmt::format("COPY persons {} FROM STDIN", columns));
     copy_all(copy, new_persons);
-    if (empty) execute_script(session_, "ALTER TABLE persons ADD PRIMARY KEY (person_id); ANALYZE persons;");
+    if (indexes) indexes->rebuild();
   }
   if (!known_persons.empty()) {
     execute_script(session_,
@@ -112,9 +114,10 @@ std::size_t identity_store::write_membership(std::int64_t resolution_id, bool fu
   for (std::size_t i = 0; i < records.size() && !full; ++i) {
     if (result.person_of[i] != records[i].previous_person) reassigned.push_back(ids[i]);
   }
+  std::optional<indexes_set_aside> indexes;
   if (full) {
-    execute_script(session_, "TRUNCATE record_persons; ALTER TABLE record_persons DROP CONSTRAINT record_persons_pkey; "
-                             "DROP INDEX record_persons_by_person;");
+    execute_script(session_, "TRUNCATE record_persons");
+    indexes.emplace(session_, "record_persons");
   } else if (!reassigned.empty()) {
     session_ << "DELETE FROM record_persons WHERE record_id = ANY(" + id_array(reassigned) + ")";
   }
@@ -126,12 +129,7 @@ std::size_t identity_store::write_membership(std::int64_t resolution_id, bool fu
     assignments.end_row();
   }
   assignments.finish();
-  // Indexed once, after the load.
-  if (full) {
-    execute_script(session_, "ALTER TABLE record_persons ADD PRIMARY KEY (record_id); "
-                             "CREATE INDEX record_persons_by_person ON record_persons (person_id); "
-                             "ANALYZE record_persons;");
-  }
+  if (indexes) indexes->rebuild();  // indexed once, after the load
 
   // Retired ids: merged ones redirect to their successor, and every redirect to
   // them now points there too, so that a redirect is always one step to a live person.

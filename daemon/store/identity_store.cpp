@@ -10,6 +10,7 @@
 #include "daemon/store/copy_in.hpp"
 #include "daemon/store/copy_out.hpp"
 #include "daemon/store/identity_queue.hpp"
+#include "daemon/store/indexes_set_aside.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/store/sql_arrays.hpp"
 
@@ -302,9 +303,8 @@ std::vector<identifier_value> identity_store::quarantined() {
 void identity_store::rebuild_identifiers(const std::vector<std::int64_t>& ids,
                                          const std::vector<identity::record_evidence>& records) {
   // Loading a million rows and indexing them once is several times faster than keeping indexes up row by row.
-  execute_script(session_,
-                 "TRUNCATE record_identifiers; DROP INDEX record_identifiers_by_record; "
-                 "DROP INDEX record_identifiers_by_value;");
+  execute_script(session_, "TRUNCATE record_identifiers");
+  indexes_set_aside indexes(session_, "record_identifiers");
   binary_chunked_copy copy(session_, "COPY record_identifiers (record_id, kind, value) FROM STDIN");
   for (std::size_t i = 0; i < records.size(); ++i) {
     for (const identifier_value& v : records[i].identifiers) {
@@ -315,10 +315,7 @@ void identity_store::rebuild_identifiers(const std::vector<std::int64_t>& ids,
     }
   }
   copy.finish();
-  execute_script(session_,
-                 "CREATE INDEX record_identifiers_by_record ON record_identifiers (record_id); "
-                 "CREATE INDEX record_identifiers_by_value ON record_identifiers (value); "
-                 "ANALYZE record_identifiers;");
+  indexes.rebuild();
 }
 
 namespace {
