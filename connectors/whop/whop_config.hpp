@@ -31,7 +31,7 @@ struct whop_source_config {
   std::string api_version_date = "2026-09-15";  // the Api-Version-Date header: the response shape we were written for
   int page_size = 100;  // the API's `first`: 1 to 101 for offset pages, capped at 100 for cursor pages
   // The order of incremental offset runs. Full sweeps always read by first_seen_at
-  // ascending, which updates do not move (DESIGN.md: a last_seen_at order skips people).
+  // ascending, which updates do not move (docs/design.md, "Provider facts": a last_seen_at order skips people).
   std::string sort = "last_seen_at";
   std::string direction = "desc";
   std::vector<people_filter> filters;

@@ -1,5 +1,5 @@
 #pragma once
-// A person's golden record from its live records (DESIGN.md, "Golden record"):
+// A person's golden record from its live records (docs/design.md, "Golden record"):
 // first_seen min, last_seen max, ltv and purchase_count summed over Whop
 // records, aov = ltv ÷ purchase_count, has_failed_payment any; name, email and
 // phone from the most trusted source (Whop: what a customer typed at checkout),

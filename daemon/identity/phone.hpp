@@ -1,6 +1,6 @@
 #pragma once
-// Phone numbers as identifiers, in E.164 ("+14155550123"). libphonenumber
-// cannot be installed beside Boost 1.81 on Debian (DESIGN.md), so this is the
+// Phone numbers as identifiers, in E.164 ("+14155550123"). libphonenumber cannot
+// be installed beside Boost 1.81 on Debian (docs/design.md, "Dependencies"), so this is the
 // project's own, for the numbering plans it claims:
 //
 //   region  code  national significant number (NSN)       trunk prefix

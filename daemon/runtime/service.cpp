@@ -92,7 +92,7 @@ class service {
     on_tick();
     ping_watchdog();
     io_.run();
-    return exit_code_;
+    return 0;
   }
 
  private:
@@ -362,7 +362,6 @@ class service {
   bool ready_sent_ = false;
   bool stopping_ = false;
   bool abandoned_ = false;
-  int exit_code_ = 0;
 };
 
 }  // namespace

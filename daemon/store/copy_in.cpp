@@ -112,14 +112,6 @@ void copy_rows::field(double value) {
   append_number(data_, value);
 }
 
-void copy_rows::nullable_field(const std::optional<std::string>& value) {
-  if (value) {
-    field(std::string_view(*value));
-  } else {
-    null_field();
-  }
-}
-
 void copy_rows::null_field() {
   separate();
   data_ += "\\N";

@@ -22,7 +22,6 @@ class copy_rows {
   void field(std::string_view value);  // escaped for the text format
   void field(std::int64_t value);
   void field(double value);  // shortest text that reads back the same double
-  void nullable_field(const std::optional<std::string>& value);
   void null_field();
   void end_row();
   // Empties the payload and keeps its buffer, for the next chunk.

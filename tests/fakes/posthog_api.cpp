@@ -16,7 +16,7 @@
 namespace personsync::fakes {
 namespace {
 
-// PostHog's namespace for split-off persons (DESIGN.md).
+// PostHog's namespace for split-off persons (docs/design.md, "Identity model").
 constexpr std::string_view split_namespace = "932979b4-65c3-4424-8467-0b66ec27bc22";
 
 sim_reply error(int status, std::string_view type, std::string_view code, std::string_view detail,

@@ -1,5 +1,5 @@
 #pragma once
-// PostHog's Persons API as the real server behaves (DESIGN.md, "Provider
+// PostHog's Persons API as the real server behaves (docs/design.md, "Provider
 // facts"): list ordered created_at DESC, id DESC; `next` only after a full
 // page; short pages while more exist (ghost rows that fail to hydrate);
 // `count` the page length unless include_total; updated_after blind to
@@ -36,7 +36,7 @@ struct posthog_api_options {
   int churn_merge = 0;               // … this many pairs of one human's persons merge (an identify call)
   int churn_split = 0;               // … this many persons with several distinct ids split (at once)
   std::string next_origin_override;  // serve `next` links on this origin (a hostile server)
-  // The real server's list quirks (DESIGN.md), each switchable to the seed's shape (seed_shape()).
+  // The real server's list quirks (docs/design.md, "Provider facts"), each switchable to the seed's shape (seed_shape()).
   bool list_integer_ids = false;     // the seed: list items carry the integer `id`; real: the uuid, as actors
   bool reorder_page_rows = true;     // real: a page's rows re-ordered created_at DESC, uuid ASC after hydration
   std::string count_mode = "absent";  // absent (real: only with include_total), page_length, total (the seed)

@@ -1,5 +1,5 @@
 #pragma once
-// Whop's People API, in two shapes (DESIGN.md, "Provider facts"):
+// Whop's People API, in two shapes (docs/design.md, "Provider facts"):
 //  - cursor (the default): Whop's current API. `first` (1–100), `after`, `order`,
 //    `direction`, filters as query parameters, `Api-Version-Date` required;
 //    {"data":[…],"page_info":{"end_cursor","has_next_page"}}, items with `id` = prsn_…

@@ -1,4 +1,4 @@
-// A person's golden record from its records (DESIGN.md, "Golden record"): which
+// A person's golden record from its records (docs/design.md, "Golden record"): which
 // record wins each field, what is summed, and how properties and attribution
 // of several records are merged.
 
