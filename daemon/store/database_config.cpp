@@ -31,7 +31,9 @@ constexpr std::array rows{
          .help = "Schema that holds every personsync table and view."},
         &database_config::schema},
     row{{.name = "pool_size", .kind = value_kind::integer, .on_reload = reload::needs_restart, .min = 1, .max = 64,
-         .help = "Database connections the daemon keeps open."},
+         .help = "Not used yet: accepted so that files setting it stay valid. Each run opens a session for "
+                 "its landing and one for the identity resolution after it, besides one for the leases; a "
+                 "shared pool of this size comes with the database executor."},
         &database_config::pool_size},
     row{{.name = "connect_timeout", .kind = value_kind::duration, .on_reload = reload::needs_restart, .min = 1,
          .max = 300, .help = "How long one connection attempt may take."},

@@ -17,7 +17,7 @@ struct database_config {
   std::string conninfo = "dbname=personsync";  // libpq keyword/value string or URI, never with a password
   std::optional<secret> password;      // password_file / password_env
   std::string schema = "personsync";
-  int pool_size = 4;
+  int pool_size = 4;  // not used yet: see its help
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds statement_timeout{3'600'000};  // set on every session
   std::chrono::milliseconds lock_timeout{30'000};          // set on every session
