@@ -16,9 +16,10 @@
 namespace personsync::cli {
 namespace {
 
-const std::array<const command*, 12> table{&check_config_command, &migrate_command, &status_command, &run_command,
-                                           &sync_command,         &refresh_command, &resolve_command, &explain_command,
-                                           &merge_command,        &split_command,   &block_command,   &unpin_command};
+const std::array<const command*, 13> table{
+    &check_config_command, &config_keys_command, &migrate_command, &status_command,  &run_command,
+    &sync_command,         &refresh_command,     &resolve_command, &explain_command, &merge_command,
+    &split_command,        &block_command,       &unpin_command};
 
 void print_overview(std::ostream& out) {
   out << "personsync " PERSONSYNC_VERSION " — keeps one table of people from Whop and PostHog in PostgreSQL\n\n"

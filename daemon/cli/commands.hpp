@@ -6,6 +6,7 @@
 namespace personsync::cli {
 
 extern const command check_config_command;
+extern const command config_keys_command;
 extern const command migrate_command;
 extern const command status_command;
 extern const command sync_command;

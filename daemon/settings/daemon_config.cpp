@@ -45,6 +45,39 @@ void read_sources(const config::section& root, std::string_view key, std::vector
 
 std::span<const key_spec> top_level_keys() { return sections; }
 
+std::vector<documented_section> documented_sections() {
+  std::vector<documented_section> out;
+  const auto help_of = [](std::string_view name) {
+    for (const key_spec& s : sections) {
+      if (s.name == name) return s.help;
+    }
+    return std::string_view{};
+  };
+  const auto add = [&](std::string path, std::string_view help, bool repeated, std::span<const key_spec> keys) {
+    documented_section& s = out.emplace_back(std::move(path), help, repeated, keys);
+    for (const key_spec& k : keys) s.defaults.emplace_back(k.default_value);
+    return &s;
+  };
+  add("database", help_of("database"), false, store::database_config::config_keys());
+  add("log", help_of("log"), false, logging::log_config::config_keys());
+  add("http", help_of("http"), false, http::http_config::config_keys());
+  add("schedule", help_of("schedule"), false, runtime::schedule_config::config_keys());
+  add("identity", help_of("identity"), false, identity_keys().specs());
+  const identity::identity_config defaults = identity::identity_config::defaults();
+  for (const auto& [kind, rule] : defaults.kinds) {
+    documented_section* s = add("identity.kinds." + std::string(identity::name_of(kind)),
+                                "Rules of one identifier kind.", false, identity_kind_keys().specs());
+    for (std::size_t i = 0; i < s->keys.size(); ++i) {
+      s->defaults[i] = config::key_table<identity::kind_rule>::text_of(identity_kind_keys().rows()[i], rule);
+    }
+  }
+  add("whop", help_of("whop"), true, whop::whop_source_config::config_keys());
+  add("whop.filters", "Filters of a Whop source's requests, one [[whop.filters]] block each.", true,
+      whop::whop_source_config::filter_keys());
+  add("posthog", help_of("posthog"), true, posthog::posthog_source_config::config_keys());
+  return out;
+}
+
 std::filesystem::path default_config_path() {
   if (const char* env = std::getenv("PERSONSYNC_CONFIG"); env && *env) return env;
   return "/etc/personsync/personsync.toml";

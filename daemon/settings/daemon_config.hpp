@@ -49,6 +49,19 @@ loaded_config load_config(const std::filesystem::path& file,
 // The top-level table: one entry per section.
 std::span<const config::key_spec> top_level_keys();
 
+// A section of the file as `personsync config-keys` documents it: its path ("database",
+// "identity.kinds.email", "whop.filters"), what it is for, its keys, and each key's default
+// as TOML text (empty: none; an identifier kind's are its own).
+struct documented_section {
+  std::string path;
+  std::string_view help;
+  bool repeated = false;  // [[path]]: one block per source or filter
+  std::span<const config::key_spec> keys;
+  std::vector<std::string> defaults;
+};
+// Every section, in the order the example config has them.
+std::vector<documented_section> documented_sections();
+
 // Where the config is when --config is not given.
 std::filesystem::path default_config_path();
 

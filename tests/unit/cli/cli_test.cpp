@@ -6,6 +6,7 @@
 
 #include "daemon/cli/command.hpp"
 #include "daemon/cli/exit_codes.hpp"
+#include "daemon/settings/daemon_config.hpp"
 #include "tests/support/subprocess.hpp"
 
 namespace personsync::cli {
@@ -87,6 +88,30 @@ TEST(Cli, UnreachableDatabaseExitsWithExUnavailable) {
     EXPECT_EQ(o.code, exit_unavailable) << command << ": " << o.err;
     EXPECT_NE(o.err.find("cannot connect to PostgreSQL"), std::string::npos) << o.err;
   }
+}
+
+// The key tables as an operator reads them: every section, every key with its help, defaults
+// where they are (an identifier kind's own), bounds and what a reload does.
+TEST(Cli, ConfigKeysListsEveryKeyOfEverySectionFromTheTables) {
+  const outcome o = run({"config-keys"});
+  ASSERT_EQ(o.code, exit_ok) << o.err;
+  for (const settings::documented_section& s : settings::documented_sections()) {
+    const auto at = o.out.find((s.repeated ? "[[" + s.path + "]]" : "[" + s.path + "]") + "  ");
+    ASSERT_NE(at, std::string::npos) << s.path;
+    const auto end = o.out.find("\n\n", at);
+    const std::string block = o.out.substr(at, end - at);
+    for (const config::key_spec& k : s.keys) {
+      if (k.kind == config::value_kind::table || k.kind == config::value_kind::table_list) continue;
+      EXPECT_NE(block.find("\n  " + std::string(k.name)), std::string::npos) << s.path << "." << k.name;
+      EXPECT_NE(block.find(std::string(k.help)), std::string::npos) << s.path << "." << k.name << ": its help";
+    }
+  }
+  EXPECT_NE(o.out.find("  pool_size: integer, default 4, 1 to 64, needs a restart\n"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("  interval: duration, default \"15m\", 1s to 7d\n"), std::string::npos);
+  EXPECT_NE(o.out.find("  password_file | password_env: credential, needs a restart\n"), std::string::npos);
+  const auto loose = o.out.find("[identity.kinds.email_loose]");
+  ASSERT_NE(loose, std::string::npos);
+  EXPECT_NE(o.out.find("  enabled: boolean, default false\n", loose), std::string::npos) << "the kind's own default";
 }
 
 }  // namespace
