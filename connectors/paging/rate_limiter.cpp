@@ -72,9 +72,8 @@ std::chrono::milliseconds rate_limiter::paused_total() const {
   return paused_total_;
 }
 
-void rate_limiter::pause_until(clock::time_point until) {
+void rate_limiter::pause_until(clock::time_point until, clock::time_point now) {
   std::lock_guard lock(mutex_);
-  const clock::time_point now = clock::now();
   if (until <= paused_until_ || until <= now) return;
   paused_total_ += std::chrono::duration_cast<std::chrono::milliseconds>(until - std::max(now, paused_until_));
   paused_until_ = until;
@@ -111,18 +110,19 @@ std::size_t rate_limiter::available(clock::time_point now) {
   return room;
 }
 
+rate_limiter::clock::duration rate_limiter::try_take(clock::time_point now) {
+  // Computing the wait and recording the send under one lock: no other sender slips in between.
+  std::lock_guard lock(mutex_);
+  const clock::duration wait = wait_needed(now);
+  if (wait <= clock::duration::zero() && !windows_.empty()) sent_.push_back(now);
+  return std::max(wait, clock::duration::zero());
+}
+
 boost::asio::awaitable<void> rate_limiter::acquire() {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
   for (;;) {
-    clock::duration wait;
-    {
-      // Computing the wait and recording the send under one lock: no other sender slips in between.
-      std::lock_guard lock(mutex_);
-      const clock::time_point now = clock::now();
-      wait = wait_needed(now);
-      if (wait <= clock::duration::zero() && !windows_.empty()) sent_.push_back(now);
-    }
-    if (wait <= clock::duration::zero()) co_return;
+    const clock::duration wait = try_take(clock::now());
+    if (wait == clock::duration::zero()) co_return;
     timer.expires_after(wait);
     co_await timer.async_wait(boost::asio::use_awaitable);
   }

@@ -43,8 +43,13 @@ class rate_limiter {
   // slot in each. Cancellable through the awaiting coroutine's slot.
   boost::asio::awaitable<void> acquire();
 
+  // The rule itself, on whatever clock the caller keeps (acquire() keeps steady_clock's; the
+  // tests a virtual one): at `now`, takes a slot in each window and returns zero, or takes
+  // nothing and returns how long until one may be taken.
+  clock::duration try_take(clock::time_point now);
+
   // The server said "not before then" (Retry-After): nothing is sent until.
-  void pause_until(clock::time_point until);
+  void pause_until(clock::time_point until, clock::time_point now = clock::now());
 
   [[nodiscard]] std::vector<rate_window> windows() const;
   // New limits (a reload); the log of sends is kept.
