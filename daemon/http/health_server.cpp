@@ -36,7 +36,7 @@ struct health_server::impl : std::enable_shared_from_this<impl> {
     beast::http::response<beast::http::string_body> response;
     response.version(request.version());
     response.keep_alive(request.keep_alive());
-    http_response r;
+    endpoint_response r;
     const std::string target(request.target());
     const std::string path = target.substr(0, target.find('?'));
     if (request.method() != beast::http::verb::get && request.method() != beast::http::verb::head) {

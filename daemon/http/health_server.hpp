@@ -15,13 +15,15 @@
 
 namespace personsync::http {
 
-struct http_response {
+// What one route of the metrics and health endpoint answers (the HTTP client's response is
+// net::http_response).
+struct endpoint_response {
   unsigned status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
 };
 
-using route_handler = std::function<http_response()>;
+using route_handler = std::function<endpoint_response()>;
 
 class health_server {
  public:

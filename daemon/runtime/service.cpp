@@ -123,7 +123,7 @@ class service {
   std::map<std::string, http::route_handler> routes() {
     return {
         {"/metrics", [this] { return metrics(); }},
-        {"/healthz", [] { return http::http_response{200, "text/plain; charset=utf-8", "ok\n"}; }},
+        {"/healthz", [] { return http::endpoint_response{200, "text/plain; charset=utf-8", "ok\n"}; }},
         {"/readyz", [this] { return readiness(); }},
     };
   }
@@ -134,7 +134,7 @@ class service {
     for (const connectors::source_config* s : cfg_.sources()) limiters_.for_credential(s->credential_id(), s->rate_limit);
   }
 
-  http::http_response metrics() {
+  http::endpoint_response metrics() {
     // Tokens refill with time, not with events: read when asked.
     for (const connectors::source_config* s : cfg_.sources()) {
       const auto limiter = limiters_.find(s->credential_id());
@@ -146,7 +146,7 @@ class service {
     return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.serialize()};
   }
 
-  http::http_response readiness() {
+  http::endpoint_response readiness() {
     if (!database_.ready()) return {503, "text/plain; charset=utf-8", "not ready: " + database_.problem() + "\n"};
     const auto now = clock_type::now();
     for (const std::string& name : source_names(cfg_)) {
