@@ -11,7 +11,7 @@
 namespace personsync::identity {
 namespace {
 
-bool from_whop(const record_evidence& r) { return r.source == "whop"; }
+bool from_whop(const record_evidence& r) { return r.source == provider::whop; }
 
 // The smallest value of a kind a record holds (identifiers are sorted).
 const std::string* first_of_kind(const record_evidence& r, identifier_kind kind) {
@@ -105,7 +105,7 @@ golden_record golden_of(std::span<const std::size_t> members, std::span<const re
       add_to(g.purchase_count, f.purchase_count);
     }
     if (f.has_failed_payment) g.has_failed_payment = g.has_failed_payment.value_or(false) || *f.has_failed_payment;
-    if (f.properties && e.source == "posthog") with_properties.push_back(r);
+    if (f.properties && e.source == provider::posthog) with_properties.push_back(r);
     if (f.attribution) with_attribution.push_back(r);
   }
   if (g.purchase_count && *g.purchase_count > 0 && g.ltv) g.aov = *g.ltv / static_cast<double>(*g.purchase_count);

@@ -201,7 +201,7 @@ class resolver {
     // A star from the earliest holder; a kind that does not cross providers links
     // to the earliest holder of the same provider instead.
     const holding* anchor = holders.front();
-    const auto first_of_source = [&](std::string_view source) {
+    const auto first_of_source = [&](provider source) {
       return *std::find_if(holders.begin(), holders.end(), [&](const holding* h) { return rec(h->record).source == source; });
     };
     for (std::size_t i = 1; i < holders.size(); ++i) {

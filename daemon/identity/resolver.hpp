@@ -21,6 +21,7 @@
 
 #include "daemon/identity/identity_config.hpp"
 #include "daemon/identity/normalize.hpp"
+#include "daemon/identity/provider.hpp"
 #include "daemon/identity/value_policy.hpp"
 
 namespace personsync::identity {
@@ -31,7 +32,7 @@ std::string_view name_of(cause c);
 
 struct record_evidence {
   std::string key;     // "source/scope/source_key": orders records and derives person ids
-  std::string source;  // "whop", "posthog"
+  enum provider source = provider::whop;
   std::int64_t first_seen = 0;  // unix seconds personsync first landed it
   bool live = true;             // false: deleted upstream; given so that its old person is known
   std::vector<identifier_value> identifiers;

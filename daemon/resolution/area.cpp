@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -50,12 +51,14 @@ void area::add(landed_record&& r) {
   identity::record_evidence e;
   e.identifiers = normalized_identifiers(r, config_);
   e.key = key_of(r);
-  e.source = std::move(r.source);
+  const std::optional<identity::provider> source = identity::provider_named(r.source);
+  if (!source) throw std::runtime_error("record " + e.key + " names no provider personsync knows: " + r.source);
+  e.source = *source;
   e.first_seen = r.first_seen;
   e.live = r.live;
   e.previous_person = std::move(r.person);
   if (e.live && !e.previous_person) e.last_person = std::move(r.last_person);  // only a returning record asks
-  if (r.merged_into) e.merged_into = store::record_key(e.source, r.scope, *r.merged_into);
+  if (r.merged_into) e.merged_into = store::record_key(r.source, r.scope, *r.merged_into);
   ids_.push_back(r.record_id);
   evidence_.push_back(std::move(e));
   facts_.push_back(std::move(r.facts));

@@ -79,7 +79,7 @@ std::map<std::int64_t, identity::cause> follow_upstream_splits(store::identity_s
                                                                const identifiers_by_record& stored) {
   std::map<std::int64_t, std::vector<std::string>> before;
   for (const auto& [id, values] : stored) {
-    if (!a.contains(id) || a.evidence(id).source != "posthog" || !a.evidence(id).live) continue;
+    if (!a.contains(id) || a.evidence(id).source != identity::provider::posthog || !a.evidence(id).live) continue;
     for (const identifier_value& v : values) {
       if (v.kind == identifier_kind::posthog_distinct_id) before[id].push_back(v.value);
     }
@@ -206,7 +206,7 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     if (last_hash) {
       std::vector<std::int64_t> posthog_dirty;
       for (const auto& [id, manual] : dirty) {
-        if (a.contains(id) && a.evidence(id).source == "posthog") posthog_dirty.push_back(id);
+        if (a.contains(id) && a.evidence(id).source == identity::provider::posthog) posthog_dirty.push_back(id);
       }
       split_causes = follow_upstream_splits(store, config, a, group_by_record(store.identifiers_of(posthog_dirty)));
     }

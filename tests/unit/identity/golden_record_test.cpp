@@ -21,7 +21,7 @@ struct person {
   record_facts& add(std::string key, std::string source, std::vector<identifier_value> ids, std::int64_t recency) {
     record_evidence r;
     r.key = std::move(key);
-    r.source = std::move(source);
+    r.source = *provider_named(source);
     r.identifiers = std::move(ids);
     records.push_back(std::move(r));
     record_facts f;

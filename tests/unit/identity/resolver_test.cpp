@@ -23,7 +23,7 @@ using k = identifier_kind;
 record_evidence rec(std::string key, std::string source, std::int64_t first_seen, std::vector<identifier_value> ids) {
   record_evidence r;
   r.key = std::move(key);
-  r.source = std::move(source);
+  r.source = *provider_named(source);
   r.first_seen = first_seen;
   r.identifiers = std::move(ids);
   return r;
