@@ -54,7 +54,8 @@ std::vector<documented_section> documented_sections() {
     return std::string_view{};
   };
   const auto add = [&](std::string path, std::string_view help, bool repeated, std::span<const key_spec> keys) {
-    documented_section& s = out.emplace_back(std::move(path), help, repeated, keys);
+    documented_section& s = out.emplace_back(
+        documented_section{.path = std::move(path), .help = help, .repeated = repeated, .keys = keys, .defaults = {}});
     for (const key_spec& k : keys) s.defaults.emplace_back(k.default_value);
     return &s;
   };
