@@ -67,8 +67,12 @@ auto optional_of(const std::optional<std::string_view>& field, Decode decode) ->
   return decode(*field);
 }
 
-// A row of record_columns (and record_text_columns), in the binary format.
+// A row of record_columns (and record_text_columns), in the binary format. The reader hands over
+// as many fields as the row has; a query that selects fewer than these is refused here, not read past.
 landed_record record_of(copy_row f) {
+  if (f.size() != 17 && f.size() != 19) {
+    throw std::runtime_error(fmt::format("a landed record's row has {} fields where 17 or 19 were selected", f.size()));
+  }
   landed_record r;
   r.record_id = binary_field::int8(*f[0]);
   r.source = *f[1];
