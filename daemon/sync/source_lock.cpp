@@ -1,5 +1,7 @@
 #include "daemon/sync/source_lock.hpp"
 
+#include "daemon/store/sql_arrays.hpp"
+
 namespace personsync::sync {
 namespace {
 
@@ -13,15 +15,16 @@ std::string lease_key(const std::string& schema, const std::string& source_name)
   return "personsync.lease." + schema + "." + source_name;
 }
 
-// The sessions holding the advisory lock `key` (bound as :k) in this database, with their
-// application_name. A bigint advisory key shows in pg_locks as its high half in classid and its
-// low half in objid.
-constexpr std::string_view holders_of_key =
-    "SELECT a.pid, coalesce(a.application_name, '') AS application_name"
-    " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-    " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
-    " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-    " AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(:k, 0)";
+// The sessions holding the advisory lock whose key the SQL text `key` gives, in this database,
+// with their application_name. A bigint advisory key shows in pg_locks as its high half in
+// classid and its low half in objid.
+std::string holders_of(std::string_view key) {
+  return "SELECT a.pid, coalesce(a.application_name, '') AS application_name"
+         " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+         " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+         " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+         " AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(" + std::string(key) + ", 0)";
+}
 
 bool try_lock(soci::session& session, const std::string& key) {
   int locked = 0;
@@ -59,14 +62,19 @@ void release_lease(soci::session& session, const std::string& schema, const std:
 std::map<std::string, std::string> lease_holders(soci::session& session, const std::string& schema,
                                                  const std::vector<std::string>& sources) {
   std::map<std::string, std::string> out;
-  for (const std::string& source : sources) {
-    const std::string key = lease_key(schema, source);
-    std::string application_name;
-    session << "SELECT application_name FROM (" + std::string(holders_of_key) + ") h LIMIT 1", soci::use(key),
-        soci::into(application_name);
-    if (!session.got_data()) continue;
+  if (sources.empty()) return out;
+  // One statement for every source (the watch asks every few seconds): each source's lease key
+  // is built in SQL exactly as lease_key() builds it.
+  const std::string names = store::json_strings(sources), prefix = lease_key(schema, "");
+  soci::rowset<soci::row> rows =
+      (session.prepare << "SELECT s.source, h.application_name FROM jsonb_array_elements_text(CAST(:n AS jsonb)) "
+                          "AS s(source) CROSS JOIN LATERAL (" + holders_of("CAST(:p AS text) || s.source") +
+                          " LIMIT 1) h",
+       soci::use(names), soci::use(prefix));
+  for (const soci::row& r : rows) {
+    const std::string application_name = r.get<std::string>(1);
     const std::string replica = replica_of_application_name(application_name);
-    out[source] = replica.empty() ? "(not a personsync replica: " + application_name + ")" : replica;
+    out[r.get<std::string>(0)] = replica.empty() ? "(not a personsync replica: " + application_name + ")" : replica;
   }
   return out;
 }
@@ -78,7 +86,7 @@ std::vector<stale_run> end_runs_of_other_replicas(soci::session& session, const 
   const std::string others = std::string(replica_prefix) + "%";
   // MATERIALIZED: the holders are chosen first and only they are signalled; a planner free to
   // push the filter below pg_terminate_backend could signal every backend it looked at.
-  soci::rowset<soci::row> rows = (session.prepare << "WITH holders AS MATERIALIZED (" + std::string(holders_of_key) +
+  soci::rowset<soci::row> rows = (session.prepare << "WITH holders AS MATERIALIZED (" + holders_of(":k") +
                                       " AND a.application_name LIKE :others AND a.application_name <> :ours"
                                       " AND a.pid <> pg_backend_pid())"
                                       " SELECT pid, application_name, CASE WHEN pg_terminate_backend(pid) THEN 1"
