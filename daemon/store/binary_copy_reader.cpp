@@ -48,10 +48,15 @@ bool split_tuple(std::string_view& data, std::vector<std::optional<std::string_v
   return true;
 }
 
-// The file header: signature, flags, and the length of an extension to skip.
+// The file header: signature, flags, and the length of an extension to skip. Flag bits 16 to 31
+// change the format (bit 16: an OID before each tuple's fields); the reader knows none of them,
+// and a tuple read without knowing would be read wrong, so it refuses them. Bits 0 to 15 are
+// compatible and ignored, as the format asks.
 void skip_header(std::string_view& data) {
   using binary_format::header_size;
   if (!data.starts_with(binary_format::signature) || data.size() < header_size) throw malformed("no header");
+  const std::uint32_t flags = read_big_endian<std::uint32_t>(data.data() + binary_format::signature.size());
+  if ((flags & 0xffff0000U) != 0) throw malformed(fmt::format("header flags {:#010x}, which change the format", flags));
   const std::uint32_t extension = read_big_endian<std::uint32_t>(data.data() + header_size - 4);
   if (data.size() < header_size + static_cast<std::size_t>(extension)) throw malformed("a cut header");
   data.remove_prefix(header_size + extension);
@@ -64,7 +69,15 @@ void binary_copy_reader::read(std::string_view message, const std::function<void
     skip_header(message);
     header_read_ = true;
   }
-  while (!message.empty() && split_tuple(message, fields_)) on_row(fields_);
+  if (ended_ && !message.empty()) throw malformed("data after the trailer");
+  while (!message.empty()) {
+    if (!split_tuple(message, fields_)) {
+      ended_ = true;
+      if (!message.empty()) throw malformed("data after the trailer");
+      return;
+    }
+    on_row(fields_);
+  }
 }
 
 namespace binary_field {

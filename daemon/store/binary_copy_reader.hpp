@@ -23,12 +23,14 @@ using copy_row = std::span<const std::optional<std::string_view>>;
 class binary_copy_reader {
  public:
   // Hands each tuple of `message` to on_row as views into `message` (the header
-  // skipped in the first one) and stops at the trailer.
+  // skipped in the first one) and stops at the trailer; a byte after the trailer, or
+  // header flags that change the format, throw std::runtime_error.
   void read(std::string_view message, const std::function<void(copy_row)>& on_row);
 
  private:
   std::vector<std::optional<std::string_view>> fields_;
   bool header_read_ = false;
+  bool ended_ = false;  // the trailer was read
 };
 
 // A binary field as the type its column has; a field of the wrong size throws.

@@ -60,6 +60,30 @@ TEST(BinaryCopyReader, ANegativeFieldCountOtherThanTheTrailersIsRefused) {
   }
 }
 
+// Nothing may follow the trailer, in its message or in a later one: it was read as more rows.
+TEST(BinaryCopyReader, BytesAfterTheTrailerAreRefused) {
+  const binary_copy_rows header;
+  const std::string row = big_endian_bytes(0, 2), trailer = big_endian_bytes(0xffff, 2);
+  EXPECT_EQ(rows_read({header.data(), row, trailer}), 1u);
+  EXPECT_THROW(rows_read({header.data(), row, trailer + row}), std::runtime_error);
+  EXPECT_THROW(rows_read({header.data(), row, trailer, row}), std::runtime_error);
+}
+
+// Header flags 16 to 31 change the format (16: an OID before each tuple); 0 to 15 do not.
+TEST(BinaryCopyReader, HeaderFlagsThatChangeTheFormatAreRefused) {
+  const binary_copy_rows written;
+  const auto with_flags = [&](std::uint32_t flags) {
+    std::string header(written.data().substr(0, binary_format::header_size));
+    header.replace(binary_format::signature.size(), 4, big_endian_bytes(flags, 4));
+    return header;
+  };
+  EXPECT_EQ(rows_read({with_flags(0x0000ffffU), big_endian_bytes(0, 2), big_endian_bytes(0xffff, 2)}), 1u);
+  for (const std::uint32_t flags : {0x00010000U, 0x80000000U}) {
+    SCOPED_TRACE(flags);
+    EXPECT_THROW(rows_read({with_flags(flags), big_endian_bytes(0, 2)}), std::runtime_error);
+  }
+}
+
 // PostgreSQL's timestamps reach 294276 AD; in microseconds from 1970 the sum overflowed past January 294247.
 TEST(BinaryCopyReader, ATimestampPastWhatUnixMicrosecondsHoldIsRefused) {
   constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
