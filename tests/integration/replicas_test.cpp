@@ -214,12 +214,21 @@ fakes::simulator_options slow_sweeps() {
 // Two replicas on one deployment, caught while one of them is in the middle of the store's sweep.
 class TwoReplicas : public ::testing::Test {
  protected:
+  // The store's first sweep is the only one long enough to catch (the later runs are
+  // incremental): it is looked for from the start, not after both replicas said READY (on a
+  // loaded runner the first could finish it meanwhile), and held open by a slower simulator
+  // until the test knows who runs it.
   void SetUp() override {
+    ASSERT_TRUE(eventually([&] { return (store_run = store_run_mid_sweep(db, 0)) > 0; }, 60s))
+        << "no store run in the middle of its sweep";
+    sim.with_sim([](fakes::simulator& s) { s.set_latency(400ms); });
     ASSERT_TRUE(one.ready());
     ASSERT_TRUE(two.ready());
-    ASSERT_TRUE(eventually([&] { return (store_run = store_run_mid_sweep(db, 0)) > 0; }, 60s));
     busy = scheduled_by(d).at("store") == "one" ? &one : &two;
     standby = busy == &one ? &two : &one;
+    ASSERT_EQ(db.count(fmt::format("SELECT count(*) FROM personsync.sync_runs WHERE run_id = {}"
+                                    " AND status = 'running'", store_run)), 1) << "the caught sweep is still going";
+    sim.with_sim([](fakes::simulator& s) { s.set_latency(60ms); });
   }
 
   // Waits for both sources to complete after the interrupted run and resolve, stops both
