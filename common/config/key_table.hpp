@@ -11,8 +11,10 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -58,7 +60,7 @@ using member_of = std::variant<std::monostate, std::string Config::*, bool Confi
 
 template <class Config>
 struct bound_key {
-  key_spec spec;  // its default_value is left empty: the member's initializer is the default
+  key_spec spec;  // bound: its default_value is left empty, the member's initializer is the default
   member_of<Config> member;
 };
 
@@ -86,9 +88,11 @@ class key_table {
     const Config initial{};
     for (const bound_key<Config>& row : rows_) {
       key_spec spec = row.spec;
-      if (from == defaults::from_initializers && !spec.required && spec.kind != value_kind::string_list) {
+      const bool bound = !std::holds_alternative<std::monostate>(row.member);
+      if (bound && from == defaults::from_initializers && !spec.required && spec.kind != value_kind::string_list) {
         spec.default_value = default_texts_.emplace_back(text_of(row, initial));
       }
+      check_bounds_fit(row);
       specs_.push_back(spec);
     }
   }
@@ -124,7 +128,7 @@ class key_table {
               out.*member = s.strings(key);
             } else if constexpr (std::is_same_v<member_type, std::optional<secret> Config::*>) {
               out.*member = s.credential(key);
-            } else {  // an integer member: the row's bounds are within its type (checked by the tests)
+            } else {  // an integer member: the row's bounds are within its type (check_bounds_fit)
               out.*member = static_cast<std::remove_reference_t<decltype(out.*member)>>(s.integer(key));
             }
           },
@@ -187,6 +191,26 @@ class key_table {
   }
 
  private:
+  // An integer key's bounds must lie within its member's type, or a valid value would wrap
+  // when stored: a table that says otherwise fails when it is built (the first test).
+  static void check_bounds_fit(const bound_key<Config>& row) {
+    std::visit(
+        [&](auto member) {
+          if constexpr (!std::is_same_v<decltype(member), std::monostate> &&
+                        !std::is_same_v<decltype(member), choice_member<Config>>) {
+            using value = std::remove_cvref_t<decltype(std::declval<Config&>().*member)>;
+            if constexpr (std::is_integral_v<value> && !std::is_same_v<value, bool>) {
+              if (row.spec.min < static_cast<double>(std::numeric_limits<value>::lowest()) ||
+                  row.spec.max > static_cast<double>(std::numeric_limits<value>::max())) {
+                throw std::logic_error("config key " + std::string(row.spec.name) +
+                                       ": its bounds do not fit the member that holds it");
+              }
+            }
+          }
+        },
+        row.member);
+  }
+
   std::span<const bound_key<Config>> rows_;
   std::vector<key_spec> specs_;
   std::deque<std::string> default_texts_;  // what specs_' default_values view; a deque never moves them

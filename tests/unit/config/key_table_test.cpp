@@ -4,7 +4,10 @@
 // and "(restart)" exactly where a reload cannot change it; a reload keeps what
 // needs a restart and takes the rest.
 
+#include <array>
+#include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <sstream>
 #include <vector>
 
@@ -66,6 +69,22 @@ TEST(KeyTables, EveryDefaultIsAValidValueOfItsKey) {
     expect_defaults_valid(settings::identity_kind_keys(), rule,
                           "identity.kinds." + std::string(identity::name_of(kind)));
   }
+}
+
+// An integer key whose bounds its member's type cannot hold would wrap a valid value when stored.
+struct small_config {
+  std::uint16_t port = 0;
+};
+
+TEST(KeyTables, BoundsAMemberCannotHoldFailTheTableWhenItIsBuilt) {
+  using row = config::bound_key<small_config>;
+  static constexpr std::array fits{row{{.name = "port", .kind = config::value_kind::integer, .min = 0, .max = 65535},
+                                       &small_config::port}};
+  static constexpr std::array too_wide{row{{.name = "port", .kind = config::value_kind::integer, .min = 0,
+                                            .max = 70000},
+                                           &small_config::port}};
+  EXPECT_NO_THROW(config::key_table<small_config>{fits});
+  EXPECT_THROW(config::key_table<small_config>{too_wide}, std::logic_error);
 }
 
 // The example's lines (its source blocks switched on) by section ("database", "identity.kinds.email",
