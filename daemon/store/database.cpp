@@ -1,5 +1,6 @@
 #include "daemon/store/database.hpp"
 
+#include "daemon/store/backend_termination.hpp"
 #include "daemon/store/silent_server_watch.hpp"
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -17,9 +18,9 @@ void end_abandoned_backends(soci::session& session) {
   for (const backend_identity& backend : take_abandoned_backends()) {
     try {
       int ended = 0;
-      // CASE, because the planner may reorder the quals of a WHERE and signal every backend it scans.
-      session << "SELECT count(*) FROM pg_stat_activity WHERE CASE WHEN pid = :pid AND backend_start::text = :started "
-                 "THEN pg_terminate_backend(pid) ELSE false END",
+      session << "SELECT coalesce(sum(ended), 0)::int FROM (" +
+                     terminate_chosen_backends("SELECT pid FROM pg_stat_activity WHERE pid = :pid"
+                                               " AND backend_start::text = :started") + ") t",
           soci::use(backend.pid), soci::use(backend.started), soci::into(ended);
       if (ended > 0) spdlog::warn("ended the backend (pid {}) a stalled connection left holding its locks", backend.pid);
     } catch (const std::exception& e) {
