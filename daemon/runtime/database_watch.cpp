@@ -104,17 +104,16 @@ std::string database_watch::look(soci::session& session, std::set<std::string>& 
     held.insert(source);
     spdlog::info("{}: this replica ({}) holds its lease and schedules it", source, replica_);
   }
-  for (const std::string& source : held) {
-    for (const sync::stale_run& run : sync::end_runs_of_other_replicas(session, cfg_.schema, source, replica_)) {
-      if (run.ended) {
-        spdlog::warn("{}: replica {} still ran it without its lease (frozen, or cut from the database): its session "
-                     "(pid {}) is ended so that this replica takes the source over from the last checkpoint",
-                     source, run.replica, run.pid);
-      } else {
-        spdlog::warn("{}: replica {} still runs it without its lease, and PostgreSQL refused to end its session (pid "
-                     "{}): this replica waits until that run ends",
-                     source, run.replica, run.pid);
-      }
+  const std::vector<std::string> held_sources(held.begin(), held.end());
+  for (const sync::stale_run& run : sync::end_runs_of_other_replicas(session, cfg_.schema, held_sources, replica_)) {
+    if (run.ended) {
+      spdlog::warn("{}: replica {} still ran it without its lease (frozen, or cut from the database): its session "
+                   "(pid {}) is ended so that this replica takes the source over from the last checkpoint",
+                   run.source, run.replica, run.pid);
+    } else {
+      spdlog::warn("{}: replica {} still runs it without its lease, and PostgreSQL refused to end its session (pid "
+                   "{}): this replica waits until that run ends",
+                   run.source, run.replica, run.pid);
     }
   }
   holders = sync::lease_holders(session, cfg_.schema, sources);

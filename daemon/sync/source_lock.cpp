@@ -1,5 +1,6 @@
 #include "daemon/sync/source_lock.hpp"
 
+#include "daemon/store/backend_termination.hpp"
 #include "daemon/store/sql_arrays.hpp"
 
 namespace personsync::sync {
@@ -80,23 +81,24 @@ std::map<std::string, std::string> lease_holders(soci::session& session, const s
 }
 
 std::vector<stale_run> end_runs_of_other_replicas(soci::session& session, const std::string& schema,
-                                                  const std::string& source_name, std::string_view replica) {
-  const std::string key = run_lock_key(schema, source_name);
+                                                  const std::vector<std::string>& sources, std::string_view replica) {
+  std::vector<stale_run> out;
+  if (sources.empty()) return out;
+  // One statement for every held source, like lease_holders.
+  const std::string names = store::json_strings(sources), prefix = run_lock_key(schema, "");
   const std::string ours = replica_application_name(replica);
   const std::string others = std::string(replica_prefix) + "%";
-  // MATERIALIZED: the holders are chosen first and only they are signalled; a planner free to
-  // push the filter below pg_terminate_backend could signal every backend it looked at.
-  soci::rowset<soci::row> rows = (session.prepare << "WITH holders AS MATERIALIZED (" + holders_of(":k") +
-                                      " AND a.application_name LIKE :others AND a.application_name <> :ours"
-                                      " AND a.pid <> pg_backend_pid())"
-                                      " SELECT pid, application_name, CASE WHEN pg_terminate_backend(pid) THEN 1"
-                                      " ELSE 0 END FROM holders",
-                                  soci::use(key), soci::use(others), soci::use(ours));
-  std::vector<stale_run> out;
+  const std::string chosen =
+      "SELECT h.pid, s.source, h.application_name FROM jsonb_array_elements_text(CAST(:n AS jsonb)) AS s(source)"
+      " CROSS JOIN LATERAL (" + holders_of("CAST(:p AS text) || s.source") +
+      " AND a.application_name LIKE :others AND a.application_name <> :ours AND a.pid <> pg_backend_pid()) h";
+  soci::rowset<soci::row> rows = (session.prepare << store::terminate_chosen_backends(chosen), soci::use(names),
+                                  soci::use(prefix), soci::use(others), soci::use(ours));
   for (const soci::row& r : rows) {
-    out.push_back({.pid = r.get<int>(0),
-                   .replica = replica_of_application_name(r.get<std::string>(1)),
-                   .ended = r.get<int>(2) == 1});
+    out.push_back({.source = r.get<std::string>(1),
+                   .pid = r.get<int>(0),
+                   .replica = replica_of_application_name(r.get<std::string>(2)),
+                   .ended = r.get<int>(3) == 1});
   }
   return out;
 }

@@ -40,18 +40,19 @@ void release_lease(soci::session& session, const std::string& schema, const std:
 std::map<std::string, std::string> lease_holders(soci::session& session, const std::string& schema,
                                                  const std::vector<std::string>& sources);
 
-// A run of `source_name` that another replica still holds the run lock for although this one
+// A run of one of `sources` that another replica still holds the run lock for although this one
 // holds the lease: the other lost its lease session (its process frozen with the connection up,
 // or only that session cut) while its run went on. Its session is ended so that the source can
 // be taken over; the lease is the proof of whose source it is, and ending the session is what
 // keeps the other from writing once it wakes (its open batch rolls back, its checkpoint stays
 // the last committed one). A `sync` by hand is no replica's and is never ended.
 struct stale_run {
+  std::string source;
   int pid = 0;
   std::string replica;
   bool ended = false;  // false: PostgreSQL refused (the role may not signal that backend)
 };
 std::vector<stale_run> end_runs_of_other_replicas(soci::session& session, const std::string& schema,
-                                                  const std::string& source_name, std::string_view replica);
+                                                  const std::vector<std::string>& sources, std::string_view replica);
 
 }  // namespace personsync::sync
