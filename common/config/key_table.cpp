@@ -1,5 +1,7 @@
 #include "common/config/key_table.hpp"
 
+#include <fmt/format.h>
+
 #include "common/config/duration.hpp"
 
 namespace personsync::config {
@@ -16,5 +18,22 @@ std::string value_text(const std::vector<std::string>& v) {
 }
 
 std::string value_text(const std::optional<secret>& v) { return v ? "(set)" : ""; }
+
+std::string toml_literal(value_kind kind, std::string_view text) {
+  if (kind != value_kind::string && kind != value_kind::duration) return std::string(text);
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\u{:04X}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
 
 }  // namespace personsync::config

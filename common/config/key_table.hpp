@@ -74,6 +74,10 @@ std::string value_text(std::chrono::milliseconds v);
 std::string value_text(const std::vector<std::string>& v);
 std::string value_text(const std::optional<secret>& v);
 
+// value_text's text as a value in a TOML file: a string or a duration as a basic string (quoted,
+// with `"`, `\` and control characters escaped), every other kind as it is.
+std::string toml_literal(value_kind kind, std::string_view text);
+
 template <class Config>
 class key_table {
  public:

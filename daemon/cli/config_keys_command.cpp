@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "common/config/duration.hpp"
+#include "common/config/key_table.hpp"
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/exit_codes.hpp"
 #include "daemon/settings/daemon_config.hpp"
@@ -43,8 +44,7 @@ std::string describe(const config::key_spec& k, const std::string& default_text)
   std::vector<std::string> parts{std::string(kind_name(k.kind))};
   if (k.required) parts.emplace_back("required");
   if (!default_text.empty()) {
-    const bool quoted = k.kind == config::value_kind::string || k.kind == config::value_kind::duration;
-    parts.push_back(quoted ? fmt::format("default \"{}\"", default_text) : fmt::format("default {}", default_text));
+    parts.push_back("default " + config::toml_literal(k.kind, default_text));
   }
   const bool low = std::isfinite(k.min), high = std::isfinite(k.max);
   if (low && high) parts.push_back(bound_text(k, k.min) + " to " + bound_text(k, k.max));

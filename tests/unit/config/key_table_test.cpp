@@ -23,17 +23,6 @@
 namespace personsync::settings {
 namespace {
 
-// A key as TOML writes its value: strings and durations quoted, lists in brackets.
-std::string toml_value(config::value_kind kind, const std::string& text) {
-  switch (kind) {
-    case config::value_kind::string:
-    case config::value_kind::duration:
-      return "\"" + text + "\"";
-    default:
-      return text;
-  }
-}
-
 // Reads `key = <default>` for every bound key of `table` back through a section: no
 // diagnostic, and the values read are the defaults. A default outside its bounds, or one
 // that does not read as its kind, fails here.
@@ -47,7 +36,7 @@ void expect_defaults_valid(const config::key_table<Config>& table, const Config&
     }
     const std::string value = config::key_table<Config>::text_of(row, defaults);
     if (value.empty()) continue;  // unset by default (replica_name)
-    text += std::string(row.spec.name) + " = " + toml_value(row.spec.kind, value) + "\n";
+    text += std::string(row.spec.name) + " = " + config::toml_literal(row.spec.kind, value) + "\n";
   }
   const toml::table parsed = toml::parse(text);
   config::diagnostics diag;
@@ -57,6 +46,16 @@ void expect_defaults_valid(const config::key_table<Config>& table, const Config&
   Config read = defaults;
   table.read(s, read);
   EXPECT_EQ(table.canonical_text(read), table.canonical_text(defaults)) << name;
+}
+
+TEST(KeyTables, ATomlLiteralReadsBackAsTheTextItWasMadeFrom) {
+  for (const std::string& text : std::vector<std::string>{"", "info", "a \"quoted\" \\ path", "tab\there", std::string("nul\0byte", 8)}) {
+    const toml::table parsed = toml::parse("k = " + config::toml_literal(config::value_kind::string, text));
+    EXPECT_EQ(parsed["k"].value<std::string>(), text);
+  }
+  EXPECT_EQ(config::toml_literal(config::value_kind::duration, "15m"), "\"15m\"");
+  EXPECT_EQ(config::toml_literal(config::value_kind::integer, "4"), "4");
+  EXPECT_EQ(config::toml_literal(config::value_kind::boolean, "true"), "true");
 }
 
 TEST(KeyTables, EveryDefaultIsAValidValueOfItsKey) {
@@ -150,7 +149,7 @@ void expect_documented(const config::key_table<Config>& table, const Config& def
         const auto written = config::parse_duration(line->value.substr(1, line->value.size() - 2));
         EXPECT_EQ(written, config::parse_duration(value)) << name << "." << key << " = " << line->value;
       } else {
-        EXPECT_EQ(line->value, toml_value(row.spec.kind, value)) << name << "." << key;
+        EXPECT_EQ(line->value, config::toml_literal(row.spec.kind, value)) << name << "." << key;
       }
     }
     const bool restart = row.spec.on_reload == config::reload::needs_restart;
