@@ -58,12 +58,10 @@ struct sync_deployment {
   }
 
   // Adds a `[database]` key to the config ("lock_timeout = \"1s\"").
-  void add_database_setting(const std::string& line) const {
-    std::ifstream in(config);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    text.replace(text.find("[database]\n"), 11, "[database]\n" + line + "\n");
-    dir.write("personsync.toml", text);
-  }
+  void add_database_setting(const std::string& line) const { add_line_after("[database]\n", line); }
+  // Adds a key to the Whop source "store" (both sources take keys the PostHog one takes by `extra_posthog`).
+  void add_whop_setting(const std::string& line) const { add_line_after("name = \"store\"\n", line); }
+
 
   [[nodiscard]] std::vector<std::string> argv(std::vector<std::string> args) const {
     std::vector<std::string> out{personsync_binary().string()};
@@ -94,6 +92,14 @@ struct sync_deployment {
     }
     for (const auto& s : parsed.at("sources").as_array()) out[std::string(s.at("source").as_string())] = s.as_object();
     return out;
+  }
+
+ private:
+  void add_line_after(const std::string& anchor, const std::string& line) const {
+    std::ifstream in(config);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.insert(text.find(anchor) + anchor.size(), line + "\n");
+    dir.write("personsync.toml", text);
   }
 };
 
