@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/config/key_spec.hpp"
+#include "common/config/key_table.hpp"
 #include "common/config/section.hpp"
 #include "common/secret.hpp"
 #include "connectors/http/http_types.hpp"
@@ -40,10 +41,32 @@ struct source_config {
   }
 };
 
+// The keys every provider block shares, bound to source_config. `base_url` and `rate_limit`
+// are shared too, but their defaults are each provider's: its own table binds them to its
+// `source` member (base_url_row, rate_limit_row), with its struct's initializer as default.
+const config::key_table<source_config>& shared_source_keys();
+
 // The shared keys followed by a provider's own, as one table for a section.
-// The provider table declares `base_url` and `rate_limit`: their defaults differ.
 std::vector<config::key_spec> source_keys(std::span<const config::key_spec> provider_keys);
 
-source_config read_source_config(const config::section& s);
+// Reads the shared keys into `out` and checks what spans them (the name's form; base_url,
+// which the provider's table has read, against allow_insecure_http). Returns `out`.
+source_config& read_shared_source_keys(const config::section& s, source_config& out);
+
+// A rate limit as parse_rate_limit reads it back: "none", or "180/min, 1200/hour".
+std::string rate_limit_text(const std::vector<paging::rate_window>& windows);
+void read_rate_limit(const config::section& s, std::string_view key, std::vector<paging::rate_window>& out);
+
+template <auto source_member>
+constexpr config::custom_member<typename config::member_traits<decltype(source_member)>::config> rate_limit_member() {
+  using provider_config = typename config::member_traits<decltype(source_member)>::config;
+  return {[](const config::section& s, std::string_view key, provider_config& c) {
+            read_rate_limit(s, key, (c.*source_member).rate_limit);
+          },
+          [](const provider_config& c) { return rate_limit_text((c.*source_member).rate_limit); },
+          [](const provider_config& from, provider_config& to) {
+            (to.*source_member).rate_limit = (from.*source_member).rate_limit;
+          }};
+}
 
 }  // namespace personsync::connectors

@@ -50,13 +50,26 @@ constexpr choice_member<typename member_traits<decltype(member)>::config> choice
           [](typename traits::config& c, std::size_t i) { c.*member = static_cast<typename traits::value>(i); }};
 }
 
+// A key whose value is not one member of `Config` as it reads: a member of a member
+// (`source.http.connect_timeout`), a scaled one (MiB read, bytes held) or a parsed one (a
+// rate limit). `read` sets it from a present key, reporting what it cannot take through the
+// section; `text` writes it as value_text would, and is what a reload compares.
+template <class Config>
+struct custom_member {
+  void (*read)(const section& s, std::string_view key, Config& out);
+  std::string (*text)(const Config& c);
+  void (*copy)(const Config& from, Config& to);
+};
+
 // Where a key's value lives in `Config`. Keys that are sub-tables (value_kind::table and
 // table_list) are read by their component with keys of their own and bind nothing.
 template <class Config>
-using member_of = std::variant<std::monostate, std::string Config::*, bool Config::*, int Config::*,
-                               std::uint16_t Config::*, std::int64_t Config::*, std::chrono::milliseconds Config::*,
-                               std::vector<std::string> Config::*, std::optional<secret> Config::*,
-                               choice_member<Config>>;
+using member_of = std::variant<std::monostate, std::string Config::*, bool Config::*, int Config::*, unsigned Config::*,
+                               std::uint16_t Config::*, std::int64_t Config::*, std::size_t Config::*,
+                               double Config::*, std::chrono::milliseconds Config::*,
+                               std::optional<std::chrono::milliseconds> Config::*,
+                               std::optional<std::string> Config::*, std::vector<std::string> Config::*,
+                               std::optional<secret> Config::*, choice_member<Config>, custom_member<Config>>;
 
 template <class Config>
 struct bound_key {
@@ -66,13 +79,47 @@ struct bound_key {
 
 // The text a value reads as in TOML, unquoted ("15m", "true", "4"); a list is its items with
 // their lengths, so that two lists read the same only when they are the same. A credential
-// reads as "(set)" or "" and never as itself.
+// reads as "(set)" or "" and never as itself; an unset optional as "".
 std::string value_text(const std::string& v);
 std::string value_text(bool v);
 std::string value_text(std::int64_t v);
+std::string value_text(double v);
 std::string value_text(std::chrono::milliseconds v);
+std::string value_text(const std::optional<std::chrono::milliseconds>& v);
+std::string value_text(const std::optional<std::string>& v);
 std::string value_text(const std::vector<std::string>& v);
 std::string value_text(const std::optional<secret>& v);
+template <class Integer>
+  requires(std::is_integral_v<Integer> && !std::is_same_v<Integer, bool> && !std::is_same_v<Integer, std::int64_t>)
+std::string value_text(Integer v) {
+  return value_text(static_cast<std::int64_t>(v));
+}
+
+// Sets `out` from the key `key`, which `s` holds (section::has): one overload per member type
+// a row may bind.
+void read_value(const section& s, std::string_view key, std::string& out);
+void read_value(const section& s, std::string_view key, bool& out);
+void read_value(const section& s, std::string_view key, double& out);
+void read_value(const section& s, std::string_view key, std::chrono::milliseconds& out);
+void read_value(const section& s, std::string_view key, std::optional<std::chrono::milliseconds>& out);
+void read_value(const section& s, std::string_view key, std::optional<std::string>& out);
+void read_value(const section& s, std::string_view key, std::vector<std::string>& out);
+void read_value(const section& s, std::string_view key, std::optional<secret>& out);
+template <class Integer>
+  requires(std::is_integral_v<Integer> && !std::is_same_v<Integer, bool>)
+void read_value(const section& s, std::string_view key, Integer& out) {
+  // The row's bounds are within the member's type (key_table::check_bounds_fit).
+  out = static_cast<Integer>(s.integer(key));
+}
+
+// A row bound to a member of a member: `nested<&source_config::http, &client_options::connect_timeout>()`.
+template <auto outer, auto inner>
+constexpr custom_member<typename member_traits<decltype(outer)>::config> nested() {
+  using config_type = typename member_traits<decltype(outer)>::config;
+  return {[](const section& s, std::string_view key, config_type& c) { read_value(s, key, (c.*outer).*inner); },
+          [](const config_type& c) -> std::string { return value_text((c.*outer).*inner); },
+          [](const config_type& from, config_type& to) { (to.*outer).*inner = (from.*outer).*inner; }};
+}
 
 // value_text's text as a value in a TOML file: a string or a duration as a basic string (quoted,
 // with `"`, `\` and control characters escaped), every other kind as it is.
@@ -122,18 +169,10 @@ class key_table {
               for (std::size_t i = 0; i < row.spec.one_of.size(); ++i) {
                 if (row.spec.one_of[i] == name) member.set(out, i);
               }
-            } else if constexpr (std::is_same_v<member_type, std::string Config::*>) {
-              out.*member = s.string(key);
-            } else if constexpr (std::is_same_v<member_type, bool Config::*>) {
-              out.*member = s.boolean(key);
-            } else if constexpr (std::is_same_v<member_type, std::chrono::milliseconds Config::*>) {
-              out.*member = s.duration(key);
-            } else if constexpr (std::is_same_v<member_type, std::vector<std::string> Config::*>) {
-              out.*member = s.strings(key);
-            } else if constexpr (std::is_same_v<member_type, std::optional<secret> Config::*>) {
-              out.*member = s.credential(key);
-            } else {  // an integer member: the row's bounds are within its type (check_bounds_fit)
-              out.*member = static_cast<std::remove_reference_t<decltype(out.*member)>>(s.integer(key));
+            } else if constexpr (std::is_same_v<member_type, custom_member<Config>>) {
+              member.read(s, key, out);
+            } else {
+              read_value(s, key, out.*member);
             }
           },
           row.member);
@@ -152,6 +191,10 @@ class key_table {
             if constexpr (std::is_same_v<member_type, choice_member<Config>>) {
               if (member.get(next) == member.get(running)) return;
               member.set(next, member.get(running));
+              kept.push_back(row.spec.name);
+            } else if constexpr (std::is_same_v<member_type, custom_member<Config>>) {
+              if (member.text(next) == member.text(running)) return;
+              member.copy(running, next);
               kept.push_back(row.spec.name);
             } else if constexpr (!std::is_same_v<member_type, std::monostate>) {
               if (next.*member == running.*member) return;
@@ -184,9 +227,8 @@ class key_table {
           } else if constexpr (std::is_same_v<member_type, choice_member<Config>>) {
             const std::size_t i = member.get(c);
             return i < row.spec.one_of.size() ? std::string(row.spec.one_of[i]) : std::to_string(i);
-          } else if constexpr (std::is_integral_v<std::remove_cvref_t<decltype(c.*member)>> &&
-                               !std::is_same_v<member_type, bool Config::*>) {
-            return value_text(static_cast<std::int64_t>(c.*member));
+          } else if constexpr (std::is_same_v<member_type, custom_member<Config>>) {
+            return member.text(c);
           } else {
             return value_text(c.*member);
           }
@@ -201,9 +243,12 @@ class key_table {
     std::visit(
         [&](auto member) {
           if constexpr (!std::is_same_v<decltype(member), std::monostate> &&
-                        !std::is_same_v<decltype(member), choice_member<Config>>) {
+                        !std::is_same_v<decltype(member), choice_member<Config>> &&
+                        !std::is_same_v<decltype(member), custom_member<Config>>) {
             using value = std::remove_cvref_t<decltype(std::declval<Config&>().*member)>;
-            if constexpr (std::is_integral_v<value> && !std::is_same_v<value, bool>) {
+            // A TOML integer is an int64: an int64 member holds any, bounded or not.
+            if constexpr (std::is_integral_v<value> && !std::is_same_v<value, bool> &&
+                          !std::is_same_v<value, std::int64_t>) {
               if (row.spec.min < static_cast<double>(std::numeric_limits<value>::lowest()) ||
                   row.spec.max > static_cast<double>(std::numeric_limits<value>::max())) {
                 throw std::logic_error("config key " + std::string(row.spec.name) +

@@ -16,32 +16,45 @@ using config::value_kind;
 constexpr std::array<std::string_view, 2> directions{"asc", "desc"};
 constexpr std::array<std::string_view, 3> apis{"auto", "offset", "cursor"};
 
-constexpr std::array own_keys{
-    key_spec{.name = "base_url", .kind = value_kind::string, .default_value = "https://api.whop.com/api/v1",
-             .help = "Base URL of the Whop API."},
-    key_spec{.name = "rate_limit", .kind = value_kind::string, .default_value = "300/min",
-             .help = "Our own request budget for this key (Whop publishes none; 429s are honoured anyway)."},
-    key_spec{.name = "account_id", .kind = value_kind::string,
-             .help = "Account id (biz_...). Required when credential_spans_accounts is true."},
-    key_spec{.name = "credential_spans_accounts", .kind = value_kind::boolean, .default_value = "false",
-             .help = "The token reaches several accounts (an app key or OAuth token), so account_id is needed."},
-    key_spec{.name = "api", .kind = value_kind::string, .default_value = "auto", .one_of = apis,
-             .help = "People API shape: offset (total_count pages), cursor (page_info pages, Whop's current API), "
-                     "or auto: decided from the first page, and logged."},
-    key_spec{.name = "api_version_date", .kind = value_kind::string, .default_value = "2026-09-15",
-             .help = "Sent as the Api-Version-Date header: the API version whose response shape personsync reads."},
-    key_spec{.name = "page_size", .kind = value_kind::integer, .default_value = "100", .min = 1, .max = 101,
-             .help = "People per page (the API's `first`)."},
-    key_spec{.name = "sort", .kind = value_kind::string, .default_value = "last_seen_at",
-             .help = "Column incremental offset runs sort by (full sweeps always read by first_seen_at, ascending)."},
-    key_spec{.name = "direction", .kind = value_kind::string, .default_value = "desc", .one_of = directions,
-             .help = "Sort direction of incremental offset runs: asc or desc."},
-    key_spec{.name = "full_sweep_window", .kind = value_kind::duration, .default_value = "366d", .min = 1,
-             .max = 3650 * 86400.0, .help = "How far back a full sweep reaches (the API's default range)."},
-    key_spec{.name = "incremental_overlap", .kind = value_kind::duration, .default_value = "1h", .min = 0,
-             .max = 7 * 86400.0, .help = "An incremental run starts this long before the last run's end."},
-    key_spec{.name = "filters", .kind = value_kind::table_list,
-             .help = "[[whop.filters]] blocks with field, operator and value, sent as the API's JSON filters."},
+using row = config::bound_key<whop_source_config>;
+
+constexpr std::array own_rows{
+    row{{.name = "base_url", .kind = value_kind::string, .help = "Base URL of the Whop API."},
+        config::nested<&whop_source_config::source, &connectors::source_config::base_url>()},
+    row{{.name = "rate_limit", .kind = value_kind::string,
+         .help = "Our own request budget for this key (Whop publishes none; 429s are honoured anyway)."},
+        connectors::rate_limit_member<&whop_source_config::source>()},
+    row{{.name = "account_id", .kind = value_kind::string,
+         .help = "Account id (biz_...). Required when credential_spans_accounts is true."},
+        &whop_source_config::account_id},
+    row{{.name = "credential_spans_accounts", .kind = value_kind::boolean,
+         .help = "The token reaches several accounts (an app key or OAuth token), so account_id is needed."},
+        &whop_source_config::credential_spans_accounts},
+    row{{.name = "api", .kind = value_kind::string, .one_of = apis,
+         .help = "People API shape: offset (total_count pages), cursor (page_info pages, Whop's current API), "
+                 "or auto: decided from the first page, and logged."},
+        config::choice<&whop_source_config::api>()},
+    row{{.name = "api_version_date", .kind = value_kind::string,
+         .help = "Sent as the Api-Version-Date header: the API version whose response shape personsync reads."},
+        &whop_source_config::api_version_date},
+    row{{.name = "page_size", .kind = value_kind::integer, .min = 1, .max = 101,
+         .help = "People per page (the API's `first`)."},
+        &whop_source_config::page_size},
+    row{{.name = "sort", .kind = value_kind::string,
+         .help = "Column incremental offset runs sort by (full sweeps always read by first_seen_at, ascending)."},
+        &whop_source_config::sort},
+    row{{.name = "direction", .kind = value_kind::string, .one_of = directions,
+         .help = "Sort direction of incremental offset runs: asc or desc."},
+        &whop_source_config::direction},
+    row{{.name = "full_sweep_window", .kind = value_kind::duration, .min = 1, .max = 3650 * 86400.0,
+         .help = "How far back a full sweep reaches (the API's default range)."},
+        &whop_source_config::full_sweep_window},
+    row{{.name = "incremental_overlap", .kind = value_kind::duration, .min = 0, .max = 7 * 86400.0,
+         .help = "An incremental run starts this long before the last run's end."},
+        &whop_source_config::incremental_overlap},
+    row{{.name = "filters", .kind = value_kind::table_list,
+         .help = "[[whop.filters]] blocks with field, operator and value, sent as the API's JSON filters."},
+        {}},
 };
 
 constexpr std::array per_filter_keys{
@@ -52,8 +65,13 @@ constexpr std::array per_filter_keys{
 
 }  // namespace
 
+const config::key_table<whop_source_config>& whop_source_config::table() {
+  static const config::key_table<whop_source_config> table(own_rows);
+  return table;
+}
+
 std::span<const config::key_spec> whop_source_config::config_keys() {
-  static const std::vector<config::key_spec> keys = connectors::source_keys(own_keys);
+  static const std::vector<config::key_spec> keys = connectors::source_keys(table().specs());
   return keys;
 }
 
@@ -61,26 +79,18 @@ std::span<const config::key_spec> whop_source_config::filter_keys() { return per
 
 whop_source_config whop_source_config::from_config(const config::section& s) {
   whop_source_config out;
-  out.source = connectors::read_source_config(s);
-  out.account_id = s.optional_string("account_id");
-  out.page_size = static_cast<int>(s.integer("page_size"));
-  const std::string api = s.string("api");
-  out.api = api == "offset" ? people_api::offset : api == "cursor" ? people_api::cursor : people_api::detect;
-  out.api_version_date = s.string("api_version_date");
+  table().read(s, out);
+  connectors::read_shared_source_keys(s, out.source);
   const std::string_view date = out.api_version_date;
   if (!(date.size() == 10 && date[4] == '-' && date[7] == '-' && all_ascii_digits(date.substr(0, 4)) &&
         all_ascii_digits(date.substr(5, 2)) && all_ascii_digits(date.substr(8, 2)))) {
     s.error("api_version_date", fmt::format("'{}' is not a date (YYYY-MM-DD)", out.api_version_date));
   }
-  out.sort = s.string("sort");
-  out.direction = s.string("direction");
-  out.full_sweep_window = s.duration("full_sweep_window");
-  out.incremental_overlap = s.duration("incremental_overlap");
 
   if (out.account_id && !(out.account_id->starts_with("biz_") && all_ascii_alnum(out.account_id->substr(4)))) {
     s.error("account_id", fmt::format("'{}' does not look like a Whop account id (biz_...)", *out.account_id));
   }
-  if (s.boolean("credential_spans_accounts") && !out.account_id) {
+  if (out.credential_spans_accounts && !out.account_id) {
     s.error("account_id", "is required when credential_spans_accounts = true");
   }
 

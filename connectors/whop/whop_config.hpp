@@ -23,10 +23,12 @@ struct people_filter {
 enum class people_api { detect, offset, cursor };
 
 struct whop_source_config {
-  connectors::source_config source;
+  connectors::source_config source{.base_url = "https://api.whop.com/api/v1",
+                                   .rate_limit = {{300, std::chrono::minutes(1)}}};
   // Required when the credential can reach several accounts; an account API key
   // implies its account.
   std::optional<std::string> account_id;
+  bool credential_spans_accounts = false;  // an app key or OAuth token: account_id is needed
   people_api api = people_api::detect;
   std::string api_version_date = "2026-09-15";  // the Api-Version-Date header: the response shape we were written for
   int page_size = 100;  // the API's `first`: 1 to 101 for offset pages, capped at 100 for cursor pages
@@ -38,6 +40,8 @@ struct whop_source_config {
   std::chrono::milliseconds full_sweep_window{std::chrono::hours(24 * 366)};
   std::chrono::milliseconds incremental_overlap{std::chrono::hours(1)};
 
+  // This provider's own keys, bound to this struct; config_keys() adds the shared ones.
+  static const config::key_table<whop_source_config>& table();
   static std::span<const config::key_spec> config_keys();
   static std::span<const config::key_spec> filter_keys();
   static whop_source_config from_config(const config::section& s);

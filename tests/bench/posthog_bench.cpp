@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     cfg.source.base_url = sim.base_url();
     cfg.source.token.emplace("sim-posthog-token");
     cfg.source.concurrency = 4;
+    cfg.source.rate_limit = {};  // what is measured is the reading, not PostHog's budget
     cfg.project_id = 1;
     cfg.page_size = limit;
     posthog::persons_stream stream(cfg);

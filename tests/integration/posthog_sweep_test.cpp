@@ -45,6 +45,7 @@ posthog_source_config config_for(const sim_fixture& sim, int page_size = 100, st
   cfg.source.concurrency = concurrency;
   cfg.source.max_retries = 5;
   cfg.source.backoff = {5ms, 50ms};
+  cfg.source.rate_limit = {};  // the simulator's own limits are what these tests meet
   cfg.project_id = 1;
   cfg.page_size = page_size;
   return cfg;

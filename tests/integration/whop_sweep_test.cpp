@@ -40,6 +40,7 @@ whop_source_config config_for(const sim_fixture& sim) {
   cfg.source.max_retries = 5;
   cfg.source.backoff = {5ms, 50ms};
   cfg.source.http.request_timeout = 2s;
+  cfg.source.rate_limit = {};  // the simulator's own limits are what these tests meet
   cfg.account_id = "biz_sim";
   return cfg;
 }

@@ -8,12 +8,15 @@
 #include <cstdint>
 #include <map>
 #include <stdexcept>
+#include <span>
 #include <sstream>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "common/config/duration.hpp"
+#include "connectors/posthog/posthog_config.hpp"
+#include "connectors/whop/whop_config.hpp"
 #include "daemon/settings/daemon_config.hpp"
 #include "daemon/settings/identity_section.hpp"
 #include "daemon/settings/reload_policy.hpp"
@@ -31,8 +34,8 @@ void expect_defaults_valid(const config::key_table<Config>& table, const Config&
   std::string text;
   for (const auto& row : table.rows()) {
     if (std::holds_alternative<std::monostate>(row.member) || row.spec.kind == config::value_kind::credential ||
-        row.spec.kind == config::value_kind::string_list) {
-      continue;
+        row.spec.kind == config::value_kind::string_list || row.spec.required) {
+      continue;  // a required key has no default to check
     }
     const std::string value = config::key_table<Config>::text_of(row, defaults);
     if (value.empty()) continue;  // unset by default (replica_name)
@@ -41,7 +44,9 @@ void expect_defaults_valid(const config::key_table<Config>& table, const Config&
   const toml::table parsed = toml::parse(text);
   config::diagnostics diag;
   config::load_context ctx{"defaults.toml", ".", [](std::string_view) { return std::nullopt; }, &diag};
-  const config::section s(&parsed, name, table.specs(), ctx);
+  std::vector<config::key_spec> specs(table.specs().begin(), table.specs().end());
+  for (config::key_spec& spec : specs) spec.required = false;
+  const config::section s(&parsed, name, specs, ctx);
   for (const auto& d : diag.all()) ADD_FAILURE() << name << ": " << config::to_string(d) << "\n" << text;
   Config read = defaults;
   table.read(s, read);
@@ -68,6 +73,53 @@ TEST(KeyTables, EveryDefaultIsAValidValueOfItsKey) {
     expect_defaults_valid(settings::identity_kind_keys(), rule,
                           "identity.kinds." + std::string(identity::name_of(kind)));
   }
+  expect_defaults_valid(connectors::shared_source_keys(), connectors::source_config{}, "whop");
+  expect_defaults_valid(whop::whop_source_config::table(), whop::whop_source_config{}, "whop");
+  expect_defaults_valid(posthog::posthog_source_config::table(), posthog::posthog_source_config{}, "posthog");
+}
+
+// A provider's defaults of the shared keys base_url and rate_limit are its struct's, and what
+// a source block leaves out reads as them; what it sets reaches the nested, scaled and parsed
+// members the rows bind.
+TEST(KeyTables, SourceKeysReachTheMembersTheyBindWithEachProvidersDefaults) {
+  const auto default_of = [](std::span<const config::key_spec> specs, std::string_view key) {
+    for (const auto& spec : specs) {
+      if (spec.name == key) return std::string(spec.default_value);
+    }
+    return std::string("(no such key)");
+  };
+  EXPECT_EQ(default_of(whop::whop_source_config::config_keys(), "rate_limit"), "300/min");
+  EXPECT_EQ(default_of(posthog::posthog_source_config::config_keys(), "rate_limit"), "180/min, 1200/hour");
+  EXPECT_EQ(default_of(whop::whop_source_config::config_keys(), "base_url"), "https://api.whop.com/api/v1");
+  EXPECT_EQ(default_of(posthog::posthog_source_config::config_keys(), "base_url"), "https://us.posthog.com");
+  EXPECT_EQ(default_of(posthog::posthog_source_config::config_keys(), "body_limit_mib"), "64");
+
+  const toml::table parsed = toml::parse(
+      "name = \"product\"\ntoken_env = \"T\"\nproject_id = 7\nconnect_timeout = \"3s\"\nbody_limit_mib = 2\n"
+      "retry_base_delay = \"20ms\"\nrate_limit = \"5/s\"\nfilter_email = \"a@example.com\"\n"
+      "interval = \"2m\"\ndrift_tolerance = 0.05\nconcurrency = 2\n");
+  config::diagnostics diag;
+  config::load_context ctx{"t.toml", ".", [](std::string_view) { return std::optional<std::string>("tok"); }, &diag};
+  const config::section s(&parsed, "posthog[0]", posthog::posthog_source_config::config_keys(), ctx);
+  const auto cfg = posthog::posthog_source_config::from_config(s);
+  for (const auto& d : diag.all()) ADD_FAILURE() << config::to_string(d);
+  EXPECT_EQ(cfg.source.base_url, "https://us.posthog.com");
+  EXPECT_EQ(cfg.project_id, 7);
+  EXPECT_EQ(cfg.source.http.connect_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(cfg.source.http.request_timeout, std::chrono::minutes(1)) << "unset: the default";
+  EXPECT_EQ(cfg.source.http.body_limit, 2u << 20);
+  EXPECT_EQ(cfg.source.backoff.base, std::chrono::milliseconds(20));
+  EXPECT_EQ(cfg.source.rate_limit, (std::vector<paging::rate_window>{{5, std::chrono::seconds(1)}}));
+  EXPECT_EQ(cfg.filter.email, "a@example.com");
+  EXPECT_EQ(cfg.source.interval, std::chrono::minutes(2));
+  EXPECT_FALSE(cfg.source.full_interval) << "unset: [schedule]'s";
+  EXPECT_EQ(cfg.source.drift_tolerance, 0.05);
+  EXPECT_EQ(cfg.source.concurrency, 2u);
+  ASSERT_TRUE(cfg.source.token);
+  EXPECT_EQ(cfg.source.token->reveal(), "tok");
+  EXPECT_EQ(connectors::rate_limit_text(cfg.source.rate_limit), "5/s");
+  EXPECT_EQ(connectors::rate_limit_text(posthog::posthog_source_config{}.source.rate_limit), "180/min, 1200/hour");
+  EXPECT_EQ(connectors::rate_limit_text({}), "none");
 }
 
 // An integer key whose bounds its member's type cannot hold would wrap a valid value when stored.
@@ -105,8 +157,11 @@ std::map<std::string, std::vector<example_line>> example_sections() {
       comment.clear();
       continue;
     }
+    // "# key = v" documents a key without setting it; in a source block, which the switched-on
+    // text still shows commented out one level deeper, so does "# # key = v".
     const bool commented = line.starts_with("# ");
-    const std::string body = commented ? line.substr(2) : line;
+    std::string body = line;
+    while (body.starts_with("# ")) body.erase(0, 2);
     const auto eq = body.find(" = ");
     const bool key_line = eq != std::string::npos && eq > 0 &&
                           body.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == eq;
@@ -124,10 +179,15 @@ std::map<std::string, std::vector<example_line>> example_sections() {
 
 // Every bound key of `table` has its line in the section, set to its default (a credential
 // shown commented out, as `<name>_file`), "(restart)" in its comment exactly when a reload
-// cannot change it; and every key line of the section is a key of the table.
+// cannot change it; and every key line of the section is a key of the table or of `also_known`.
+// A source block is an example to fill in: there a key without a default (a required one, or
+// an optional one) may show a sample value, set or commented out.
+enum class example_kind { settings, source_block };
+
 template <class Config>
 void expect_documented(const config::key_table<Config>& table, const Config& defaults, const std::string& name,
-                       const std::vector<example_line>& lines) {
+                       const std::vector<example_line>& lines, example_kind kind = example_kind::settings,
+                       std::span<const config::key_spec> also_known = {}) {
   for (const auto& row : table.rows()) {
     if (std::holds_alternative<std::monostate>(row.member)) continue;
     const bool credential = row.spec.kind == config::value_kind::credential;
@@ -138,7 +198,10 @@ void expect_documented(const config::key_table<Config>& table, const Config& def
       continue;
     }
     const std::string value = config::key_table<Config>::text_of(row, defaults);
-    if (credential || (value.empty() && row.spec.kind == config::value_kind::string)) {
+    const bool no_default = row.spec.required || value.empty();
+    if (kind == example_kind::source_block && (no_default || credential)) {
+      // a sample value
+    } else if (credential || (value.empty() && row.spec.kind == config::value_kind::string)) {
       EXPECT_TRUE(line->commented) << name << "." << key << ": has no default, so the example shows it commented out";
     } else if (row.spec.kind == config::value_kind::string_list) {
       EXPECT_EQ(line->value, "[]") << name << "." << key;
@@ -158,10 +221,11 @@ void expect_documented(const config::key_table<Config>& table, const Config& def
         << line->comment;
   }
   for (const example_line& l : lines) {
-    const bool known = std::any_of(table.rows().begin(), table.rows().end(), [&](const auto& r) {
-      return l.key == r.spec.name || l.key == std::string(r.spec.name) + "_file" ||
-             l.key == std::string(r.spec.name) + "_env";
-    });
+    const auto names = [&](const config::key_spec& spec) {
+      return l.key == spec.name || l.key == std::string(spec.name) + "_file" || l.key == std::string(spec.name) + "_env";
+    };
+    const bool known = std::any_of(table.specs().begin(), table.specs().end(), names) ||
+                       std::any_of(also_known.begin(), also_known.end(), names);
     EXPECT_TRUE(known) << name << ": the example shows " << l.key << ", which is no key of it";
   }
 }
@@ -183,6 +247,14 @@ TEST(KeyTables, TheExampleShowsEveryKeyInItsSectionWithItsDefaultAndReloadPolicy
     EXPECT_TRUE(sections.contains(name)) << "the example has no [" << name << "]";
     expect_documented(settings::identity_kind_keys(), rule, name, at(name));
   }
+  // The [[whop]] block shows the keys every source shares; the [[posthog]] block its own.
+  const auto& shared = connectors::shared_source_keys();
+  expect_documented(shared, connectors::source_config{}, "whop", at("whop"), example_kind::source_block,
+                    whop::whop_source_config::table().specs());
+  expect_documented(whop::whop_source_config::table(), whop::whop_source_config{}, "whop", at("whop"),
+                    example_kind::source_block, shared.specs());
+  expect_documented(posthog::posthog_source_config::table(), posthog::posthog_source_config{}, "posthog",
+                    at("posthog"), example_kind::source_block, shared.specs());
 }
 
 TEST(ReloadPolicy, KeysThatNeedARestartKeepTheirRunningValueAndTheRestChange) {
