@@ -14,15 +14,42 @@ namespace {
 using config::key_spec;
 using config::value_kind;
 
-constexpr std::array sections{
-    key_spec{.name = "database", .kind = value_kind::table, .help = "PostgreSQL connection and schema."},
-    key_spec{.name = "log", .kind = value_kind::table, .help = "Logging."},
-    key_spec{.name = "http", .kind = value_kind::table, .help = "Metrics and health endpoint."},
-    key_spec{.name = "identity", .kind = value_kind::table, .help = "Identity resolution rules."},
-    key_spec{.name = "schedule", .kind = value_kind::table, .help = "When `personsync run` syncs the sources."},
-    key_spec{.name = "whop", .kind = value_kind::table_list, .help = "Whop sources, one [[whop]] block each."},
-    key_spec{.name = "posthog", .kind = value_kind::table_list, .help = "PostHog sources, one [[posthog]] block each."},
+template <class Member>
+struct member_type;
+template <class Value>
+struct member_type<Value daemon_config::*> {
+  using type = Value;
 };
+
+// A row of the registry: `Component` reads the section into `member` (from_config, config_keys)
+// and says what a reload keeps, by its table or by a keep_what_needs_restart of its own.
+template <auto member, class Component = typename member_type<decltype(member)>::type>
+constexpr settings_section section_of(std::string_view name, std::string_view help) {
+  return {name, help, &Component::config_keys,
+          [](const config::section& s, daemon_config& out) { out.*member = Component::from_config(s); },
+          [](const daemon_config& running, daemon_config& next) {
+            if constexpr (requires { Component::keep_what_needs_restart(running.*member, next.*member); }) {
+              return Component::keep_what_needs_restart(running.*member, next.*member);
+            } else {
+              std::vector<std::string> kept;
+              for (const std::string_view key : Component::table().keep_what_needs_restart(running.*member, next.*member)) {
+                kept.emplace_back(key);
+              }
+              return kept;
+            }
+          }};
+}
+
+constexpr std::array registry{
+    section_of<&daemon_config::database>("database", "PostgreSQL connection and schema."),
+    section_of<&daemon_config::log>("log", "Logging."),
+    section_of<&daemon_config::http>("http", "Metrics and health endpoint."),
+    section_of<&daemon_config::schedule>("schedule", "When `personsync run` syncs the sources."),
+    section_of<&daemon_config::identity, identity_section>("identity", "Identity resolution rules."),
+};
+
+constexpr std::string_view whop_help = "Whop sources, one [[whop]] block each.";
+constexpr std::string_view posthog_help = "PostHog sources, one [[posthog]] block each.";
 
 // Names identify a source in sync_runs, metrics and `sync --source`: one name, one source.
 template <typename Source>
@@ -43,27 +70,28 @@ void read_sources(const config::section& root, std::string_view key, std::vector
 
 }  // namespace
 
-std::span<const key_spec> top_level_keys() { return sections; }
+std::span<const settings_section> settings_sections() { return registry; }
+
+std::span<const key_spec> top_level_keys() {
+  static const std::vector<key_spec> keys = [] {
+    std::vector<key_spec> out;
+    for (const settings_section& s : registry) out.push_back({.name = s.name, .kind = value_kind::table, .help = s.help});
+    out.push_back({.name = "whop", .kind = value_kind::table_list, .help = whop_help});
+    out.push_back({.name = "posthog", .kind = value_kind::table_list, .help = posthog_help});
+    return out;
+  }();
+  return keys;
+}
 
 std::vector<documented_section> documented_sections() {
   std::vector<documented_section> out;
-  const auto help_of = [](std::string_view name) {
-    for (const key_spec& s : sections) {
-      if (s.name == name) return s.help;
-    }
-    return std::string_view{};
-  };
   const auto add = [&](std::string path, std::string_view help, bool repeated, std::span<const key_spec> keys) {
     documented_section& s = out.emplace_back(
         documented_section{.path = std::move(path), .help = help, .repeated = repeated, .keys = keys, .defaults = {}});
     for (const key_spec& k : keys) s.defaults.emplace_back(k.default_value);
     return &s;
   };
-  add("database", help_of("database"), false, store::database_config::config_keys());
-  add("log", help_of("log"), false, logging::log_config::config_keys());
-  add("http", help_of("http"), false, http::http_config::config_keys());
-  add("schedule", help_of("schedule"), false, runtime::schedule_config::config_keys());
-  add("identity", help_of("identity"), false, identity_keys().specs());
+  for (const settings_section& s : registry) add(std::string(s.name), s.help, false, s.keys());
   const identity::identity_config defaults = identity::identity_config::defaults();
   for (const auto& [kind, rule] : defaults.kinds) {
     documented_section* s = add("identity.kinds." + std::string(identity::name_of(kind)),
@@ -72,10 +100,10 @@ std::vector<documented_section> documented_sections() {
       s->defaults[i] = config::key_table<identity::kind_rule>::text_of(identity_kind_keys().rows()[i], rule);
     }
   }
-  add("whop", help_of("whop"), true, whop::whop_source_config::config_keys());
+  add("whop", whop_help, true, whop::whop_source_config::config_keys());
   add("whop.filters", "Filters of a Whop source's requests, one [[whop.filters]] block each.", true,
       whop::whop_source_config::filter_keys());
-  add("posthog", help_of("posthog"), true, posthog::posthog_source_config::config_keys());
+  add("posthog", posthog_help, true, posthog::posthog_source_config::config_keys());
   return out;
 }
 
@@ -103,20 +131,14 @@ loaded_config load_config(const std::filesystem::path& file, config::load_contex
   }
 
   config::load_context ctx{shown, std::filesystem::absolute(file).parent_path(), std::move(env), &out.diagnostics};
-  const config::section root(&root_table, "", sections, ctx);
+  const config::section root(&root_table, "", top_level_keys(), ctx);
 
   daemon_config cfg;
   cfg.file = file;
-  cfg.database = store::database_config::from_config(
-      config::section(root.table("database"), "database", store::database_config::config_keys(), ctx));
-  cfg.log = logging::log_config::from_config(
-      config::section(root.table("log"), "log", logging::log_config::config_keys(), ctx));
-  cfg.http = http::http_config::from_config(
-      config::section(root.table("http"), "http", http::http_config::config_keys(), ctx));
-  cfg.schedule = runtime::schedule_config::from_config(
-      config::section(root.table("schedule"), "schedule", runtime::schedule_config::config_keys(), ctx));
-  cfg.identity =
-      read_identity_config(config::section(root.table("identity"), "identity", identity_keys().specs(), ctx));
+  for (const settings_section& s : registry) {
+    const std::string name(s.name);
+    s.read(config::section(root.table(name), name, s.keys(), ctx), cfg);
+  }
   std::map<std::string, std::string> names_seen;
   read_sources(root, "whop", cfg.whop_sources, names_seen);
   read_sources(root, "posthog", cfg.posthog_sources, names_seen);

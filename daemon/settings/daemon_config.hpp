@@ -4,6 +4,9 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/config/diagnostics.hpp"
@@ -45,6 +48,21 @@ struct loaded_config {
 
 loaded_config load_config(const std::filesystem::path& file,
                           config::load_context::env_lookup env = config::load_context::process_environment());
+
+// A section of which the file has at most one ([database], [identity], ...), bound to the
+// member of daemon_config its component fills: the one list load_config reads, config-keys
+// documents and a reload walks. Sources ([[whop]], [[posthog]]) are blocks of their own.
+struct settings_section {
+  std::string_view name;
+  std::string_view help;
+  std::span<const config::key_spec> (*keys)();
+  void (*read)(const config::section& s, daemon_config& out);
+  // Sets back in `next` each key that needs a restart and differs from `running`, and returns
+  // their names within the section.
+  std::vector<std::string> (*keep_what_needs_restart)(const daemon_config& running, daemon_config& next);
+};
+// In the order the example config has them.
+std::span<const settings_section> settings_sections();
 
 // The top-level table: one entry per section.
 std::span<const config::key_spec> top_level_keys();

@@ -67,6 +67,20 @@ const config::key_table<identity::kind_rule>& identity_kind_keys() {
   return table;
 }
 
+std::vector<std::string> identity_section::keep_what_needs_restart(const identity::identity_config& running,
+                                                                   identity::identity_config& next) {
+  std::vector<std::string> kept;
+  for (const std::string_view key : identity_keys().keep_what_needs_restart(running, next)) kept.emplace_back(key);
+  for (const auto& [kind, rule] : running.kinds) {
+    const auto it = next.kinds.find(kind);
+    if (it == next.kinds.end()) continue;
+    for (const std::string_view key : identity_kind_keys().keep_what_needs_restart(rule, it->second)) {
+      kept.push_back("kinds." + std::string(identity::name_of(kind)) + "." + std::string(key));
+    }
+  }
+  return kept;
+}
+
 std::string identity_canonical_text(const identity::identity_config& c) {
   std::string out = identity_keys().canonical_text(c);
   for (const auto& [kind, rule] : c.kinds) {

@@ -4,7 +4,9 @@
 // them (regions, patterns, kind names). Kept here, not in identity/, so that the
 // pure resolver knows no config file.
 
+#include <span>
 #include <string>
+#include <vector>
 
 #include "common/config/key_table.hpp"
 #include "common/config/section.hpp"
@@ -18,6 +20,15 @@ const config::key_table<identity::identity_config>& identity_keys();
 const config::key_table<identity::kind_rule>& identity_kind_keys();
 
 identity::identity_config read_identity_config(const config::section& s);
+
+// [identity] as a component of the settings registry (daemon_config.cpp): its keys, its
+// reader, and what a reload keeps, each kind's keys among them ("kinds.email.priority").
+struct identity_section {
+  static std::span<const config::key_spec> config_keys() { return identity_keys().specs(); }
+  static identity::identity_config from_config(const config::section& s) { return read_identity_config(s); }
+  static std::vector<std::string> keep_what_needs_restart(const identity::identity_config& running,
+                                                          identity::identity_config& next);
+};
 
 // Every key's value, each kind's included, as the tables list them: what a resolution
 // hashes to notice that the rules changed (a new key is in it without anyone adding it).
