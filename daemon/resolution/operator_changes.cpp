@@ -11,29 +11,6 @@
 namespace personsync::resolution {
 namespace {
 
-// Record keys of a person, sorted.
-std::vector<std::string> keys_of_person(soci::session& session, const std::string& person) {
-  std::vector<std::string> keys;
-  soci::rowset<std::string> rows = (session.prepare <<
-      "SELECT r.source || '/' || r.scope || '/' || r.source_key FROM record_persons rp "
-      "JOIN source_records r USING (record_id) WHERE rp.person_id = CAST(:p AS uuid) AND r.deleted_at IS NULL "
-      "ORDER BY 1", soci::use(person));
-  for (const std::string& k : rows) keys.push_back(k);
-  return keys;
-}
-
-std::optional<std::string> person_of_key(soci::session& session, const std::string& key) {
-  store::identity_store store(session);
-  const auto ids = store.ids_of_keys({key});
-  if (ids.empty()) return std::nullopt;
-  std::string person;
-  soci::indicator ind = soci::i_null;
-  const long long id = ids.front();
-  session << "SELECT person_id::text FROM record_persons WHERE record_id = :r", soci::use(id), soci::into(person, ind);
-  if (!session.got_data() || ind != soci::i_ok) return std::nullopt;
-  return person;
-}
-
 store::active_constraint pair_constraint(std::string kind, std::string a, std::string b, const operator_context& ctx) {
   store::active_constraint c;
   c.kind = std::move(kind);
@@ -70,7 +47,7 @@ operator_result merge_persons(soci::session& session, const identity::identity_c
     a = live_person(store, person_a);
     b = live_person(store, person_b);
     if (a == b) throw operator_error(fmt::format("{} and {} are already one person ({})", person_a, person_b, a));
-    const auto keys_a = keys_of_person(session, a), keys_b = keys_of_person(session, b);
+    const auto keys_a = store.live_keys_of_person(a), keys_b = store.live_keys_of_person(b);
     if (keys_a.empty() || keys_b.empty()) throw operator_error("a person without live records cannot be merged");
     out.constraints.push_back(store.add_constraint(pair_constraint("must_link", keys_a.front(), keys_b.front(), ctx)));
     store.queue(store.records_of_persons({a, b}), true);
@@ -103,7 +80,7 @@ operator_result split_person(soci::session& session, const identity::identity_co
     store::identity_store store(session);
     store.lock();
     const std::string p = live_person(store, person);
-    keys = keys_of_person(session, p);
+    keys = store.live_keys_of_person(p);
     if (keys.size() < 2) throw operator_error(fmt::format("person {} has {} record(s): nothing to split", p, keys.size()));
     std::set<std::string> part(records.begin(), records.end());
     for (const std::string& k : part) {
@@ -124,8 +101,9 @@ operator_result split_person(soci::session& session, const identity::identity_co
   }
   out.resolution = resolve_identities(session, config);
   std::set<std::string> after;
+  store::identity_store store(session);
   for (const std::string& k : keys) {
-    if (auto p = person_of_key(session, k)) after.insert(*p);
+    if (auto p = store.person_of_key(k)) after.insert(*p);
   }
   out.persons_after.assign(after.begin(), after.end());
   return out;

@@ -235,6 +235,27 @@ std::vector<std::int64_t> identity_store::records_of_persons(const std::vector<s
                                   quote_literal(session_, uuid_array(person_ids)) + " AS uuid[]))");
 }
 
+std::vector<std::string> identity_store::live_keys_of_person(const std::string& person_id) {
+  std::vector<std::string> keys;
+  soci::rowset<std::string> rows = (session_.prepare <<
+      "SELECT r.source || '/' || r.scope || '/' || r.source_key FROM record_persons rp "
+      "JOIN source_records r USING (record_id) WHERE rp.person_id = CAST(:p AS uuid) AND r.deleted_at IS NULL "
+      "ORDER BY 1", soci::use(person_id));
+  for (const std::string& k : rows) keys.push_back(k);
+  return keys;
+}
+
+std::optional<std::string> identity_store::person_of_key(const std::string& key) {
+  const auto ids = ids_of_keys({key});
+  if (ids.empty()) return std::nullopt;
+  std::string person;
+  soci::indicator ind = soci::i_null;
+  const long long id = ids.front();
+  session_ << "SELECT person_id::text FROM record_persons WHERE record_id = :r", soci::use(id), soci::into(person, ind);
+  if (!session_.got_data() || ind != soci::i_ok) return std::nullopt;
+  return person;
+}
+
 std::vector<std::int64_t> identity_store::records_holding(const std::vector<identifier_value>& values) {
   std::vector<std::string> texts;
   for (const identifier_value& v : values) texts.push_back(v.value);
