@@ -15,7 +15,7 @@
 #include "daemon/store/database.hpp"
 #include "daemon/store/migrations.hpp"
 #include "daemon/store/sync_runs.hpp"
-#include "daemon/sync/source_lock.hpp"
+#include "daemon/store/source_lock.hpp"
 
 namespace personsync::cli {
 namespace {
@@ -129,7 +129,7 @@ int run(const arguments& args, command_io io) {
   std::vector<std::string> names;
   for (const configured_source& s : sources) names.push_back(s.name);
   // Which `personsync run` replica schedules each source (none running: no holder).
-  const std::map<std::string, std::string> holders = sync::lease_holders(*session, cfg->database.schema, names);
+  const std::map<std::string, std::string> holders = store::lease_holders(*session, cfg->database.schema, names);
   const auto holder_of = [&](const std::string& name) -> std::optional<std::string> {
     const auto it = holders.find(name);
     return it == holders.end() ? std::nullopt : std::optional(it->second);

@@ -10,7 +10,7 @@
 
 #include "daemon/store/database.hpp"
 #include "daemon/store/migrations.hpp"
-#include "daemon/sync/source_lock.hpp"
+#include "daemon/store/source_lock.hpp"
 
 namespace personsync::runtime {
 namespace {
@@ -19,13 +19,6 @@ namespace {
 // would keep its leases for ever: the server ends the session after this much silence, six
 // looks' worth at the longest period, and the leases go with it.
 constexpr auto lease_silence_limit = std::chrono::seconds(30);
-
-store::session_handle connect_for_leases(const store::database_config& cfg) {
-  auto session = store::connect(cfg);
-  const std::string limit = std::to_string(std::chrono::milliseconds(lease_silence_limit).count());
-  *session << "SELECT set_config('idle_session_timeout', :v, false)", soci::use(limit);
-  return session;
-}
 
 }  // namespace
 
@@ -80,7 +73,7 @@ std::string database_watch::look(soci::session& session, std::set<std::string>& 
   const store::schema_state schema = store::inspect_schema(session, cfg_.schema);
   if (!schema.pending.empty()) {
     // An older schema than this binary's: it must not run anything, so it holds nothing.
-    for (const std::string& source : held) sync::release_lease(session, cfg_.schema, source);
+    for (const std::string& source : held) store::release_lease(session, cfg_.schema, source);
     held.clear();
     return fmt::format("schema {} is at version {}, this personsync needs {}: run `personsync migrate`", cfg_.schema,
                        schema.current_version, schema.latest_version);
@@ -95,17 +88,17 @@ std::string database_watch::look(soci::session& session, std::set<std::string>& 
       ++it;
       continue;
     }
-    sync::release_lease(session, cfg_.schema, *it);
+    store::release_lease(session, cfg_.schema, *it);
     spdlog::info("{}: no longer configured; its lease is released", *it);
     it = held.erase(it);
   }
   for (const std::string& source : sources) {
-    if (held.contains(source) || !sync::try_lease_source(session, cfg_.schema, source)) continue;
+    if (held.contains(source) || !store::try_lease_source(session, cfg_.schema, source)) continue;
     held.insert(source);
     spdlog::info("{}: this replica ({}) holds its lease and schedules it", source, replica_);
   }
   const std::vector<std::string> held_sources(held.begin(), held.end());
-  for (const sync::stale_run& run : sync::end_runs_of_other_replicas(session, cfg_.schema, held_sources, replica_)) {
+  for (const store::stale_run& run : store::end_runs_of_other_replicas(session, cfg_.schema, held_sources, replica_)) {
     if (run.ended) {
       spdlog::warn("{}: replica {} still ran it without its lease (frozen, or cut from the database): its session "
                    "(pid {}) is ended so that this replica takes the source over from the last checkpoint",
@@ -116,7 +109,7 @@ std::string database_watch::look(soci::session& session, std::set<std::string>& 
                    run.source, run.replica, run.pid);
     }
   }
-  holders = sync::lease_holders(session, cfg_.schema, sources);
+  holders = store::lease_holders(session, cfg_.schema, sources);
   return {};
 }
 
@@ -133,7 +126,7 @@ void database_watch::loop() {
     for (int attempt = 0; attempt < 2; ++attempt) {
       const bool fresh = !session;
       try {
-        if (!session) session = connect_for_leases(cfg_);
+        if (!session) session = store::connect_lease_session(cfg_, lease_silence_limit);
         problem = look(*session, held, holders);
         break;
       } catch (const std::exception& e) {

@@ -2,7 +2,7 @@
 // What the database says about this replica, read every few seconds on a thread
 // of its own so that a hanging connection never stalls the event loop: whether
 // PostgreSQL answers with the schema this binary needs (readiness), and which
-// sources' leases this replica holds (see sync/source_lock.hpp).
+// sources' leases this replica holds (see store/source_lock.hpp).
 //
 // The leases live on one long-lived session, the watch's own: while it lasts,
 // the replica keeps what it took; when it breaks, every lease is free for the

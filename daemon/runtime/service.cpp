@@ -24,7 +24,7 @@
 #include "daemon/runtime/systemd_notify.hpp"
 #include "daemon/settings/reload_policy.hpp"
 #include "daemon/store/database.hpp"
-#include "daemon/sync/source_lock.hpp"
+#include "daemon/store/source_lock.hpp"
 
 namespace personsync::runtime {
 namespace {
@@ -57,7 +57,7 @@ std::vector<std::string> source_names(const settings::daemon_config& cfg) {
 
 // The config as this replica runs it: its sessions carry its name.
 settings::daemon_config as_replica(settings::daemon_config cfg, const std::string& replica) {
-  cfg.database.application_name = sync::replica_application_name(replica);
+  cfg.database.application_name = store::replica_application_name(replica);
   return cfg;
 }
 

@@ -1,9 +1,9 @@
-#include "daemon/sync/source_lock.hpp"
+#include "daemon/store/source_lock.hpp"
 
 #include "daemon/store/backend_termination.hpp"
 #include "daemon/store/sql_arrays.hpp"
 
-namespace personsync::sync {
+namespace personsync::store {
 namespace {
 
 constexpr std::string_view replica_prefix = "personsync-replica-";
@@ -36,6 +36,13 @@ bool try_lock(soci::session& session, const std::string& key) {
 
 }  // namespace
 
+session_handle connect_lease_session(const database_config& cfg, std::chrono::milliseconds silence_limit) {
+  auto session = connect(cfg);
+  const std::string limit = std::to_string(silence_limit.count());
+  *session << "SELECT set_config('idle_session_timeout', :v, false)", soci::use(limit);
+  return session;
+}
+
 bool try_lock_source(soci::session& session, const std::string& schema, const std::string& source_name) {
   return try_lock(session, run_lock_key(schema, source_name));
 }
@@ -66,7 +73,7 @@ std::map<std::string, std::string> lease_holders(soci::session& session, const s
   if (sources.empty()) return out;
   // One statement for every source (the watch asks every few seconds): each source's lease key
   // is built in SQL exactly as lease_key() builds it.
-  const std::string names = store::json_strings(sources), prefix = lease_key(schema, "");
+  const std::string names = json_strings(sources), prefix = lease_key(schema, "");
   soci::rowset<soci::row> rows =
       (session.prepare << "SELECT s.source, h.application_name FROM jsonb_array_elements_text(CAST(:n AS jsonb)) "
                           "AS s(source) CROSS JOIN LATERAL (" + holders_of("CAST(:p AS text) || s.source") +
@@ -85,14 +92,14 @@ std::vector<stale_run> end_runs_of_other_replicas(soci::session& session, const 
   std::vector<stale_run> out;
   if (sources.empty()) return out;
   // One statement for every held source, like lease_holders.
-  const std::string names = store::json_strings(sources), prefix = run_lock_key(schema, "");
+  const std::string names = json_strings(sources), prefix = run_lock_key(schema, "");
   const std::string ours = replica_application_name(replica);
   const std::string others = std::string(replica_prefix) + "%";
   const std::string chosen =
       "SELECT h.pid, s.source, h.application_name FROM jsonb_array_elements_text(CAST(:n AS jsonb)) AS s(source)"
       " CROSS JOIN LATERAL (" + holders_of("CAST(:p AS text) || s.source") +
       " AND a.application_name LIKE :others AND a.application_name <> :ours AND a.pid <> pg_backend_pid()) h";
-  soci::rowset<soci::row> rows = (session.prepare << store::terminate_chosen_backends(chosen), soci::use(names),
+  soci::rowset<soci::row> rows = (session.prepare << terminate_chosen_backends(chosen), soci::use(names),
                                   soci::use(prefix), soci::use(others), soci::use(ours));
   for (const soci::row& r : rows) {
     out.push_back({.source = r.get<std::string>(1),
@@ -103,4 +110,4 @@ std::vector<stale_run> end_runs_of_other_replicas(soci::session& session, const 
   return out;
 }
 
-}  // namespace personsync::sync
+}  // namespace personsync::store

@@ -13,6 +13,7 @@
 // A replica names itself in its lease session's application_name, which is how
 // every replica and `personsync status` learn who holds what.
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <string_view>
@@ -20,7 +21,14 @@
 
 #include <soci/soci.h>
 
-namespace personsync::sync {
+#include "daemon/store/database.hpp"
+
+namespace personsync::store {
+
+// A session for holding leases: PostgreSQL ends it after `silence_limit` idle, and the leases go
+// with it, so that a replica that stops looking (frozen, its loop wedged) while its connection
+// stays up cannot keep them for ever.
+session_handle connect_lease_session(const database_config& cfg, std::chrono::milliseconds silence_limit);
 
 // False when another session holds it.
 bool try_lock_source(soci::session& session, const std::string& schema, const std::string& source_name);
@@ -55,4 +63,4 @@ struct stale_run {
 std::vector<stale_run> end_runs_of_other_replicas(soci::session& session, const std::string& schema,
                                                   const std::vector<std::string>& sources, std::string_view replica);
 
-}  // namespace personsync::sync
+}  // namespace personsync::store

@@ -6,7 +6,7 @@
 #include "connectors/posthog/person_lookup.hpp"
 #include "connectors/source_client.hpp"
 #include "daemon/store/database.hpp"
-#include "daemon/sync/source_lock.hpp"
+#include "daemon/store/source_lock.hpp"
 
 namespace personsync::sync {
 
@@ -14,7 +14,7 @@ refresh_result refresh_person(const settings::daemon_config& cfg, const posthog:
                               const std::string& id_or_uuid) {
   boost::asio::io_context io;  // first: destroyed after everything registered with it
   const auto session = store::connect(cfg.database);
-  if (!try_lock_source(*session, cfg.database.schema, source.source.name)) {
+  if (!store::try_lock_source(*session, cfg.database.schema, source.source.name)) {
     throw source_busy("another personsync process is syncing source '" + source.source.name + "'");
   }
   store::landing_store store(*session);

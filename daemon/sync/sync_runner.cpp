@@ -15,7 +15,7 @@
 #include "daemon/sync/batch_queue.hpp"
 #include "daemon/sync/landing_writer.hpp"
 #include "daemon/sync/posthog_sync.hpp"
-#include "daemon/sync/source_lock.hpp"
+#include "daemon/store/source_lock.hpp"
 #include "daemon/sync/whop_sync.hpp"
 
 namespace personsync::sync {
@@ -166,7 +166,7 @@ std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const s
     s.provider = j->provider->provider();
     s.scope = j->provider->scope();
     j->session = store::connect(cfg.database);
-    if (!try_lock_source(*j->session, cfg.database.schema, s.name)) {
+    if (!store::try_lock_source(*j->session, cfg.database.schema, s.name)) {
       s.status = "busy";
       s.error = "another personsync process is syncing this source";
       j->session.reset();
