@@ -29,13 +29,16 @@ endforeach()
 
 # A rule's parts: the first is the folder, the last the reason; the ones between are the
 # pattern's alternatives.
-macro(split_rule rule)
+function(split_rule rule)
   string(REPLACE "|" ";" parts "${rule}")
-  list(GET parts 0 folder)
-  list(POP_BACK parts reason)
+  list(GET parts 0 first)
+  list(POP_BACK parts last)
   list(REMOVE_AT parts 0)
-  list(JOIN parts "|" forbidden)
-endmacro()
+  list(JOIN parts "|" between)
+  set(folder "${first}" PARENT_SCOPE)
+  set(reason "${last}" PARENT_SCOPE)
+  set(forbidden "${between}" PARENT_SCOPE)
+endfunction()
 
 set(violations "")
 foreach(rule IN LISTS content_rules)
