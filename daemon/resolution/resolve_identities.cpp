@@ -16,6 +16,7 @@
 #include "daemon/identity/value_policy.hpp"
 #include "daemon/logging/step_timer.hpp"
 #include "daemon/resolution/area.hpp"
+#include "daemon/resolution/write_outcome.hpp"
 #include "daemon/settings/identity_section.hpp"
 
 namespace personsync::resolution {
@@ -236,7 +237,7 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     timed("growing the area");
     in = a.take_input(dirty, split_causes, store.constraints());  // with the pins an upstream split added
     // As in a full resolution, the session rewrites the changed identifiers while the resolver runs, when
-    // that is worth a thread (see identity_store::write): the session is the thread's until .get().
+    // that is worth a thread (see write_outcome.cpp): the session is the thread's until .get().
     std::future<void> rewriting =
         std::async(a.ids().size() >= rewrite_worth_a_thread ? std::launch::async : std::launch::deferred,
                    [&] { store.update_identifiers(changes.gone, changes.added); });
@@ -247,7 +248,7 @@ store::resolution_summary resolve_identities(soci::session& session, const ident
     result = avoiding_collisions(store, in, config, policy, std::move(first));
   }
   store::resolution_summary summary =
-      store.write(full ? "full" : "incremental", hash, dirty.size(), in.records, a.ids(), a.take_facts(), result);
+      write_outcome(store, full ? "full" : "incremental", hash, dirty.size(), in.records, a.ids(), a.take_facts(), result);
   timed("writing the outcome");
   if (full) {
     store.write_crossing(true, result.crossing, {});

@@ -1,16 +1,15 @@
 #include "daemon/store/identity_store.hpp"
 
-// One resolution's outcome, written in the caller's transaction: persons with their
-// golden records, assignments, retirements, events and guards.
+// The steps that write one resolution's outcome in the caller's transaction: persons with
+// their golden records, assignments, retirements, events and guards (composed by
+// resolution/write_outcome.cpp).
 
-#include <future>
 #include <set>
 #include <unordered_set>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-#include "daemon/logging/step_timer.hpp"
 #include "daemon/store/copy_in.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/store/golden_update.sql.hpp"
@@ -258,77 +257,27 @@ void identity_store::write_crossing(bool full, const std::vector<identifier_valu
   if (!set.empty()) copy_all("COPY crossing_identifiers (kind, value) FROM STDIN", set);
 }
 
-resolution_summary identity_store::write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
-                                         const std::vector<identity::record_evidence>& records,
-                                         const std::vector<std::int64_t>& ids,
-                                         std::vector<identity::record_facts> facts,
-                                         const identity::resolution& result) {
-  logging::step_timer timed("resolution");
-  resolution_summary summary;
-  summary.mode = mode;
-  summary.dirty = dirty;
-  summary.area = records.size();
+std::int64_t identity_store::begin_resolution(const std::string& mode, const std::string& settings_hash,
+                                              std::size_t dirty, std::size_t area) {
   long long resolution_id = 0;
-  const long long dirty_count = static_cast<long long>(dirty), area_count = static_cast<long long>(records.size());
+  const long long dirty_count = static_cast<long long>(dirty), area_count = static_cast<long long>(area);
   session_ << "INSERT INTO identity_runs (mode, dirty_records, area_records, settings_hash) "
               "VALUES (:m, :d, :a, :h) RETURNING resolution_id",
       soci::use(mode), soci::use(dirty_count), soci::use(area_count), soci::use(settings_hash), soci::into(resolution_id);
-  summary.resolution_id = resolution_id;
-  const bool full = mode == "full";
+  return resolution_id;
+}
 
-  // Golden records to publish, at the end (new persons are inserted with theirs): every person of a
-  // full resolution; else those that gained or lost a record, or hold one that changed. Persons a frozen
-  // component keeps are persons too: what they kept is what their golden record tells.
-  std::vector<const identity::person_result*> touched;
-  std::set<std::string_view> changed;
-  if (!full) {
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      if (records[i].cause == identity::cause::none && result.person_of[i] == records[i].previous_person) continue;
-      for (const std::optional<std::string>* p : {&result.person_of[i], &records[i].previous_person}) {
-        if (*p) changed.insert(**p);
-      }
-    }
-  }
-  if (full) touched.reserve(result.persons.size() + result.frozen_persons.size());
-  for (const auto* persons : {&result.persons, &result.frozen_persons}) {
-    for (const identity::person_result& p : *persons) {
-      if (full || changed.contains(p.id)) touched.push_back(&p);
-    }
-  }
-
-  // A large resolution's golden records are computed here while a thread has the session write the
-  // rest: the session is the thread's until .get(), which also waits for it when computing throws.
-  // Not for the daemon's usual small ones, which gain nothing, while each thread left its stack and arena
-  // to the daemon (soak_bench, 10 minutes: RSS at the end 49 MiB with a thread each time, 40 MiB without).
-  constexpr std::size_t golden_worth_a_thread = 2000;  // persons: about 15 ms of computing
-  auto membership = std::async(full || touched.size() >= golden_worth_a_thread ? std::launch::async : std::launch::deferred,
-                               [&] { return write_membership(resolution_id, full, records, ids, result); });
-  std::pair<std::vector<golden_row>, std::vector<golden_row>> golden;  // new persons, known ones
-  if (full) golden.first.reserve(touched.size());  // most are new; growing would move and fault them in twice
-  for (const identity::person_result* p : touched) {
-    (p->is_new ? golden.first : golden.second).emplace_back(p->id, identity::golden_of(p->records, records, facts));
-  }
-  timed(fmt::format("(of which) golden records of {} persons", touched.size()));
-  const std::size_t quarantined = membership.get();
-  timed("(of which) waiting for the assignments, retirements, events and guards");
-  publish_golden(golden.first, golden.second, full);
-  timed(fmt::format("(of which) publishing them ({} new)", golden.first.size()));
-
-  summary.persons_touched = touched.size() + result.retired.size();
-  summary.events = result.events.size();
-  summary.rejected = result.rejected.size();
-  summary.quarantined = quarantined;
-  summary.frozen = result.frozen.size();
+void identity_store::finish_resolution(const resolution_summary& summary) {
   const long long touched_count = static_cast<long long>(summary.persons_touched),
                   event_count = static_cast<long long>(summary.events),
                   rejected_count = static_cast<long long>(summary.rejected),
                   quarantined_count = static_cast<long long>(summary.quarantined),
                   frozen_count = static_cast<long long>(summary.frozen);
+  const long long resolution_id = summary.resolution_id;
   session_ << "UPDATE identity_runs SET finished_at = clock_timestamp(), persons_touched = :p, events = :e, "
               "rejected_links = :r, quarantined = :q, frozen = :f WHERE resolution_id = :id",
       soci::use(touched_count), soci::use(event_count), soci::use(rejected_count), soci::use(quarantined_count),
       soci::use(frozen_count), soci::use(resolution_id);
-  return summary;
 }
 
 }  // namespace personsync::store

@@ -143,11 +143,22 @@ class identity_store {
   // Returns the constraint as it was, or nullopt when there is no active one with that id.
   std::optional<active_constraint> remove_constraint(std::int64_t id, const std::string& actor, const std::string& reason);
 
-  // One resolution's outcome for its area (`records` as given to the resolver; `ids` and `facts` theirs, in
-  // the same order; the facts are spent on the golden records).
-  resolution_summary write(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
-                           const std::vector<identity::record_evidence>& records, const std::vector<std::int64_t>& ids,
-                           std::vector<identity::record_facts> facts, const identity::resolution& result);
+  // One resolution's outcome, in steps that resolution::write_outcome composes in the caller's
+  // transaction. `records` are as given to the resolver and `ids` theirs, in the same order.
+  //
+  // Opens its identity_runs row; returns the resolution id.
+  std::int64_t begin_resolution(const std::string& mode, const std::string& settings_hash, std::size_t dirty,
+                                std::size_t area);
+  // Everything of the outcome but the golden records: assignments, retirements, events, and the
+  // guards; returns how many values it quarantined.
+  std::size_t write_membership(std::int64_t resolution_id, bool full, const std::vector<identity::record_evidence>& records,
+                               const std::vector<std::int64_t>& ids, const identity::resolution& result);
+  // Inserts new persons with their golden record, updates known ones whose record changed.
+  using golden_row = std::pair<std::string_view, identity::golden_record>;
+  void publish_golden(const std::vector<golden_row>& new_persons, const std::vector<golden_row>& known_persons,
+                      bool full);
+  // Closes the identity_runs row with the summary's counts.
+  void finish_resolution(const resolution_summary& summary);
 
   // Persons by id (live, or retired with their successor), for the CLI.
   struct person_status {
@@ -161,14 +172,8 @@ class identity_store {
   std::vector<std::tuple<std::string, std::string, std::int64_t>> events_by_kind_and_cause(std::int64_t resolution_id);
 
  private:
-  // Inserts new persons with their golden record, updates known ones whose record changed.
-  using golden_row = std::pair<std::string_view, identity::golden_record>;
-  void publish_golden(const std::vector<golden_row>& new_persons, const std::vector<golden_row>& known_persons,
-                      bool full);
   void remember_last_persons(const std::vector<identity::record_evidence>& records,
                              const std::vector<std::int64_t>& ids, const identity::resolution& result);
-  std::size_t write_membership(std::int64_t resolution_id, bool full, const std::vector<identity::record_evidence>& records,
-                               const std::vector<std::int64_t>& ids, const identity::resolution& result);
   soci::session& session_;
 };
 
