@@ -16,7 +16,7 @@ set(rules
   "common|\"(daemon|connectors)/|common/ is shared by all and includes none of them"
   # The store keeps data; it does not schedule, serve, sync or take commands.
   "daemon/store|\"daemon/(runtime|cli|sync|resolution|http|settings)/|store/ knows no runtime, CLI, sync or resolution"
-  "daemon/sync|\"daemon/(runtime|cli)/|sync/ knows no runtime or CLI"
+  "daemon/sync|\"daemon/(runtime|cli|settings)/|sync/ knows no runtime, CLI or config file"
   "daemon/resolution|\"daemon/(runtime|cli|sync)/|resolution/ knows no runtime, CLI or sync")
 
 # Rules on any line, not only includes: all SQL lives in store/ (a statement's text in a

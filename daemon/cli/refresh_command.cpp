@@ -48,7 +48,7 @@ int run(const arguments& args, command_io io) {
     throw usage_error(fmt::format("no [[posthog]] source named '{}' in {}", *source_name, cfg->file.string()));
   }
 
-  const sync::refresh_result result = sync::refresh_person(*cfg, *source, id);
+  const sync::refresh_result result = sync::refresh_person(cfg->database, *source, id);
   if (!result.uuid) {
     io.out << fmt::format("{}: PostHog has no person {} (run {})\n", *source_name, id, result.run_id);
     return exit_failure;

@@ -12,7 +12,7 @@ namespace personsync::runtime {
 
 cycle_result sync_and_resolve(const settings::daemon_config& cfg, const sync::sync_options& options, bool resolve) {
   cycle_result out;
-  out.sources = sync::run_sync(cfg, options);
+  out.sources = sync::run_sync({cfg.database, cfg.whop_sources, cfg.posthog_sources}, options);
   if (!resolve || (options.cancellation && options.cancellation->cancelled())) return out;
   const auto started = std::chrono::steady_clock::now();
   try {

@@ -10,11 +10,11 @@
 
 namespace personsync::sync {
 
-refresh_result refresh_person(const settings::daemon_config& cfg, const posthog::posthog_source_config& source,
+refresh_result refresh_person(const store::database_config& database, const posthog::posthog_source_config& source,
                               const std::string& id_or_uuid) {
   boost::asio::io_context io;  // first: destroyed after everything registered with it
-  const auto session = store::connect(cfg.database);
-  if (!store::try_lock_source(*session, cfg.database.schema, source.source.name)) {
+  const auto session = store::connect(database);
+  if (!store::try_lock_source(*session, database.schema, source.source.name)) {
     throw source_busy("another personsync process is syncing source '" + source.source.name + "'");
   }
   store::landing_store store(*session);

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "connectors/posthog/posthog_config.hpp"
-#include "daemon/settings/daemon_config.hpp"
+#include "daemon/store/database_config.hpp"
 #include "daemon/store/landing_store.hpp"
 
 namespace personsync::sync {
@@ -25,7 +25,7 @@ struct refresh_result {
   std::int64_t run_id = 0;
 };
 
-refresh_result refresh_person(const settings::daemon_config& cfg, const posthog::posthog_source_config& source,
+refresh_result refresh_person(const store::database_config& database, const posthog::posthog_source_config& source,
                               const std::string& id_or_uuid);
 
 }  // namespace personsync::sync

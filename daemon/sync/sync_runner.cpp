@@ -143,7 +143,7 @@ void judge_sweep(job& j) {
 
 }  // namespace
 
-std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const sync_options& options) {
+std::vector<source_summary> run_sync(const sync_targets& cfg, const sync_options& options) {
   std::vector<std::unique_ptr<job>> jobs;
   for (const auto& s : cfg.whop_sources) {
     if (selected(s.source.name, options)) {

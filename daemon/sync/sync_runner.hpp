@@ -5,18 +5,29 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "connectors/paging/completeness.hpp"
 #include "connectors/paging/rate_limiter.hpp"
 #include "connectors/paging/sweep_counts.hpp"
-#include "daemon/settings/daemon_config.hpp"
+#include "connectors/posthog/posthog_config.hpp"
+#include "connectors/whop/whop_config.hpp"
+#include "daemon/store/database_config.hpp"
 #include "daemon/store/landing_store.hpp"
 #include "daemon/sync/sync_cancellation.hpp"
 #include "daemon/sync/sync_observer.hpp"
 
 namespace personsync::sync {
+
+// What a sync reads of the settings: where it lands, and the sources (the config file is the
+// caller's business).
+struct sync_targets {
+  const store::database_config& database;
+  std::span<const whop::whop_source_config> whop_sources;
+  std::span<const posthog::posthog_source_config> posthog_sources;
+};
 
 struct sync_options {
   std::vector<std::string> only_sources;  // empty: all
@@ -44,6 +55,6 @@ struct source_summary {
 };
 
 // Throws store::database_unavailable when PostgreSQL cannot be reached at the start.
-std::vector<source_summary> run_sync(const settings::daemon_config& cfg, const sync_options& options);
+std::vector<source_summary> run_sync(const sync_targets& cfg, const sync_options& options);
 
 }  // namespace personsync::sync
