@@ -1,5 +1,7 @@
 #include "daemon/identity/resolver.hpp"
 
+#include "daemon/identity/kind_rules.hpp"
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -75,9 +77,12 @@ class disjoint_sets {
 class resolver {
  public:
   resolver(const resolution_input& in, const identity_config& config, const value_policy& policy)
-      : in_(in), config_(config), policy_(policy), sets_(in.records.size()), cannot_of_root_(in.records.size()) {
-    rules_.resize(all_identifier_kinds().size(), kind_rule{.enabled = false});
-    for (const auto& [kind, rule] : config.kinds) rules_.at(static_cast<std::size_t>(kind)) = rule;
+      : in_(in),
+        config_(config),
+        policy_(policy),
+        rules_(config),
+        sets_(in.records.size()),
+        cannot_of_root_(in.records.size()) {
     for (const previous_person& p : in.persons) created_at_[p.id] = p.created_at;
     for (const previous_person& p : in.deleted_persons) {
       created_at_[p.id] = p.created_at;
@@ -119,7 +124,7 @@ class resolver {
 
  private:
   const record_evidence& rec(std::size_t i) const { return in_.records[i]; }
-  const kind_rule& rule(identifier_kind k) const { return rules_[static_cast<std::size_t>(k)]; }
+  const kind_rule& rule(identifier_kind k) const { return rules_.of(k); }
   bool key_less(std::size_t a, std::size_t b) const { return rank_[a] < rank_[b]; }
 
   std::vector<candidate_link> value_links() {
@@ -186,15 +191,14 @@ class resolver {
         it->second.held = true;
       }
     }
-    int limit = std::numeric_limits<int>::max();
-    for (const holding* h : holders) limit = std::min(limit, rule(h->kind).max_records);
+    const int limit = rules_.holder_limit(holders, [](const holding* h) { return h->kind; });
     const bool beyond_area = degree > static_cast<std::int64_t>(holders.size());
     if (holders.size() > 1 || beyond_area) note_shared(group, beyond_area);
     // A value on one record within its limit links nothing whether blocked or not: most values
     // (ids) are, and asking the policy about each cost more than the rest of linking.
-    if (holders.size() < 2 && degree <= limit) return;
+    if (holders.size() < 2 && !kind_rules::quarantines(degree, limit)) return;
     if (policy_.blocked(first.kind, first.value())) return;
-    if (degree > limit) {
+    if (kind_rules::quarantines(degree, limit)) {
       out_.quarantined.push_back({{first.kind, std::string(first.value())}, degree});
       return;
     }
@@ -581,7 +585,7 @@ class resolver {
   };
   std::vector<shared_value> shared_;
   std::vector<std::uint32_t> shared_holders_;  // record indices, a run per shared value
-  std::vector<kind_rule> rules_;             // by identifier_kind: the config's map is read per identifier
+  kind_rules rules_;
   std::vector<std::string> previous_ids_;    // sorted
   resolution out_;
 };

@@ -202,14 +202,12 @@ std::vector<std::int64_t> area::linkable_holders(const std::vector<std::string>&
     const identifier_value& first = holders.front().value;
     degrees_[first] = static_cast<std::int64_t>(holders.size());
     if (policy_.blocked(first.kind, first.value)) continue;
-    int limit = std::numeric_limits<int>::max();
-    bool quarantined = false;
-    for (const auto& h : holders) {
-      limit = std::min(limit, config_.kinds.at(h.value.kind).max_records);
-      quarantined = quarantined || quarantined_before_.contains(h.value);
-    }
+    const int limit = rules_.holder_limit(holders, [](const store::stored_identifier& h) { return h.value.kind; });
+    const bool quarantined = std::any_of(holders.begin(), holders.end(), [&](const store::stored_identifier& h) {
+      return quarantined_before_.contains(h.value);
+    });
     // Bounded: it was held by no more records than allowed, besides those of this area that took it up.
-    if (static_cast<std::int64_t>(holders.size()) > limit && quarantined) continue;
+    if (identity::kind_rules::quarantines(static_cast<std::int64_t>(holders.size()), limit) && quarantined) continue;
     for (const auto& h : holders) out.push_back(h.record_id);
   }
   return out;

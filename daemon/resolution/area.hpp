@@ -15,6 +15,7 @@
 
 #include "daemon/identity/golden_record.hpp"
 #include "daemon/identity/identity_config.hpp"
+#include "daemon/identity/kind_rules.hpp"
 #include "daemon/identity/resolver.hpp"
 #include "daemon/identity/value_policy.hpp"
 #include "daemon/store/identity_store.hpp"
@@ -30,7 +31,7 @@ class area {
  public:
   area(store::identity_store& store, const identity::identity_config& config, const identity::value_policy& policy,
        const std::vector<store::active_constraint>& constraints)
-      : store_(store), config_(config), policy_(policy), constraints_(constraints) {}
+      : store_(store), config_(config), rules_(config), policy_(policy), constraints_(constraints) {}
 
   // Room for `n` records at once: growing by doubling moved and page-faulted a full resolution's
   // records twice over.
@@ -82,6 +83,7 @@ class area {
 
   store::identity_store& store_;
   const identity::identity_config& config_;
+  const identity::kind_rules rules_;
   const identity::value_policy& policy_;
   const std::vector<store::active_constraint>& constraints_;
   std::vector<identity::record_evidence> evidence_;
