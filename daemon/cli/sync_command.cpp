@@ -31,7 +31,7 @@ boost::json::object to_json(const sync::source_summary& s) {
                         {"provider", s.provider},
                         {"scope", s.scope},
                         {"mode", s.mode},
-                        {"status", s.status},
+                        {"status", name_of(s.status)},
                         {"fetched", s.counts.fetched},
                         {"inserted", s.counts.inserted},
                         {"updated", s.counts.updated},
@@ -92,15 +92,15 @@ int run(const arguments& args, command_io io) {
                           "mode", "status", "fetched", "inserted", "updated", "unchanged", "rejected", "deleted", "time");
     for (const auto& s : summaries) {
       io.out << fmt::format("{:<20} {:<8} {:<12} {:<9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8} {:>7.1f}s\n", s.name,
-                            s.provider, s.mode.empty() ? "-" : s.mode, s.status, s.counts.fetched, s.counts.inserted,
+                            s.provider, s.mode.empty() ? "-" : s.mode, name_of(s.status), s.counts.fetched, s.counts.inserted,
                             s.counts.updated, s.counts.unchanged, s.counts.rejected, s.deleted, s.seconds);
       if (s.error) io.out << fmt::format("  {}: {}\n", s.name, *s.error);
     }
     if (identity) io.out << to_text(*identity) << '\n';
     if (identity_error) io.out << "identity: resolution failed: " << *identity_error << '\n';
   }
-  const bool failed = std::any_of(summaries.begin(), summaries.end(), [](const auto& s) { return s.status == "failed"; });
-  const bool busy = std::any_of(summaries.begin(), summaries.end(), [](const auto& s) { return s.status == "busy"; });
+  const bool failed = std::any_of(summaries.begin(), summaries.end(), [](const auto& s) { return s.status == sync::source_result::failed; });
+  const bool busy = std::any_of(summaries.begin(), summaries.end(), [](const auto& s) { return s.status == sync::source_result::busy; });
   if (signals.received() != 0) return 128 + signals.received();  // as a shell reports a command a signal ended
   return failed || identity_error ? exit_failure : busy ? exit_busy : exit_ok;
 }

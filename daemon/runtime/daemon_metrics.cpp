@@ -171,7 +171,7 @@ void daemon_metrics::record_leases(const std::vector<std::string>& sources, cons
 }
 
 void daemon_metrics::record_run(const sync::source_summary& run) {
-  f_->runs.Add({{"source", run.name}, {"result", run.status}}).Increment();
+  f_->runs.Add({{"source", run.name}, {"result", std::string(name_of(run.status))}}).Increment();
   f_->run_seconds.Add({{"source", run.name}}, duration_buckets).Observe(run.seconds);
   const std::pair<const char*, double> outcomes[] = {
       {"fetched", static_cast<double>(run.counts.fetched)},     {"inserted", static_cast<double>(run.counts.inserted)},
@@ -190,7 +190,7 @@ void daemon_metrics::record_run(const sync::source_summary& run) {
   if (run.sweep.provider_clock_skew_seconds) {
     f_->clock_skew.Add({{"source", run.name}}).Set(*run.sweep.provider_clock_skew_seconds);
   }
-  if (run.status == "succeeded") {
+  if (run.status == sync::source_result::succeeded) {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     f_->last_success.Add({{"source", run.name}}).Set(std::chrono::duration<double>(now).count());
   }

@@ -237,7 +237,7 @@ class service {
       } catch (const std::exception& e) {
         sync::source_summary failed;
         failed.name = source;
-        failed.status = "failed";
+        failed.status = sync::source_result::failed;
         failed.error = store::describe(e);
         report->cycle.sources.push_back(std::move(failed));
       }
@@ -263,9 +263,9 @@ class service {
     std::string line;
     for (const sync::source_summary& s : result.sources) {
       metrics_.record_run(s);
-      succeeded = succeeded && s.status == "succeeded";
-      busy = busy && s.status == "busy";
-      line = fmt::format("{}: {} in {:.1f} s (fetched {}, inserted {}, updated {}, deleted {})", s.name, s.status,
+      succeeded = succeeded && s.status == sync::source_result::succeeded;
+      busy = busy && s.status == sync::source_result::busy;
+      line = fmt::format("{}: {} in {:.1f} s (fetched {}, inserted {}, updated {}, deleted {})", s.name, name_of(s.status),
                          s.seconds, s.counts.fetched, s.counts.inserted, s.counts.updated, s.deleted);
       if (s.error) line += "; " + *s.error;
     }

@@ -299,10 +299,11 @@ void landing_store::finish_run(std::int64_t run_id, const run_outcome& outcome) 
   std::string error_text = outcome.error.value_or(""), withheld = outcome.deletes_withheld.value_or("");
   double skew = outcome.provider_clock_skew_seconds.value_or(0);
   long long inserted = 0;
+  const std::string status(name_of(outcome.status));
   session_ << "UPDATE sync_runs SET status = :s, finished_at = now(), deleted = :d, error = :e,"
               " deletes_withheld = :w, provider_clock_skew_seconds = :k, anomalies = CAST(:a AS jsonb)"
               " WHERE run_id = :id AND status = 'running' RETURNING inserted",
-      soci::use(outcome.status), soci::use(gone), soci::use(error_text, error_ind), soci::use(withheld, withheld_ind),
+      soci::use(status), soci::use(gone), soci::use(error_text, error_ind), soci::use(withheld, withheld_ind),
       soci::use(skew, skew_ind), soci::use(outcome.anomalies), soci::use(run), soci::into(inserted);
   // After a bulk load the planner's idea of the table is stale; the resolver and consumers plan against it.
   if (inserted >= 10'000) execute_script(session_, "ANALYZE source_records");

@@ -16,6 +16,7 @@
 #include "connectors/source_record.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/store/landed_hashes.hpp"
+#include "daemon/store/run_status.hpp"
 
 namespace personsync::store {
 
@@ -58,10 +59,10 @@ struct unseen_record {
 
 // How a run ended, as sync_runs keeps it.
 struct run_outcome {
-  explicit run_outcome(std::string status_, std::uint64_t deleted_ = 0, std::optional<std::string> error_ = {})
-      : status(std::move(status_)), deleted(deleted_), error(std::move(error_)) {}
+  explicit run_outcome(run_status status_, std::uint64_t deleted_ = 0, std::optional<std::string> error_ = {})
+      : status(status_), deleted(deleted_), error(std::move(error_)) {}
 
-  std::string status;  // succeeded, failed, cancelled
+  run_status status;  // succeeded, failed or cancelled
   std::uint64_t deleted = 0;
   std::optional<std::string> error;
   std::optional<std::string> deletes_withheld;        // why a full sweep deleted nothing

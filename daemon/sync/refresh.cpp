@@ -37,9 +37,9 @@ refresh_result refresh_person(const store::database_config& database, const post
       result.uuid = person->source_key;
       result.counts = store.land(result.run_id, run, {*person}, {}, std::nullopt);
     }
-    store.finish_run(result.run_id, store::run_outcome{"succeeded"});
+    store.finish_run(result.run_id, store::run_outcome{store::run_status::succeeded});
   } catch (const std::exception& e) {
-    store.finish_run(result.run_id, store::run_outcome{"failed", 0, store::describe(e)});
+    store.finish_run(result.run_id, store::run_outcome{store::run_status::failed, 0, store::describe(e)});
     throw;
   }
   return result;

@@ -99,7 +99,7 @@ void close_failed_run(job& j, const store::database_config& database, const std:
       j.session = store::connect(database);
       j.store = std::make_unique<store::landing_store>(*j.session);
     }
-    j.store->finish_run(j.run_id, store::run_outcome{"failed", 0, error});
+    j.store->finish_run(j.run_id, store::run_outcome{store::run_status::failed, 0, error});
   } catch (const std::exception& e) {
     spdlog::warn("{}: the run stays open until the next one closes it: {}", j.summary.name, store::describe(e));
   }
@@ -167,7 +167,7 @@ std::vector<source_summary> run_sync(const sync_targets& cfg, const sync_options
     s.scope = j->provider->scope();
     j->session = store::connect(cfg.database);
     if (!store::try_lock_source(*j->session, cfg.database.schema, s.name)) {
-      s.status = "busy";
+      s.status = source_result::busy;
       s.error = "another personsync process is syncing this source";
       j->session.reset();
       continue;
@@ -249,9 +249,12 @@ std::vector<source_summary> run_sync(const sync_targets& cfg, const sync_options
           s.error = "the absence checks did not finish, nothing was deleted: " + message_of(std::current_exception());
         }
       }
-      s.status = !s.error ? "succeeded" : cancelled() ? "cancelled" : "failed";
+      s.status = !s.error ? source_result::succeeded : cancelled() ? source_result::cancelled : source_result::failed;
       if (!s.error) j->store->save_state(j->sweep.run, j->sweep.cursor_when_done, j->sweep.may_delete);
-      store::run_outcome outcome{s.status, s.deleted, s.error};
+      store::run_outcome outcome{s.status == source_result::succeeded   ? store::run_status::succeeded
+                                 : s.status == source_result::cancelled ? store::run_status::cancelled
+                                                                        : store::run_status::failed,
+                                 s.deleted, s.error};
       outcome.provider_clock_skew_seconds = s.sweep.provider_clock_skew_seconds;
       outcome.anomalies = boost::json::serialize(paging::anomalies_json(s.sweep));
       if (s.deletes_withheld.doubt != paging::sweep_doubt::none) {
@@ -260,7 +263,7 @@ std::vector<source_summary> run_sync(const sync_targets& cfg, const sync_options
       }
       j->store->finish_run(j->run_id, outcome);
     } catch (const std::exception& e) {
-      s.status = "failed";
+      s.status = source_result::failed;
       s.error = s.error.value_or(store::describe(e));
       spdlog::error("{}: closing the run failed: {}", s.name, store::describe(e));
       close_failed_run(*j, cfg.database, *s.error);

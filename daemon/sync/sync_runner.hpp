@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connectors/paging/completeness.hpp"
@@ -38,12 +39,25 @@ struct sync_options {
   sync_observer* observer = nullptr;  // optional: hears of requests and queue depth as they happen
 };
 
+// How one source's part of a sync ended: as its run did, or busy (another process held the
+// source, so no run began).
+enum class source_result { succeeded, failed, cancelled, busy };
+constexpr std::string_view name_of(source_result r) noexcept {
+  switch (r) {
+    case source_result::succeeded: return "succeeded";
+    case source_result::failed: return "failed";
+    case source_result::cancelled: return "cancelled";
+    case source_result::busy: return "busy";
+  }
+  return "failed";
+}
+
 struct source_summary {
   std::string name;
   std::string provider;
   std::string scope;
   std::string mode;
-  std::string status;  // succeeded, failed, cancelled, busy
+  source_result status = source_result::failed;
   std::optional<std::int64_t> run_id;
   store::batch_counts counts;
   std::uint64_t deleted = 0;
