@@ -30,7 +30,7 @@ boost::json::object to_json(const sync::source_summary& s) {
   boost::json::object o{{"source", s.name},
                         {"provider", s.provider},
                         {"scope", s.scope},
-                        {"mode", s.mode},
+                        {"mode", s.mode ? name_of(*s.mode) : ""},
                         {"status", name_of(s.status)},
                         {"fetched", s.counts.fetched},
                         {"inserted", s.counts.inserted},
@@ -92,7 +92,7 @@ int run(const arguments& args, command_io io) {
                           "mode", "status", "fetched", "inserted", "updated", "unchanged", "rejected", "deleted", "time");
     for (const auto& s : summaries) {
       io.out << fmt::format("{:<20} {:<8} {:<12} {:<9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8} {:>7.1f}s\n", s.name,
-                            s.provider, s.mode.empty() ? "-" : s.mode, name_of(s.status), s.counts.fetched, s.counts.inserted,
+                            s.provider, s.mode ? name_of(*s.mode) : "-", name_of(s.status), s.counts.fetched, s.counts.inserted,
                             s.counts.updated, s.counts.unchanged, s.counts.rejected, s.deleted, s.seconds);
       if (s.error) io.out << fmt::format("  {}: {}\n", s.name, *s.error);
     }

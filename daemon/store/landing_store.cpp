@@ -153,7 +153,8 @@ std::int64_t landing_store::begin_run(const run_identity& run) {
       soci::use(run.provider), soci::use(run.scope), soci::into(any_landed);
   scope_was_empty_ = any_landed == 0;
   preloaded_.reset();
-  if (!scope_was_empty_ && run.mode == "full") preloaded_ = landed_hashes::read(session_, run.provider, run.scope);
+  const std::string mode(name_of(run.mode));
+  if (!scope_was_empty_ && run.mode == run_mode::full) preloaded_ = landed_hashes::read(session_, run.provider, run.scope);
   long long run_id = 0;
   // SOCI binds indicators by non-const reference.
   soci::indicator from_ind = run.window_from ? soci::i_ok : soci::i_null;
@@ -161,7 +162,7 @@ std::int64_t landing_store::begin_run(const run_identity& run) {
   long long from = run.window_from.value_or(0), to = run.window_to.value_or(0);
   session_ << "INSERT INTO sync_runs (source_name, provider, scope, mode, window_from, window_to)"
               " VALUES (:n, :p, :s, :m, to_timestamp(:f), to_timestamp(:t)) RETURNING run_id",
-      soci::use(run.source_name), soci::use(run.provider), soci::use(run.scope), soci::use(run.mode),
+      soci::use(run.source_name), soci::use(run.provider), soci::use(run.scope), soci::use(mode),
       soci::use(from, from_ind), soci::use(to, to_ind), soci::into(run_id);
   return run_id;
 }

@@ -16,6 +16,7 @@
 #include "connectors/source_record.hpp"
 #include "daemon/store/database.hpp"
 #include "daemon/store/landed_hashes.hpp"
+#include "daemon/store/run_mode.hpp"
 #include "daemon/store/run_status.hpp"
 
 namespace personsync::store {
@@ -32,7 +33,7 @@ struct run_identity {
   std::string source_name;
   std::string provider;  // "whop" or "posthog"
   std::string scope;
-  std::string mode;      // "full" or "incremental"
+  run_mode mode = run_mode::full;
   std::optional<std::int64_t> window_from;  // unix seconds
   std::optional<std::int64_t> window_to;
 };

@@ -17,15 +17,15 @@ planned_sweep posthog_sync::plan(const store::source_state& state, bool force_fu
   const auto* interrupted = cursor.if_contains("in_progress");
   const auto* last_started = cursor.if_contains("last_started_at");
 
-  std::string mode = "full";
+  store::run_mode mode = store::run_mode::full;
   std::optional<std::string> updated_after;
   if (interrupted && interrupted->is_object()) {
     const auto& o = interrupted->get_object();
-    mode = std::string(o.at("mode").as_string());
+    mode = store::run_mode_named(o.at("mode").as_string()).value_or(store::run_mode::full);
     if (const auto* u = o.if_contains("updated_after"); u && u->is_string()) updated_after = std::string(u->get_string());
   } else if (!force_full && state.last_full_sweep_at && last_started && last_started->is_string()) {
     if (const auto since = parse_iso_seconds(std::string(last_started->get_string()))) {
-      mode = "incremental";
+      mode = store::run_mode::incremental;
       updated_after = iso_seconds(*since - cfg_.incremental_overlap);
     }
   }
@@ -35,7 +35,7 @@ planned_sweep posthog_sync::plan(const store::source_state& state, bool force_fu
   auto stream = std::make_unique<posthog::persons_stream>(cfg_, updated_after);
   sweep.may_delete = stream->complete_sweep();
   sweep.stream = std::move(stream);
-  boost::json::object progress{{"mode", mode}};
+  boost::json::object progress{{"mode", name_of(mode)}};
   if (updated_after) progress["updated_after"] = *updated_after;
   boost::json::object checkpoint{{"in_progress", std::move(progress)}};
   if (last_started) checkpoint["last_started_at"] = *last_started;

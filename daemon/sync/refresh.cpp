@@ -18,7 +18,7 @@ refresh_result refresh_person(const store::database_config& database, const post
     throw source_busy("another personsync process is syncing source '" + source.source.name + "'");
   }
   store::landing_store store(*session);
-  const store::run_identity run{source.source.name, "posthog", source.scope(), "refresh", std::nullopt, std::nullopt};
+  const store::run_identity run{source.source.name, "posthog", source.scope(), store::run_mode::refresh, std::nullopt, std::nullopt};
   refresh_result result;
   result.run_id = store.begin_run(run);
 

@@ -56,7 +56,7 @@ struct source_summary {
   std::string name;
   std::string provider;
   std::string scope;
-  std::string mode;
+  std::optional<store::run_mode> mode;  // none when no run began (busy)
   source_result status = source_result::failed;
   std::optional<std::int64_t> run_id;
   store::batch_counts counts;

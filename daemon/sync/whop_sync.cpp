@@ -15,25 +15,26 @@ planned_sweep whop_sync::plan(const store::source_state& state, bool force_full,
 
   planned_sweep sweep;
   whop::time_window window;
-  std::string mode;
+  store::run_mode mode = store::run_mode::full;
   if (interrupted && interrupted->is_object()) {
     // A run was killed mid-sweep: do that sweep again (landing is idempotent; unchanged records cost nothing).
     const auto& o = interrupted->get_object();
-    mode = std::string(o.at("mode").as_string());
+    mode = store::run_mode_named(o.at("mode").as_string()).value_or(store::run_mode::full);
     window = {o.at("from").to_number<std::int64_t>(), o.at("to").to_number<std::int64_t>()};
   } else if (force_full || !state.last_full_sweep_at || !last_to || !last_to->is_number()) {
-    mode = "full";
+    mode = store::run_mode::full;
     window = whop::full_sweep_window(cfg_, now);
   } else {
-    mode = "incremental";
+    mode = store::run_mode::incremental;
     window = whop::incremental_window(cfg_, last_to->to_number<std::int64_t>(), now);
   }
 
   sweep.run = {cfg_.source.name, "whop", cfg_.scope(), mode, window.from, window.to};
-  const whop::sweep_kind kind = mode == "full" ? whop::sweep_kind::full : whop::sweep_kind::incremental;
+  const bool full = mode == store::run_mode::full;
+  const whop::sweep_kind kind = full ? whop::sweep_kind::full : whop::sweep_kind::incremental;
   sweep.stream = std::make_unique<whop::people_stream>(cfg_, whop::whop_sweep{kind, window}, now);
-  sweep.may_delete = mode == "full" && cfg_.filters.empty();
-  boost::json::object checkpoint{{"in_progress", {{"mode", mode}, {"from", window.from}, {"to", window.to}}}};
+  sweep.may_delete = full && cfg_.filters.empty();
+  boost::json::object checkpoint{{"in_progress", {{"mode", name_of(mode)}, {"from", window.from}, {"to", window.to}}}};
   if (last_to) checkpoint["last_to"] = *last_to;
   sweep.checkpoint = boost::json::serialize(checkpoint);
   sweep.cursor_when_done = boost::json::serialize(boost::json::object{{"last_to", window.to}});
