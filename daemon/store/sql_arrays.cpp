@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include <boost/json.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace personsync::store {
 namespace {
