@@ -43,6 +43,14 @@ constexpr std::array own_rows{
 
 }  // namespace
 
+connectors::source_config posthog_source_config::provider_defaults() {
+  connectors::source_config s;
+  s.base_url = "https://us.posthog.com";
+  // PostHog's persons limits (posthog/rate_limit.py): 180 a minute and 1200 an hour per key.
+  s.rate_limit = {{180, std::chrono::minutes(1)}, {1200, std::chrono::hours(1)}};
+  return s;
+}
+
 const config::key_table<posthog_source_config>& posthog_source_config::table() {
   static const config::key_table<posthog_source_config> table(own_rows);
   return table;

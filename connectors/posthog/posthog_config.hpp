@@ -24,14 +24,13 @@ struct persons_filter {
 };
 
 struct posthog_source_config {
-  // PostHog's persons limits (posthog/rate_limit.py): 180 a minute and 1200 an hour per key.
-  connectors::source_config source{.base_url = "https://us.posthog.com",
-                                   .rate_limit = {{180, std::chrono::minutes(1)}, {1200, std::chrono::hours(1)}}};
+  connectors::source_config source = provider_defaults();  // PostHog's US cloud and its persons limits
   std::int64_t project_id = 0;
   int page_size = 500;  // the API's `limit`
   persons_filter filter;
   std::chrono::milliseconds incremental_overlap{std::chrono::minutes(10)};
 
+  static connectors::source_config provider_defaults();
   // This provider's own keys, bound to this struct; config_keys() adds the shared ones.
   static const config::key_table<posthog_source_config>& table();
   static std::span<const config::key_spec> config_keys();

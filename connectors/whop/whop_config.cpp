@@ -65,6 +65,13 @@ constexpr std::array per_filter_keys{
 
 }  // namespace
 
+connectors::source_config whop_source_config::provider_defaults() {
+  connectors::source_config s;
+  s.base_url = "https://api.whop.com/api/v1";
+  s.rate_limit = {{300, std::chrono::minutes(1)}};  // Whop publishes none: our own budget
+  return s;
+}
+
 const config::key_table<whop_source_config>& whop_source_config::table() {
   static const config::key_table<whop_source_config> table(own_rows);
   return table;

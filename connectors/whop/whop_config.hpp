@@ -23,8 +23,7 @@ struct people_filter {
 enum class people_api { detect, offset, cursor };
 
 struct whop_source_config {
-  connectors::source_config source{.base_url = "https://api.whop.com/api/v1",
-                                   .rate_limit = {{300, std::chrono::minutes(1)}}};
+  connectors::source_config source = provider_defaults();  // Whop's base_url and our rate_limit
   // Required when the credential can reach several accounts; an account API key
   // implies its account.
   std::optional<std::string> account_id;
@@ -40,6 +39,7 @@ struct whop_source_config {
   std::chrono::milliseconds full_sweep_window{std::chrono::hours(24 * 366)};
   std::chrono::milliseconds incremental_overlap{std::chrono::hours(1)};
 
+  static connectors::source_config provider_defaults();
   // This provider's own keys, bound to this struct; config_keys() adds the shared ones.
   static const config::key_table<whop_source_config>& table();
   static std::span<const config::key_spec> config_keys();

@@ -80,9 +80,9 @@ class resolver {
       : in_(in),
         config_(config),
         policy_(policy),
-        rules_(config),
         sets_(in.records.size()),
-        cannot_of_root_(in.records.size()) {
+        cannot_of_root_(in.records.size()),
+        rules_(config) {
     for (const previous_person& p : in.persons) created_at_[p.id] = p.created_at;
     for (const previous_person& p : in.deleted_persons) {
       created_at_[p.id] = p.created_at;
