@@ -12,6 +12,7 @@
 //     (target <= 5%), and how many records it looked at.
 // Without --quick each is measured three times, in turns (landing and resolving
 // from an empty database again, changing another 1%), and compared by medians.
+// The figures are printed and written to identity_bench.results.txt (bench_results.hpp).
 
 #include <algorithm>
 #include <cstring>
@@ -23,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include "tests/bench/bench_deployment.hpp"
+#include "tests/bench/bench_results.hpp"
 
 using namespace personsync;
 using bench::clock_type;
@@ -32,14 +34,15 @@ using bench::seconds_since;
 namespace {
 
 // The debug log's "resolution: <step> took <n> s" lines.
-void print_steps(const std::string& which, const std::string& log_text) {
-  std::cout << "\nsteps of the " << which << ":\n";
+std::string steps(const std::string& which, const std::string& log_text) {
+  std::string out = "\nsteps of the " + which + ":\n";
   std::istringstream log(log_text);
   for (std::string line; std::getline(log, line);) {
     if (const auto at = line.find("resolution: "); at != std::string::npos && line.find(" took ") != std::string::npos) {
-      std::cout << "  " << line.substr(at + 12) << "\n";
+      out += "  " + line.substr(at + 12) + "\n";
     }
   }
+  return out;
 }
 
 // The median of a few measures (the middle one, or the lower middle).
@@ -129,34 +132,36 @@ int main(int argc, char** argv) {
   }
 
   const double land = median(land_s), from_scratch = median(full_s), incremental_median = median(incremental_s);
-  std::cout << fmt::format("identity_bench{} — {} Whop + {} PostHog records, one private PostgreSQL 15\n",
+  std::string figures;
+  figures += fmt::format("identity_bench{} — {} Whop + {} PostHog records, one private PostgreSQL 15\n",
                            quick ? " --quick" : "", per_provider, per_provider);
-  if (rounds > 1) std::cout << fmt::format("each time measured {} times, in turns; the median first\n", rounds);
-  std::cout << fmt::format("\n{:<52} {:>12}\n", "measure", "value");
+  if (rounds > 1) figures += fmt::format("each time measured {} times, in turns; the median first\n", rounds);
+  figures += fmt::format("\n{:<52} {:>12}\n", "measure", "value");
   const auto timed_line = [&](const char* what, double value, const std::vector<double>& all) {
-    std::cout << fmt::format("{:<52} {:>10.2f} s{}\n", what, value,
+    figures += fmt::format("{:<52} {:>10.2f} s{}\n", what, value,
                              all.size() > 1 ? fmt::format("  ({})", listed(all, " s")) : "");
   };
-  std::cout << fmt::format("{:<52} {:>12}\n", "records landed", records);
+  figures += fmt::format("{:<52} {:>12}\n", "records landed", records);
   timed_line("landing (sync --no-resolve, empty database)", land, land_s);
   timed_line("resolution from scratch", from_scratch, full_s);
-  std::cout << fmt::format("{:<52} {:>12.0f}  records/s\n", "  throughput", records / from_scratch);
-  std::cout << fmt::format("{:<52} {:>12}\n", "persons published", persons);
-  std::cout << fmt::format("{:<52} {:>9.0f} MiB\n", "peak RSS of personsync resolve", median(full_rss_mib));
+  figures += fmt::format("{:<52} {:>12.0f}  records/s\n", "  throughput", records / from_scratch);
+  figures += fmt::format("{:<52} {:>12}\n", "persons published", persons);
+  figures += fmt::format("{:<52} {:>9.0f} MiB\n", "peak RSS of personsync resolve", median(full_rss_mib));
   std::vector<double> pairs;
   for (int i = 0; i < rounds; ++i) pairs.push_back(full_s[i] / land_s[i]);
-  std::cout << fmt::format("{:<52} {:>11.2f}x  (target <= 0.5x){}\n", "ratio resolution / landing", from_scratch / land,
+  figures += fmt::format("{:<52} {:>11.2f}x  (target <= 0.5x){}\n", "ratio resolution / landing", from_scratch / land,
                            rounds > 1 ? fmt::format("; each round: {}", listed(pairs, "x")) : "");
-  std::cout << fmt::format("{:<52} {:>12}\n", "records changed upstream (1%)", changes);
+  figures += fmt::format("{:<52} {:>12}\n", "records changed upstream (1%)", changes);
   timed_line("landing them (sync --full --no-resolve)", median(reland_s), reland_s);
-  std::cout << fmt::format("{:<52} {:>12}\n", "dirty records / records resolved (last round)",
+  figures += fmt::format("{:<52} {:>12}\n", "dirty records / records resolved (last round)",
                            fmt::format("{} / {}", summary.at("dirty_records").as_int64(), summary.at("area_records").as_int64()));
   timed_line("incremental resolution", incremental_median, incremental_s);
-  std::cout << fmt::format("{:<52} {:>11.1f}%  (target <= 5%)\n", "ratio incremental / from scratch",
+  figures += fmt::format("{:<52} {:>11.1f}%  (target <= 5%)\n", "ratio incremental / from scratch",
                            100.0 * incremental_median / from_scratch);
-  std::cout << fmt::format("{:<52} {:>12}\n", "events of the incremental resolution (last)", summary.at("events").as_int64());
+  figures += fmt::format("{:<52} {:>12}\n", "events of the incremental resolution (last)", summary.at("events").as_int64());
 
-  print_steps("last resolution from scratch", full.err);
-  print_steps("last incremental resolution", incremental.err);
+  figures += steps("last resolution from scratch", full.err);
+  figures += steps("last incremental resolution", incremental.err);
+  if (!bench::publish_results("identity_bench", figures)) return 1;
   return 0;
 }

@@ -11,6 +11,7 @@
 //   - a second sync with no upstream change: rows updated (target 0) and its
 //     time against the first (target <= 0.5x).
 // Syncs run with --no-resolve: this measures landing; identity_bench measures resolution.
+// The figures are printed and written to sync_bench.results.txt (bench_results.hpp).
 
 #include <cstring>
 #include <iostream>
@@ -19,6 +20,7 @@
 #include <spdlog/spdlog.h>
 
 #include "tests/bench/bench_deployment.hpp"
+#include "tests/bench/bench_results.hpp"
 
 using namespace personsync;
 using bench::clock_type;
@@ -74,17 +76,19 @@ int main(int argc, char** argv) {
   const double first_ratio = first_s / copy_s;
   const double second_ratio = second_s / first_s;
   const double rss_mib = static_cast<double>(std::max(first.max_rss_kib, second.max_rss_kib)) / 1024.0;
-  std::cout << fmt::format("sync_bench{} — {} Whop + {} PostHog records, one private PostgreSQL 15\n\n",
+  std::string figures;
+  figures += fmt::format("sync_bench{} — {} Whop + {} PostHog records, one private PostgreSQL 15\n\n",
                            quick ? " --quick" : "", per_provider, per_provider);
-  std::cout << fmt::format("{:<48} {:>12}\n", "measure", "value");
-  std::cout << fmt::format("{:<48} {:>12}\n", "rows landed", rows);
-  std::cout << fmt::format("{:<48} {:>10.2f} s  ({:.0f} records/s)\n", "first sync (empty database)", first_s, rows / first_s);
-  std::cout << fmt::format("{:<48} {:>10.2f} s  ({:.0f} rows/s)\n", "COPY of the same rows, same indexes", copy_s, rows / copy_s);
-  std::cout << fmt::format("{:<48} {:>11.2f}x  (target <= 2x)\n", "ratio first sync / COPY", first_ratio);
-  std::cout << fmt::format("{:<48} {:>9.0f} MiB  (target <= 256 MiB)\n", "peak RSS of personsync", rss_mib);
-  std::cout << fmt::format("{:<48} {:>10.2f} s\n", "second sync, no upstream change", second_s);
-  std::cout << fmt::format("{:<48} {:>11.2f}x  (target <= 0.5x)\n", "ratio second / first", second_ratio);
-  std::cout << fmt::format("{:<48} {:>12}  (target 0)\n", "rows updated by the second sync",
+  figures += fmt::format("{:<48} {:>12}\n", "measure", "value");
+  figures += fmt::format("{:<48} {:>12}\n", "rows landed", rows);
+  figures += fmt::format("{:<48} {:>10.2f} s  ({:.0f} records/s)\n", "first sync (empty database)", first_s, rows / first_s);
+  figures += fmt::format("{:<48} {:>10.2f} s  ({:.0f} rows/s)\n", "COPY of the same rows, same indexes", copy_s, rows / copy_s);
+  figures += fmt::format("{:<48} {:>11.2f}x  (target <= 2x)\n", "ratio first sync / COPY", first_ratio);
+  figures += fmt::format("{:<48} {:>9.0f} MiB  (target <= 256 MiB)\n", "peak RSS of personsync", rss_mib);
+  figures += fmt::format("{:<48} {:>10.2f} s\n", "second sync, no upstream change", second_s);
+  figures += fmt::format("{:<48} {:>11.2f}x  (target <= 0.5x)\n", "ratio second / first", second_ratio);
+  figures += fmt::format("{:<48} {:>12}  (target 0)\n", "rows updated by the second sync",
                            updated_after - updated_before);
-  return second.exit_code == 0 && rows == static_cast<long long>(2 * per_provider) ? 0 : 1;
+  const bool written = bench::publish_results("sync_bench", figures);
+  return written && second.exit_code == 0 && rows == static_cast<long long>(2 * per_provider) ? 0 : 1;
 }
