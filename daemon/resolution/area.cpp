@@ -150,8 +150,8 @@ identity::resolution_input area::take_input(const std::map<std::int64_t, bool>& 
   in.persons = store_.persons({persons.begin(), persons.end()});
   in.deleted_persons = store_.deleted_persons({last_persons.begin(), last_persons.end()});
   for (const store::active_constraint& c : constraints) {
-    if (c.kind == "must_link") in.must_link.push_back({c.record_a, c.record_b, c.id});
-    if (c.kind == "cannot_link") in.cannot_link.push_back({c.record_a, c.record_b, c.id});
+    if (c.kind == store::constraint_kind::must_link) in.must_link.push_back({c.record_a, c.record_b, c.id});
+    if (c.kind == store::constraint_kind::cannot_link) in.cannot_link.push_back({c.record_a, c.record_b, c.id});
   }
   for (const auto& [value, count] : degrees_) in.degrees.push_back({value, count});
   return in;

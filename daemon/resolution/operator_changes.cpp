@@ -11,9 +11,10 @@
 namespace personsync::resolution {
 namespace {
 
-store::active_constraint pair_constraint(std::string kind, std::string a, std::string b, const operator_context& ctx) {
+store::active_constraint pair_constraint(store::constraint_kind kind, std::string a, std::string b,
+                                         const operator_context& ctx) {
   store::active_constraint c;
-  c.kind = std::move(kind);
+  c.kind = kind;
   c.record_a = std::move(a);
   c.record_b = std::move(b);
   c.actor = ctx.actor;
@@ -49,7 +50,7 @@ operator_result merge_persons(soci::session& session, const identity::identity_c
     if (a == b) throw operator_error(fmt::format("{} and {} are already one person ({})", person_a, person_b, a));
     const auto keys_a = store.live_keys_of_person(a), keys_b = store.live_keys_of_person(b);
     if (keys_a.empty() || keys_b.empty()) throw operator_error("a person without live records cannot be merged");
-    out.constraints.push_back(store.add_constraint(pair_constraint("must_link", keys_a.front(), keys_b.front(), ctx)));
+    out.constraints.push_back(store.add_constraint(pair_constraint(store::constraint_kind::must_link, keys_a.front(), keys_b.front(), ctx)));
     store.queue(store.records_of_persons({a, b}), true);
     tx.commit();
   }
@@ -93,7 +94,7 @@ operator_result split_person(soci::session& session, const identity::identity_co
       for (std::size_t j = i + 1; j < keys.size(); ++j) {
         // With --records: only across the two parts. Without: every pair.
         if (!part.empty() && part.contains(keys[i]) == part.contains(keys[j])) continue;
-        out.constraints.push_back(store.add_constraint(pair_constraint("cannot_link", keys[i], keys[j], ctx)));
+        out.constraints.push_back(store.add_constraint(pair_constraint(store::constraint_kind::cannot_link, keys[i], keys[j], ctx)));
       }
     }
     store.queue(store.records_of_persons({p}), true);
@@ -126,7 +127,7 @@ operator_result block_value(soci::session& session, const identity::identity_con
       for (identity::identifier_kind k : identity::all_identifier_kinds()) values.push_back({k, value});
     }
     store::active_constraint c;
-    c.kind = "block_value";
+    c.kind = store::constraint_kind::block_value;
     if (kind) c.value_kind = *kind;
     c.value = kind ? values.back().value : value;
     c.actor = ctx.actor;
@@ -156,7 +157,7 @@ operator_result unpin(soci::session& session, const identity::identity_config& c
       const auto removed = store.remove_constraint(id, ctx.actor, ctx.reason);
       if (!removed) throw operator_error(fmt::format("no active constraint {}", id));
       out.constraints.push_back(id);
-      if (removed->kind == "block_value") {
+      if (removed->kind == store::constraint_kind::block_value) {
         for (identity::identifier_kind k : identity::all_identifier_kinds()) {
           if (!removed->value_kind || identity::name_of(k) == *removed->value_kind) values.push_back({k, *removed->value});
         }

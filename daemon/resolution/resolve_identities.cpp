@@ -48,7 +48,7 @@ identity::value_policy policy_with_blocks(const identity::identity_config& confi
                                           const std::vector<store::active_constraint>& constraints) {
   identity::value_policy policy(config);
   for (const store::active_constraint& c : constraints) {
-    if (c.kind != "block_value" || !c.value) continue;
+    if (c.kind != store::constraint_kind::block_value || !c.value) continue;
     policy.block(c.value_kind ? identity::kind_named(*c.value_kind) : std::nullopt, *c.value);
   }
   return policy;
@@ -102,7 +102,7 @@ std::map<std::int64_t, identity::cause> follow_upstream_splits(store::identity_s
       causes[id] = causes[*off] = identity::cause::upstream_split;
       if (!config.upstream_split_pins_cannot_link) continue;
       store::active_constraint pin;
-      pin.kind = "cannot_link";
+      pin.kind = store::constraint_kind::cannot_link;
       pin.record_a = r.key;
       pin.record_b = off_key;
       pin.actor = "posthog";

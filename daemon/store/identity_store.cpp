@@ -395,7 +395,11 @@ std::vector<active_constraint> identity_store::constraints(std::optional<std::in
   for (const soci::row& row : rows) {
     active_constraint c;
     c.id = row.get<long long>(0);
-    c.kind = row.get<std::string>(1);
+    const std::string kind = row.get<std::string>(1);
+    const std::optional<constraint_kind> known = constraint_kind_named(kind);
+    // The table's CHECK allows only these: another text is a schema this version does not know.
+    if (!known) throw std::runtime_error("identity_constraints holds a constraint of unknown kind '" + kind + "'");
+    c.kind = *known;
     c.record_a = row.get<std::string>(2);
     c.record_b = row.get<std::string>(3);
     if (row.get_indicator(4) == soci::i_ok) c.value_kind = row.get<std::string>(4);
@@ -411,14 +415,15 @@ std::vector<active_constraint> identity_store::constraints(std::optional<std::in
 
 std::int64_t identity_store::add_constraint(const active_constraint& c) {
   long long id = 0;
-  const bool pair = c.kind != "block_value";
+  const bool pair = c.kind != constraint_kind::block_value;
+  const std::string kind(name_of(c.kind));
   std::string a = c.record_a, b = c.record_b, value_kind = c.value_kind.value_or(""), value = c.value.value_or("");
   soci::indicator pair_ind = pair ? soci::i_ok : soci::i_null;
   soci::indicator kind_ind = !pair && c.value_kind ? soci::i_ok : soci::i_null;
   soci::indicator value_ind = pair ? soci::i_null : soci::i_ok;
   session_ << "INSERT INTO identity_constraints (kind, record_a, record_b, value_kind, value, actor, reason, cause) "
               "VALUES (:k, :a, :b, :vk, :v, :actor, :reason, :cause) RETURNING constraint_id",
-      soci::use(c.kind), soci::use(a, pair_ind), soci::use(b, pair_ind), soci::use(value_kind, kind_ind),
+      soci::use(kind), soci::use(a, pair_ind), soci::use(b, pair_ind), soci::use(value_kind, kind_ind),
       soci::use(value, value_ind), soci::use(c.actor), soci::use(c.reason), soci::use(c.cause), soci::into(id);
   return id;
 }

@@ -17,6 +17,7 @@
 
 #include <soci/soci.h>
 
+#include "daemon/store/constraint_kind.hpp"
 #include "daemon/identity/golden_record.hpp"
 #include "daemon/identity/resolver.hpp"
 
@@ -44,7 +45,7 @@ struct stored_identifier {
 
 struct active_constraint {
   std::int64_t id;
-  std::string kind;  // must_link, cannot_link, block_value
+  constraint_kind kind = constraint_kind::must_link;
   std::string record_a, record_b;
   std::optional<std::string> value_kind, value;
   std::string cause, actor, reason, created_at;

@@ -1,5 +1,5 @@
-// The names a run's status and mode leave the program under: each one the migrations
-// allow, and each mode read back from a checkpoint as what wrote it.
+// The names a run's status and mode and a constraint's kind leave the program under: each
+// one the migrations allow, and each read back as what wrote it.
 
 #include <fstream>
 #include <sstream>
@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/store/constraint_kind.hpp"
 #include "daemon/store/run_mode.hpp"
 #include "daemon/store/run_status.hpp"
 
@@ -36,6 +37,18 @@ TEST(RunNames, AModeReadsBackAsItselfAndAnUnknownTextAsNone) {
   }
   EXPECT_EQ(run_mode_named("Full"), std::nullopt);
   EXPECT_EQ(run_mode_named(""), std::nullopt);
+}
+
+TEST(RunNames, EveryConstraintKindIsOneTheConstraintsCheckAllowsAndReadsBackAsItself) {
+  const std::string migration = schema_file("0004_identity.sql");
+  const auto table = migration.find("CREATE TABLE identity_constraints");
+  ASSERT_NE(table, std::string::npos);
+  const std::string check = migration.substr(migration.find("kind IN (", table));
+  for (const constraint_kind k : {constraint_kind::must_link, constraint_kind::cannot_link, constraint_kind::block_value}) {
+    EXPECT_EQ(check.find("'" + std::string(name_of(k)) + "'") < check.find(')'), true) << name_of(k);
+    EXPECT_EQ(constraint_kind_named(name_of(k)), k);
+  }
+  EXPECT_EQ(constraint_kind_named("must-link"), std::nullopt);
 }
 
 }  // namespace
