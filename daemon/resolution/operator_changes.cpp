@@ -101,12 +101,8 @@ operator_result split_person(soci::session& session, const identity::identity_co
     tx.commit();
   }
   out.resolution = resolve_identities(session, config);
-  std::set<std::string> after;
-  store::identity_store store(session);
-  for (const std::string& k : keys) {
-    if (auto p = store.person_of_key(k)) after.insert(*p);
-  }
-  out.persons_after.assign(after.begin(), after.end());
+  // One statement for all the split person's records, not two per record.
+  out.persons_after = store::identity_store(session).persons_of_keys(keys);
   return out;
 }
 
@@ -135,7 +131,6 @@ operator_result block_value(soci::session& session, const identity::identity_con
     c.cause = "manual";
     out.constraints.push_back(store.add_constraint(c));
     const auto holders = store.records_holding(values);
-    std::set<std::string> persons;
     store.queue(holders, true);
     tx.commit();
   }

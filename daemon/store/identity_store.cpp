@@ -245,15 +245,14 @@ std::vector<std::string> identity_store::live_keys_of_person(const std::string& 
   return keys;
 }
 
-std::optional<std::string> identity_store::person_of_key(const std::string& key) {
-  const auto ids = ids_of_keys({key});
-  if (ids.empty()) return std::nullopt;
-  std::string person;
-  soci::indicator ind = soci::i_null;
-  const long long id = ids.front();
-  session_ << "SELECT person_id::text FROM record_persons WHERE record_id = :r", soci::use(id), soci::into(person, ind);
-  if (!session_.got_data() || ind != soci::i_ok) return std::nullopt;
-  return person;
+std::vector<std::string> identity_store::persons_of_keys(const std::vector<std::string>& keys) {
+  const std::vector<std::int64_t> ids = ids_of_keys(keys);
+  if (ids.empty()) return {};
+  std::vector<std::string> persons;
+  soci::rowset<std::string> rows = (session_.prepare << "SELECT DISTINCT person_id::text FROM record_persons "
+                                                        "WHERE record_id = ANY(" + id_array(ids) + ") ORDER BY 1");
+  for (const std::string& p : rows) persons.push_back(p);
+  return persons;
 }
 
 std::vector<std::int64_t> identity_store::records_holding(const std::vector<identifier_value>& values) {

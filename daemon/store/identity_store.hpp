@@ -110,8 +110,8 @@ class identity_store {
   std::vector<std::int64_t> records_of_persons(const std::vector<std::string>& person_ids);
   // The keys (source/scope/source_key) of a person's live records, sorted.
   std::vector<std::string> live_keys_of_person(const std::string& person_id);
-  // The person a record key is in now; nullopt when no such record, or none holds it.
-  std::optional<std::string> person_of_key(const std::string& key);
+  // The persons the records of these keys are in now, sorted, each once (keys of no record count none).
+  std::vector<std::string> persons_of_keys(const std::vector<std::string>& keys);
   std::vector<std::int64_t> records_holding(const std::vector<identity::identifier_value>& values);
 
   std::vector<stored_identifier> identifiers_of(const std::vector<std::int64_t>& ids);
