@@ -1,7 +1,5 @@
 #include "daemon/identity/resolver.hpp"
 
-#include "daemon/identity/kind_rules.hpp"
-
 #include <algorithm>
 #include <array>
 #include <map>
@@ -14,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "common/uuid.hpp"
+#include "daemon/identity/kind_rules.hpp"
 
 namespace personsync::identity {
 namespace {
@@ -196,9 +195,10 @@ class resolver {
     if (holders.size() > 1 || beyond_area) note_shared(group, beyond_area);
     // A value on one record within its limit links nothing whether blocked or not: most values
     // (ids) are, and asking the policy about each cost more than the rest of linking.
-    if (holders.size() < 2 && !kind_rules::quarantines(degree, limit)) return;
+    const bool quarantined = kind_rules::quarantines(degree, limit);
+    if (holders.size() < 2 && !quarantined) return;
     if (policy_.blocked(first.kind, first.value())) return;
-    if (kind_rules::quarantines(degree, limit)) {
+    if (quarantined) {
       out_.quarantined.push_back({{first.kind, std::string(first.value())}, degree});
       return;
     }
