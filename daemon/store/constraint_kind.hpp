@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "common/enum_names.hpp"
+
 namespace personsync::store {
 
 enum class constraint_kind {
@@ -23,10 +25,7 @@ constexpr std::string_view name_of(constraint_kind k) noexcept {
 
 // The kind `name` names, as name_of writes it; nullopt for any other text.
 constexpr std::optional<constraint_kind> constraint_kind_named(std::string_view name) noexcept {
-  for (const constraint_kind k : {constraint_kind::must_link, constraint_kind::cannot_link, constraint_kind::block_value}) {
-    if (name_of(k) == name) return k;
-  }
-  return std::nullopt;
+  return enum_named(name, {constraint_kind::must_link, constraint_kind::cannot_link, constraint_kind::block_value});
 }
 
 }  // namespace personsync::store

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "common/enum_names.hpp"
+
 namespace personsync::store {
 
 enum class run_mode {
@@ -23,10 +25,7 @@ constexpr std::string_view name_of(run_mode m) noexcept {
 
 // The mode `name` names, as name_of writes it; nullopt for any other text.
 constexpr std::optional<run_mode> run_mode_named(std::string_view name) noexcept {
-  for (const run_mode m : {run_mode::full, run_mode::incremental, run_mode::refresh}) {
-    if (name_of(m) == name) return m;
-  }
-  return std::nullopt;
+  return enum_named(name, {run_mode::full, run_mode::incremental, run_mode::refresh});
 }
 
 }  // namespace personsync::store
