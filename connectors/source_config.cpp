@@ -134,7 +134,7 @@ void read_rate_limit(const config::section& s, std::string_view key, std::vector
   }
 }
 
-source_config& read_shared_source_keys(const config::section& s, source_config& out) {
+void read_shared_source_keys(const config::section& s, source_config& out) {
   shared_source_keys().read(s, out);
 
   static const std::regex name_pattern("[a-z0-9][a-z0-9_-]{0,62}");
@@ -153,7 +153,6 @@ source_config& read_shared_source_keys(const config::section& s, source_config& 
                                     "allow_insecure_http = true", url->host));
   }
   while (out.base_url.ends_with('/')) out.base_url.pop_back();
-  return out;
 }
 
 }  // namespace personsync::connectors

@@ -50,8 +50,8 @@ const config::key_table<source_config>& shared_source_keys();
 std::vector<config::key_spec> source_keys(std::span<const config::key_spec> provider_keys);
 
 // Reads the shared keys into `out` and checks what spans them (the name's form; base_url,
-// which the provider's table has read, against allow_insecure_http). Returns `out`.
-source_config& read_shared_source_keys(const config::section& s, source_config& out);
+// which the provider's table has read, against allow_insecure_http).
+void read_shared_source_keys(const config::section& s, source_config& out);
 
 // A rate limit as parse_rate_limit reads it back: "none", or "180/min, 1200/hour".
 std::string rate_limit_text(const std::vector<paging::rate_window>& windows);
